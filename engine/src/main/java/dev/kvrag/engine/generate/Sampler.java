@@ -32,16 +32,32 @@ public final class Sampler {
     if (logits.length == 0) {
       throw new IllegalArgumentException("cannot sample from an empty logit vector");
     }
-    if (params.isGreedy()) {
+    if (greedy()) {
       return argmax(logits);
     }
+    double[] weight = weights(logits);
+    int[] candidates = candidates(logits, weight);
+    return candidates == null ? draw(weight) : draw(candidates, weight);
+  }
+
+  /** A temperature so small that 1/T overflows leaves only the argmax, as T to 0 does. */
+  private boolean greedy() {
+    return params.isGreedy() || Double.isInfinite(1.0 / params.temperature());
+  }
+
+  /** exp((logit - max) / T): the unnormalised temperature softmax, every weight in [0, 1] so nothing overflows. */
+  private double[] weights(float[] logits) {
     float max = checkedMax(logits);
     double inverseTemperature = 1.0 / params.temperature();
-    // Subtracting the max before exp keeps every weight in (0, 1]: softmax without overflow.
     double[] weight = new double[logits.length];
     for (int i = 0; i < logits.length; i++) {
       weight[i] = Math.exp((logits[i] - max) * inverseTemperature);
     }
+    return weight;
+  }
+
+  /** The ids top-k and top-p leave, best first; null when neither truncates (every id stays). */
+  private int[] candidates(float[] logits, double[] weight) {
     int[] candidates = null;
     if (params.topK() > 0 && params.topK() < logits.length) {
       candidates = topK(logits, params.topK());
@@ -51,7 +67,20 @@ public final class Sampler {
           ? nucleusPrefix(candidates, weight, params.topP())
           : nucleus(logits, weight, params.topP());
     }
-    return candidates == null ? draw(weight) : draw(candidates, weight);
+    return candidates;
+  }
+
+  /** The ids a non-greedy draw can return under these params, best first. */
+  int[] keptIds(float[] logits) {
+    if (greedy()) {
+      return new int[] {argmax(logits)};
+    }
+    double[] weight = weights(logits);
+    int[] candidates = candidates(logits, weight);
+    if (candidates == null) {
+      candidates = topK(logits, logits.length);
+    }
+    return Arrays.stream(candidates).filter(id -> weight[id] > 0).toArray();
   }
 
   /** The index of the largest logit, the lowest such index on ties. */
