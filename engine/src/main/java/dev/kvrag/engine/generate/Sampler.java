@@ -51,7 +51,7 @@ public final class Sampler {
     double inverseTemperature = 1.0 / params.temperature();
     double[] weight = new double[logits.length];
     for (int i = 0; i < logits.length; i++) {
-      weight[i] = Math.exp((logits[i] - max) * inverseTemperature);
+      weight[i] = Math.exp(((double) logits[i] - max) * inverseTemperature);
     }
     return weight;
   }
