@@ -67,11 +67,15 @@ public final class ChatTemplates {
       if (jinja.contains("<<SYS>>")) {
         return new Llama2Template(bos, eosToken);
       }
-      if (jinja.contains("' [/INST]'") || jinja.contains("\" [/INST]\"")) {
-        return new MistralTemplate(bos, eosToken, SPACE_AFTER_EOS.matcher(jinja).find());
+      if (jinja.contains("' [INST] '")) {
+        return new MistralTemplate(bos, eosToken, MistralTemplate.Revision.WITH_SYSTEM);
+      }
+      if (jinja.contains("' [/INST]'")) {
+        return new MistralTemplate(bos, eosToken, SPACE_AFTER_EOS.matcher(jinja).find()
+            ? MistralTemplate.Revision.ORIGINAL_SPACED : MistralTemplate.Revision.ORIGINAL);
       }
       throw new ChatTemplateException("unsupported [INST] chat template variant: neither Llama-2 (<<SYS>>)"
-          + " nor Mistral v0.1/v0.2 (' [/INST]'); Mistral v0.3 and later templates are not built in."
+          + " nor Mistral v0.1/v0.2/Mixtral (' [/INST]'); Mistral v0.3 and later templates are not built in."
           + " Template starts: " + head(jinja));
     }
     throw new ChatTemplateException("unknown chat template family: the chat_template contains none of"

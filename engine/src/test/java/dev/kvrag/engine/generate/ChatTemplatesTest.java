@@ -276,6 +276,27 @@ class ChatTemplatesTest {
         t.render(List.of(user("Hi"), assistant("Hello!"), user("Bye")), true));
   }
 
+  /** Mistral-7B-Instruct v0.1/v0.2 and Mixtral-8x7B-Instruct since 2024. */
+  private static final String MISTRAL_WITH_SYSTEM = "{%- if messages[0]['role'] == 'system' %}\n"
+      + "    {%- set system_message = messages[0]['content'] %}\n    {%- set loop_messages = messages[1:] %}\n"
+      + "{%- else %}\n    {%- set loop_messages = messages %}\n{%- endif %}\n\n{{- bos_token }}\n"
+      + "{%- for message in loop_messages %}\n"
+      + "    {%- if message['role'] == 'user' %}\n"
+      + "        {%- if loop.first and system_message is defined %}\n"
+      + "            {{- ' [INST] ' + system_message + '\\n\\n' + message['content'] + ' [/INST]' }}\n"
+      + "        {%- else %}\n            {{- ' [INST] ' + message['content'] + ' [/INST]' }}\n        {%- endif %}\n"
+      + "    {%- elif message['role'] == 'assistant' %}\n        {{- ' ' + message['content'] + eos_token}}\n"
+      + "    {%- endif %}\n{%- endfor %}";
+
+  @Test
+  void mistral2024RevisionJoinsTheSystemMessageToTheFirstInstructionWithSpacesAround() {
+    ChatTemplate t = ChatTemplates.detect(MISTRAL_WITH_SYSTEM, "<s>", "</s>", NO_TOKENS);
+    assertEquals("Mistral [INST] (with system message)", t.name());
+    assertEquals("<s> [INST] Be brief.\n\nHi [/INST] Hello!</s> [INST] Bye [/INST]",
+        t.render(List.of(system("Be brief."), user("Hi"), assistant("Hello!"), user("Bye")), true));
+    assertEquals("<s> [INST] Hi [/INST]", t.render(List.of(user("Hi")), true));
+  }
+
   @Test
   void mistralHasNoSystemRole() {
     ChatTemplate t = ChatTemplates.detect(MISTRAL, "<s>", "</s>", NO_TOKENS);
