@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# CPU speed of the kvrag engine side by side with Jlama 0.8.4: the same checkpoint (random bf16
+# weights at Qwen2.5-0.5B shape, written on first use, git-ignored), the same prompt ids, the same
+# number of decode steps and threads. The engines run alternately, each round in a fresh JVM on the
+# same JDK and GC, and one Markdown table is printed at the end (also kept in bench/target/cpu-vs-jlama/).
+#
+#   bench/cpu-vs-jlama.sh [--model DIR] [--prompt-tokens 256] [--gen-tokens 64] [--threads 2]
+#                         [--rounds 3] [--seed 42] [--jlama-working-dtype F32|BF16]
+#
+# Jlama is built from bench/peers/jlama/pom.xml, a project outside the Maven reactor, so CI never
+# resolves it. Jlama 0.8.4's classes are Java 20 class files without preview features, and
+# jlama-native is a multi-release jar whose Java 22 classes use the final FFM API: JDK 25 runs both.
+# Exit status: 0 when both engines were measured, 1 when one was not (the table says why), 2 for
+# bad usage.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+MODEL=models/random/qwen2.5-0.5b
+PROMPT_TOKENS=256
+GEN_TOKENS=64
+THREADS=2
+ROUNDS=3
+SEED=42
+JLAMA_WORKING=F32
+
+die() { echo "cpu-vs-jlama: $*" >&2; exit 2; }
+say() { echo "cpu-vs-jlama: $*" >&2; }
+positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 needs a positive integer, got '$2'"; }
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --model) MODEL=${2:?--model needs a directory}; shift 2 ;;
+    --prompt-tokens) positive "$1" "${2:-}"; PROMPT_TOKENS=$2; shift 2 ;;
+    --gen-tokens) positive "$1" "${2:-}"; GEN_TOKENS=$2; shift 2 ;;
+    --threads) positive "$1" "${2:-}"; THREADS=$2; shift 2 ;;
+    --rounds) positive "$1" "${2:-}"; ROUNDS=$2; shift 2 ;;
+    --seed) [[ "${2:-}" =~ ^-?[0-9]+$ ]] || die "--seed needs an integer, got '${2:-}'"; SEED=$2; shift 2 ;;
+    --jlama-working-dtype)
+      [[ "${2:-}" == F32 || "${2:-}" == BF16 ]] || die "--jlama-working-dtype must be F32 or BF16, got '${2:-}'"
+      JLAMA_WORKING=$2; shift 2 ;;
+    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+
+# --- JDK: JAVA_HOME when it is 25 or newer, else the newest such JDK under /usr/lib/jvm ----------------
+jdk_major() { "$1/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" && "$(jdk_major "$JAVA_HOME")" -ge 25 ]]; then
+  :
+else
+  JAVA_HOME=""
+  for d in /usr/lib/jvm/*; do
+    [[ -x "$d/bin/java" ]] || continue
+    v=$(jdk_major "$d"); [[ -n "$v" && "$v" -ge 25 ]] || continue
+    if [[ -z "$JAVA_HOME" || "$v" -gt "$(jdk_major "$JAVA_HOME")" ]]; then JAVA_HOME=$d; fi
+  done
+  [[ -n "$JAVA_HOME" ]] || die "no JDK 25 or newer found (set JAVA_HOME, or install Temurin 25 under /usr/lib/jvm)"
+fi
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx4g)
+
+WORK=bench/target/cpu-vs-jlama
+mkdir -p "$WORK"
+rm -f "$WORK"/*.out "$WORK"/*.err
+
+mvn_quiet() { # offline first; online when something is missing from the local repository
+  ./mvnw -q -B -o "$@" >"$WORK/mvn.log" 2>&1 || ./mvnw -q -B "$@" >"$WORK/mvn.log" 2>&1 \
+    || { tail -n 30 "$WORK/mvn.log" >&2; die "build failed: ./mvnw $*"; }
+}
+
+# --- builds -----------------------------------------------------------------------------------
+say "building bench (checkpoint writer, prompt ids, table)"
+mvn_quiet -pl bench -am compile dependency:build-classpath \
+  -Dmdep.outputFile=target/cpu-vs-jlama.classpath -Dmdep.includeScope=runtime
+BENCH_CP="bench/target/classes:$(cat bench/target/cpu-vs-jlama.classpath)"
+
+say "building the Jlama runner (bench/peers/jlama)"
+mvn_quiet -f bench/peers/jlama/pom.xml compile dependency:build-classpath \
+  -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime
+JLAMA_CP="bench/peers/jlama/target/classes:$(cat bench/peers/jlama/target/runtime.classpath)"
+
+# --- checkpoint and prompt ---------------------------------------------------------------------
+if [[ ! -f "$MODEL/model.safetensors" ]]; then
+  say "writing the random checkpoint to $MODEL (about 1 GB, once)"
+  "$JAVA" -cp "$BENCH_CP" dev.kvrag.bench.checkpoint.RandomCheckpoint --out "$MODEL"
+fi
+[[ -f "$MODEL/config.json" ]] || die "$MODEL has model.safetensors but no config.json"
+IDS="$WORK/prompt-ids.txt"
+"$JAVA" -cp "$BENCH_CP" dev.kvrag.bench.peers.PromptIds --model "$MODEL" --count "$PROMPT_TOKENS" --seed "$SEED" --out "$IDS"
+
+# --- the two sides -----------------------------------------------------------------------------
+run_jlama() { # $1 = round
+  "$JAVA" "${JVM_FLAGS[@]}" -Djava.util.concurrent.ForkJoinPool.common.parallelism=$((THREADS > 1 ? THREADS - 1 : 1)) \
+    -cp "$JLAMA_CP" dev.kvrag.peers.jlama.JlamaSpeed --model "$MODEL" --ids-file "$IDS" \
+    --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS" \
+    --warmup 1 --runs 2 --working-dtype "$JLAMA_WORKING" >"$WORK/jlama-$1.out" 2>"$WORK/jlama-$1.err"
+}
+
+ENGINE_ARGS=(bench-engine --model "$MODEL" --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS")
+NOTES=()
+ENGINE_ERROR=""
+ENGINE_OWN_IDS=0
+if [[ ! -x ./kvrag ]]; then
+  ENGINE_ERROR="the ./kvrag launcher is not there"
+elif ./kvrag bench-engine --help 2>&1 | grep -q -- '--ids-file'; then
+  ENGINE_ARGS+=(--ids-file "$IDS")
+else
+  ENGINE_OWN_IDS=1
+fi
+run_engine() { # $1 = round
+  ./kvrag "${ENGINE_ARGS[@]}" >"$WORK/engine-$1.out" 2>"$WORK/engine-$1.err"
+}
+
+JLAMA_OUT=(); ENGINE_OUT=(); JLAMA_ERROR=""
+side() { # $1 = jlama|engine, $2 = round
+  local name=$1 r=$2
+  if [[ $name == jlama ]]; then
+    [[ -z "$JLAMA_ERROR" ]] || return 0
+    say "round $r/$ROUNDS: Jlama"
+    if run_jlama "$r"; then JLAMA_OUT+=("$WORK/jlama-$r.out")
+    else JLAMA_ERROR="round $r failed: $(grep -v '^WARNING' "$WORK/jlama-$r.err" | tail -n 1)"; fi
+  else
+    [[ -z "$ENGINE_ERROR" ]] || return 0
+    say "round $r/$ROUNDS: kvrag engine"
+    if run_engine "$r"; then ENGINE_OUT+=("$WORK/engine-$r.out")
+    else ENGINE_ERROR="round $r failed: $(grep -v '^WARNING' "$WORK/engine-$r.err" | tail -n 1)"; fi
+  fi
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
+for ((r = 1; r <= ROUNDS; r++)); do
+  # Alternate who goes first, so neither side always inherits the other's cache and thermal state.
+  if ((r % 2 == 1)); then side jlama "$r"; side engine "$r"; else side engine "$r"; side jlama "$r"; fi
+done
+LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
+
+join() { local IFS=,; echo "$*"; }
+TABLE_ARGS=(--model "$MODEL" --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS"
+  --jlama "$(join "${JLAMA_OUT[@]}")" --engine "$(join "${ENGINE_OUT[@]}")"
+  --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER")
+[[ -z "$JLAMA_ERROR" ]] || TABLE_ARGS+=(--jlama-error "$JLAMA_ERROR")
+[[ -z "$ENGINE_ERROR" ]] || TABLE_ARGS+=(--engine-error "$ENGINE_ERROR")
+if ((ENGINE_OWN_IDS)) && ((${#ENGINE_OUT[@]} > 0)); then
+  NOTES+=("kvrag bench-engine takes no --ids-file, so it drew its own $PROMPT_TOKENS prompt ids; which ids does not change the work done")
+fi
+for n in "${NOTES[@]}"; do TABLE_ARGS+=(--note "$n"); done
+
+status=0
+"$JAVA" -cp "$BENCH_CP" dev.kvrag.bench.peers.SpeedTable "${TABLE_ARGS[@]}" | tee "$WORK/table.md" || status=${PIPESTATUS[0]}
+exit "$status"
