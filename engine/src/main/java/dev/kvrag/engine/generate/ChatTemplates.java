@@ -1,11 +1,15 @@
 package dev.kvrag.engine.generate;
 
+import dev.kvrag.engine.tokenizer.Tokenizer;
+import dev.kvrag.engine.tokenizer.TokenizerConfig;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Chooses a built-in renderer for a model's chat template. We do not run Jinja: the family is read
@@ -24,6 +28,22 @@ public final class ChatTemplates {
   private static final DateTimeFormatter STRFTIME_D_B_Y = DateTimeFormatter.ofPattern("dd MMM yyyy", Locale.ENGLISH);
 
   private ChatTemplates() {}
+
+  /** The renderer for a loaded tokenizer's tokenizer_config.json (or, without a template, its vocabulary). */
+  public static ChatTemplate forTokenizer(Tokenizer tok) {
+    TokenizerConfig config = tok.config();
+    return detect(config.chatTemplate(), config.bosToken(), config.eosToken(), t -> tok.tokenId(t).isPresent());
+  }
+
+  /**
+   * The ids on which a chat reply ends: the tokenizer's EOS ids plus the template's end-of-turn
+   * token (Llama-3 base checkpoints name {@code <|end_of_text|>} as EOS, yet a chat turn ends with
+   * {@code <|eot_id|>}).
+   */
+  public static int[] stopTokenIds(Tokenizer tok, ChatTemplate template) {
+    IntStream endOfTurn = tok.tokenId(template.endOfTurnToken()).stream();
+    return IntStream.concat(Arrays.stream(tok.eosIds()), endOfTurn).distinct().sorted().toArray();
+  }
 
   /**
    * Picks the renderer for a tokenizer's chat template.

@@ -1,9 +1,9 @@
 package dev.kvrag.engine.generate;
 
+import dev.kvrag.engine.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.IntFunction;
 
 /**
  * The decode loop: prefill the prompt, then sample, stop-check, detokenize, stream and feed back one
@@ -16,8 +16,26 @@ public final class Generator {
 
   private Generator() {}
 
-  /** The loop itself, over any incremental detokenizer (token id → newly completed text). */
-  static GenerationResult generate(TokenModel model, IntFunction<String> detokenize, int[] promptIds,
+  /** Generates until one of the tokenizer's EOS ids, a stop string, or max tokens. */
+  public static GenerationResult generate(TokenModel model, Tokenizer tok, int[] promptIds,
+                                          SamplingParams p, Consumer<String> onText) {
+    return generate(model, tok, promptIds, p, tok.eosIds(), onText);
+  }
+
+  /**
+   * Generates until one of {@code stopTokenIds}, a stop string, or max tokens; for chat, pass
+   * {@link ChatTemplates#stopTokenIds} so that the template's end-of-turn token stops it too.
+   *
+   * @param onText receives each newly completed piece of text: never empty, never a broken UTF-8
+   *     character, never any part of a stop string that completes. Special tokens are skipped.
+   */
+  public static GenerationResult generate(TokenModel model, Tokenizer tok, int[] promptIds,
+                                          SamplingParams p, int[] stopTokenIds, Consumer<String> onText) {
+    return generate(model, Detokenizer.of(tok.streamingDecoder(true)), promptIds, p, stopTokenIds, onText);
+  }
+
+  /** The loop itself, over any incremental detokenizer. */
+  static GenerationResult generate(TokenModel model, Detokenizer detokenizer, int[] promptIds,
                                    SamplingParams p, int[] stopTokenIds, Consumer<String> onText) {
     Objects.requireNonNull(onText, "onText (use text -> {} to ignore the stream)");
     if (promptIds.length == 0) {
@@ -54,7 +72,7 @@ public final class Generator {
         reason = FinishReason.EOS;
         break;
       }
-      emit.accept(stopStrings.push(detokenize.apply(id)));
+      emit.accept(stopStrings.push(detokenizer.push().apply(id)));
       if (stopStrings.stopped()) {
         reason = FinishReason.STOP_STRING;
         break;
@@ -65,7 +83,11 @@ public final class Generator {
       logits = checked(model, model.feed(new int[] {id}));
     }
     if (reason != FinishReason.STOP_STRING) {
-      emit.accept(stopStrings.flush());
+      // A character cut off by the end decodes as U+FFFD, as HF's decode of all ids would show it.
+      emit.accept(stopStrings.push(detokenizer.finish().get()));
+      if (!stopStrings.stopped()) {
+        emit.accept(stopStrings.flush());
+      }
     }
     long end = System.nanoTime();
     return new GenerationResult(Arrays.copyOf(generated, count), text.toString(), reason,

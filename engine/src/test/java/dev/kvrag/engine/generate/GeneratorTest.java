@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,15 @@ class GeneratorTest {
   private static final int EOS = 0;
   private static final int[] EOS_IDS = {EOS};
   private static final int[] PROMPT = {1, 2};
-  private static final IntFunction<String> DETOKENIZE = id -> PIECES[id];
+
+  /** Table lookup; id 9 stands for a byte that opens a character no later token completes. */
+  private static Detokenizer detokenizer() {
+    int[] pendingBytes = {0};
+    return new Detokenizer(id -> {
+      pendingBytes[0] = id == 9 ? pendingBytes[0] + 1 : 0;
+      return PIECES[id];
+    }, () -> pendingBytes[0] > 0 ? "\uFFFD" : "");
+  }
 
   private record Run(GenerationResult result, List<String> streamed) {
     String streamedText() {
@@ -31,7 +38,7 @@ class GeneratorTest {
 
   private static Run run(TokenModel model, SamplingParams p) {
     List<String> streamed = new ArrayList<>();
-    GenerationResult r = Generator.generate(model, DETOKENIZE, PROMPT, p, EOS_IDS, streamed::add);
+    GenerationResult r = Generator.generate(model, detokenizer(), PROMPT, p, EOS_IDS, streamed::add);
     return new Run(r, streamed);
   }
 
@@ -97,6 +104,15 @@ class GeneratorTest {
   }
 
   @Test
+  void aCharacterCutOffByMaxTokensIsStreamedAsAReplacementCharacter() {
+    TableModel model = TableModel.scripted(PIECES.length, PROMPT.length, 1, 9);
+    Run run = run(model, SamplingParams.greedy(2));
+    assertEquals(FinishReason.MAX_TOKENS, run.result().finishReason());
+    assertEquals(List.of("Hello", "\uFFFD"), run.streamed());
+    assertEquals("Hello\uFFFD", run.result().text());
+  }
+
+  @Test
   void theSameSeedGivesTheSameTokensAndAnotherSeedOthers() {
     SamplingParams p = SamplingParams.sampled(1.0, 7, 40);
     GenerationResult a = run(TableModel.bigram(PIECES.length, 3), p).result();
@@ -143,8 +159,9 @@ class GeneratorTest {
       for (String stop : stops) {
         assertFalse(run.result().text().contains(stop), "seed " + seed + ": " + run.result().text());
       }
-      String full = Arrays.stream(run.result().tokenIds()).filter(id -> id != EOS).mapToObj(id -> PIECES[id])
-          .reduce("", String::concat);
+      int[] textTokens = Arrays.stream(run.result().tokenIds()).filter(id -> id != EOS).toArray();
+      String full = Arrays.stream(textTokens).mapToObj(id -> PIECES[id]).reduce("", String::concat)
+          + (textTokens.length > 0 && textTokens[textTokens.length - 1] == 9 ? "\uFFFD" : "");
       assertTrue(full.startsWith(run.result().text()));
       if (run.result().finishReason() == FinishReason.STOP_STRING) {
         stoppedRuns++;
@@ -167,7 +184,7 @@ class GeneratorTest {
   @Test
   void anEmptyPromptIsRejected() {
     var e = assertThrows(IllegalArgumentException.class, () -> Generator.generate(TableModel.bigram(3, 0),
-        DETOKENIZE, new int[0], SamplingParams.greedy(1), EOS_IDS, s -> {}));
+        detokenizer(), new int[0], SamplingParams.greedy(1), EOS_IDS, s -> {}));
     assertTrue(e.getMessage().contains("prompt is empty"), e.getMessage());
   }
 

@@ -5,18 +5,21 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A deterministic stand-in for a transformer: the next-token logits are a fixed table row chosen by
- * the last token fed (a bigram model), optionally overridden by a script that forces the n-th
- * generated token. It records everything it is fed, so tests can check what reached the "cache".
+ * A deterministic stand-in for a transformer, in two kinds: a bigram model (the next-token logits
+ * are a fixed random row chosen by the last token fed), or a script (the n-th generated token is
+ * script[n] by a wide margin over flat logits; past the script, id 0). It records everything it is
+ * fed, so tests can check what reached the "cache".
  */
 final class TableModel implements TokenModel {
 
+  private final int vocab;
   private final float[][] bigram;
   private final int[] script;
   private final int promptLength;
   private final List<Integer> fed = new ArrayList<>();
 
-  private TableModel(float[][] bigram, int[] script, int promptLength) {
+  private TableModel(int vocab, float[][] bigram, int[] script, int promptLength) {
+    this.vocab = vocab;
     this.bigram = bigram;
     this.script = script;
     this.promptLength = promptLength;
@@ -31,17 +34,17 @@ final class TableModel implements TokenModel {
         row[i] = (float) (2 * r.nextGaussian());
       }
     }
-    return new TableModel(table, new int[0], 0);
+    return new TableModel(vocab, table, new int[0], 0);
   }
 
-  /** After a prompt of promptLength tokens, the n-th generated token is script[n] by a wide margin. */
+  /** After a prompt of promptLength tokens, the n-th generated token is script[n]. */
   static TableModel scripted(int vocab, int promptLength, int... script) {
-    return new TableModel(bigram(vocab, 1).bigram, script, promptLength);
+    return new TableModel(vocab, null, script, promptLength);
   }
 
   @Override
   public int vocabSize() {
-    return bigram.length;
+    return vocab;
   }
 
   @Override
@@ -49,7 +52,10 @@ final class TableModel implements TokenModel {
     for (int id : tokenIds) {
       fed.add(id);
     }
-    float[] logits = bigram[tokenIds[tokenIds.length - 1]].clone();
+    if (bigram != null) {
+      return bigram[tokenIds[tokenIds.length - 1]].clone();
+    }
+    float[] logits = new float[vocab];
     int generatedSoFar = fed.size() - promptLength;
     if (generatedSoFar < script.length) {
       logits[script[generatedSoFar]] = 100f;
