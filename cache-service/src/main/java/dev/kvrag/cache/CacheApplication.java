@@ -1,0 +1,15 @@
+package dev.kvrag.cache;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The chunk-KV store on Redis: tiers, eviction, hit/miss accounting, KV events. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class CacheApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(CacheApplication.class, args);
+    }
+}

@@ -1,0 +1,15 @@
+package dev.kvrag.inference;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything under {@code kvrag.inference.*}; the one place this service reads its own configuration.
+ *
+ * @param kafkaHealthTimeout how long the Kafka health check waits for the cluster before it reports DOWN;
+ *     readiness polls it, so it must stay well below the probe's own timeout
+ */
+@ConfigurationProperties("kvrag.inference")
+public record InferenceProperties(@DefaultValue("2s") Duration kafkaHealthTimeout) {
+}
