@@ -1,0 +1,167 @@
+package dev.kvrag.engine.compute.cpu;
+
+import dev.kvrag.engine.compute.AttentionRule;
+import dev.kvrag.engine.compute.Backend;
+import dev.kvrag.engine.compute.RopeAngles;
+import dev.kvrag.engine.compute.Weight;
+import dev.kvrag.engine.kv.LayerKv;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The reference backend: fp32 compute on the CPU with {@code jdk.incubator.vector} (512-bit lanes on
+ * AVX-512 machines) and one shared {@link WorkerPool} of {@code threads} threads. Matmuls and attention are
+ * parallel; the cheap row-wise operations run on the calling thread.
+ */
+public final class CpuBackend implements Backend {
+
+  private static final VectorSpecies<Float> F = StoredFloats.F;
+  private static final int L = StoredFloats.L;
+
+  private final WorkerPool pool;
+  private final MatMul matMul;
+  private final Attention attention;
+
+  public CpuBackend(int threads) {
+    this.pool = new WorkerPool(threads);
+    this.matMul = new MatMul(pool);
+    this.attention = new Attention(pool);
+  }
+
+  /** A backend with one thread per available processor. */
+  public static CpuBackend withAllProcessors() {
+    return new CpuBackend(Runtime.getRuntime().availableProcessors());
+  }
+
+  public int threads() {
+    return pool.threads();
+  }
+
+  @Override
+  public String describe() {
+    return "cpu(threads=" + pool.threads() + ", lanes=" + L + ")";
+  }
+
+  @Override
+  public void embed(Weight table, int[] ids, float[] out) {
+    int dim = table.cols();
+    for (int t = 0; t < ids.length; t++) {
+      int id = ids[t];
+      if (id < 0 || id >= table.rows()) {
+        throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, " + table.rows() + ")");
+      }
+      StoredFloats.widen(table.data(), table.dtype(), table.offset(id, 0), dim, out, t * dim);
+    }
+  }
+
+  @Override
+  public void matmul(float[] x, int n, Weight w, float[] bias, float[] out) {
+    matMul.run(x, n, new Weight[] {w}, new float[][] {bias}, new float[][] {out});
+  }
+
+  @Override
+  public void matmul(float[] x, int n, Weight[] ws, float[][] biases, float[][] outs) {
+    matMul.run(x, n, ws, biases, outs);
+  }
+
+  @Override
+  public void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out) {
+    int bound = dim - dim % L;
+    for (int r = 0; r < rows; r++) {
+      int off = r * dim;
+      FloatVector acc = FloatVector.zero(F);
+      int i = 0;
+      for (; i < bound; i += L) {
+        FloatVector v = FloatVector.fromArray(F, x, off + i);
+        acc = v.fma(v, acc);
+      }
+      float ss = acc.reduceLanes(VectorOperators.ADD);
+      for (; i < dim; i++) {
+        ss += x[off + i] * x[off + i];
+      }
+      // HF: x * rsqrt(mean(x²) + eps), then times the weight, each step rounded to fp32.
+      float inv = 1f / (float) Math.sqrt(ss / dim + eps);
+      i = 0;
+      for (; i < bound; i += L) {
+        FloatVector.fromArray(F, x, off + i).mul(inv).mul(FloatVector.fromArray(F, weight, i))
+            .intoArray(out, off + i);
+      }
+      for (; i < dim; i++) {
+        out[off + i] = (x[off + i] * inv) * weight[i];
+      }
+    }
+  }
+
+  @Override
+  public void rope(float[] x, int n, int heads, int headDim, RopeAngles angles) {
+    int half = headDim / 2;
+    if (angles.half() != half) {
+      throw new IllegalArgumentException("rope table for head_dim " + 2 * angles.half() + ", not " + headDim);
+    }
+    float[] cos = angles.cos();
+    float[] sin = angles.sin();
+    int bound = half - half % L;
+    for (int t = 0; t < n; t++) {
+      int a = t * half;
+      for (int h = 0; h < heads; h++) {
+        int o = (t * heads + h) * headDim;
+        int i = 0;
+        for (; i < bound; i += L) {
+          FloatVector x1 = FloatVector.fromArray(F, x, o + i);
+          FloatVector x2 = FloatVector.fromArray(F, x, o + half + i);
+          FloatVector c = FloatVector.fromArray(F, cos, a + i);
+          FloatVector s = FloatVector.fromArray(F, sin, a + i);
+          x1.mul(c).sub(x2.mul(s)).intoArray(x, o + i);
+          x2.mul(c).add(x1.mul(s)).intoArray(x, o + half + i);
+        }
+        for (; i < half; i++) {
+          float x1 = x[o + i];
+          float x2 = x[o + half + i];
+          float c = cos[a + i];
+          float s = sin[a + i];
+          x[o + i] = x1 * c - x2 * s;
+          x[o + half + i] = x2 * c + x1 * s;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void siluMul(float[] gate, float[] up, int count) {
+    int bound = count - count % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+      FloatVector g = FloatVector.fromArray(F, gate, i);
+      FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
+      g.div(sig).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+    }
+    for (; i < count; i++) {
+      float g = gate[i];
+      gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+    }
+  }
+
+  @Override
+  public void add(float[] acc, float[] x, int count) {
+    int bound = count - count % L;
+    int i = 0;
+    for (; i < bound; i += L) {
+      FloatVector.fromArray(F, acc, i).add(FloatVector.fromArray(F, x, i)).intoArray(acc, i);
+    }
+    for (; i < count; i++) {
+      acc[i] += x[i];
+    }
+  }
+
+  @Override
+  public void attention(float[] q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
+             float[] out, float[] lse) {
+    attention.run(q, n, heads, querySlots, kv, rule, scale, out, lse);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,236 @@
+package dev.kvrag.engine.model;
+
+import dev.kvrag.engine.compute.AttentionRule;
+import dev.kvrag.engine.compute.Backend;
+import dev.kvrag.engine.compute.RopeAngles;
+import dev.kvrag.engine.compute.Weight;
+import dev.kvrag.engine.kv.KvCache;
+import dev.kvrag.engine.kv.LayerKv;
+import java.nio.file.Path;
+
+/**
+ * A decoder-only transformer (Llama, Mistral, Qwen2, Qwen3) over a {@link Backend}: the forward pass, written
+ * as the architecture reads, in steps a fusion strategy can drive on its own.
+ *
+ * <pre>
+ *   h = embed(ids)
+ *   for each layer:  x = RMSNorm(h);  q,k,v = x·Wqᵀ(+b), x·Wkᵀ(+b), x·Wvᵀ(+b)
+ *                    [Qwen3: RMSNorm over each head of q and k]
+ *                    q,k = RoPE(q,k at positions);  cache[slots] = k,v
+ *                    h += Attention(q at slots, cache, rule) · Woᵀ
+ *                    h += (SiLU(x'·Wgᵀ) ⊙ x'·Wuᵀ) · Wdᵀ   with x' = RMSNorm(h)
+ *   logits = RMSNorm(h) · W_lmᵀ
+ * </pre>
+ *
+ * <p>Positions (what RoPE sees) and slots (where K/V go in the cache and what the causal rule compares) are
+ * separate inputs: they coincide for plain decoding and differ when chunk caches are reused (APE). Each
+ * layer can be run alone on any subset of tokens ({@link #layer}), and split further into
+ * {@link #attentionInputs} and {@link #completeLayer}, so CacheBlend can compare fresh and cached values at a
+ * check layer and continue with selected tokens only. Attention can report its log-sum-exp for merging
+ * partial attentions (APE). The instance is stateless between calls; the KV cache carries the sequence.
+ */
+public final class Transformer implements AutoCloseable {
+
+  private final ModelConfig config;
+  private final ModelWeights weights;
+  private final Backend backend;
+  private final Checkpoint checkpoint;
+  private final float[] inverseFrequencies;
+  private final float attentionScale;
+
+  public Transformer(ModelConfig config, ModelWeights weights, Backend backend, Checkpoint checkpoint) {
+    this.config = config;
+    this.weights = weights;
+    this.backend = backend;
+    this.checkpoint = checkpoint;
+    this.inverseFrequencies = config.rope().inverseFrequencies(config.headDim());
+    // HF multiplies the fp32 scores by the Python float head_dim ** -0.5, i.e. by its fp32 rounding.
+    this.attentionScale = (float) Math.pow(config.headDim(), -0.5);
+  }
+
+  /** Loads {@code dir/config.json} and its safetensors (weights stay mapped until {@link #close()}). */
+  public static Transformer load(Path dir, Backend backend) {
+    ModelConfig config = ModelConfig.read(dir);
+    Checkpoint ckpt = Checkpoint.open(dir);
+    try {
+      return new Transformer(config, ModelWeights.load(ckpt, config), backend, ckpt);
+    } catch (RuntimeException e) {
+      ckpt.close();
+      throw e;
+    }
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public ModelWeights weights() {
+    return weights;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  public float attentionScale() {
+    return attentionScale;
+  }
+
+  public float[] inverseFrequencies() {
+    return inverseFrequencies.clone();
+  }
+
+  public KvCache newCache(int initialCapacity) {
+    return new KvCache(config.layers(), config.kvHeads(), config.headDim(), initialCapacity);
+  }
+
+  /**
+   * Runs {@code ids} through every layer, token {@code t} at RoPE position {@code positions[t]} writing its
+   * K/V to {@code slots[t]}, and returns the final-normed hidden states {@code [n][hidden]} (feed them to
+   * {@link #logits}).
+   */
+  public float[] forward(int[] ids, int[] positions, int[] slots, KvCache cache, AttentionRule rule) {
+    int n = ids.length;
+    if (positions.length != n || slots.length != n) {
+      throw new IllegalArgumentException(n + " tokens but " + positions.length + " positions and " + slots.length
+          + " slots");
+    }
+    float[] hidden = embed(ids);
+    RopeAngles angles = ropeAngles(positions);
+    cache.ensureCapacity(maxSlot(slots) + 1);
+    for (int i = 0; i < config.layers(); i++) {
+      layer(i, hidden, n, angles, slots, cache.layer(i), rule, null);
+    }
+    finalNorm(hidden, n);
+    return hidden;
+  }
+
+  /** Token embeddings {@code [n][hidden]}; ids outside the vocabulary are rejected with their value. */
+  public float[] embed(int[] ids) {
+    for (int id : ids) {
+      if (id < 0 || id >= config.vocabSize()) {
+        throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + config.vocabSize()
+            + ")");
+      }
+    }
+    float[] hidden = new float[ids.length * config.hiddenSize()];
+    backend.embed(weights.embedding(), ids, hidden);
+    return hidden;
+  }
+
+  public RopeAngles ropeAngles(int[] positions) {
+    return Rope.angles(inverseFrequencies, positions, positions.length);
+  }
+
+  /**
+   * One decoder layer on {@code n} tokens, updating the residual stream {@code hidden[n][hidden]} in place and
+   * writing the tokens' K/V at {@code slots} in {@code kv}.
+   *
+   * @param lse optional {@code [n][heads]} log-sum-exp of the attention (see {@link Backend#attention})
+   */
+  public void layer(int i, float[] hidden, int n, RopeAngles angles, int[] slots, LayerKv kv, AttentionRule rule,
+                    float[] lse) {
+    Qkv qkv = attentionInputs(i, hidden, n, angles);
+    kv.write(slots, qkv.k(), qkv.v(), n);
+    completeLayer(i, hidden, n, qkv.q(), slots, kv, rule, lse);
+  }
+
+  /** The first half of a layer: RMSNorm and the q/k/v projections, q/k norms, RoPE. Leaves the cache alone. */
+  public Qkv attentionInputs(int i, float[] hidden, int n, RopeAngles angles) {
+    LayerWeights w = weights.layers().get(i);
+    int hd = config.headDim();
+    float[] x = new float[n * config.hiddenSize()];
+    backend.rmsNorm(hidden, n, config.hiddenSize(), w.inputNorm(), config.rmsNormEps(), x);
+    float[] q = new float[n * config.heads() * hd];
+    float[] k = new float[n * config.kvHeads() * hd];
+    float[] v = new float[n * config.kvHeads() * hd];
+    backend.matmul(x, n, new Weight[] {w.q(), w.k(), w.v()}, new float[][] {w.qBias(), w.kBias(), w.vBias()},
+        new float[][] {q, k, v});
+    if (config.qkNorm()) {
+      backend.rmsNorm(q, n * config.heads(), hd, w.qNorm(), config.rmsNormEps(), q);
+      backend.rmsNorm(k, n * config.kvHeads(), hd, w.kNorm(), config.rmsNormEps(), k);
+    }
+    backend.rope(q, n, config.heads(), hd, angles);
+    backend.rope(k, n, config.kvHeads(), hd, angles);
+    return new Qkv(n, q, k, v);
+  }
+
+  /**
+   * The second half of a layer: attention of {@code q} (queries at {@code querySlots}) over {@code kv} under
+   * {@code rule} (narrowed to the layer's sliding window, if any), output projection, residual, MLP, residual.
+   */
+  public void completeLayer(int i, float[] hidden, int n, float[] q, int[] querySlots, LayerKv kv, AttentionRule rule,
+                            float[] lse) {
+    LayerWeights w = weights.layers().get(i);
+    int dim = config.hiddenSize();
+    float[] attn = new float[n * config.heads() * config.headDim()];
+    backend.attention(q, n, config.heads(), querySlots, kv, ruleForLayer(i, rule), attentionScale, attn, lse);
+    float[] projected = new float[n * dim];
+    backend.matmul(attn, n, w.o(), w.oBias(), projected);
+    backend.add(hidden, projected, n * dim);
+
+    float[] x = projected;
+    backend.rmsNorm(hidden, n, dim, w.postAttentionNorm(), config.rmsNormEps(), x);
+    int inter = config.intermediateSize();
+    float[] gate = new float[n * inter];
+    float[] up = new float[n * inter];
+    backend.matmul(x, n, new Weight[] {w.gate(), w.up()}, new float[][] {w.gateBias(), w.upBias()},
+        new float[][] {gate, up});
+    backend.siluMul(gate, up, n * inter);
+    backend.matmul(gate, n, w.down(), w.downBias(), x);
+    backend.add(hidden, x, n * dim);
+  }
+
+  /** Applies the final RMSNorm to {@code hidden[n][hidden]} in place. */
+  public void finalNorm(float[] hidden, int n) {
+    backend.rmsNorm(hidden, n, config.hiddenSize(), weights.finalNorm(), config.rmsNormEps(), hidden);
+  }
+
+  /** Logits {@code [count][vocab]} of the final-normed rows {@code [from, from + count)} of {@code normed}. */
+  public float[] logits(float[] normed, int from, int count) {
+    int dim = config.hiddenSize();
+    float[] rows = normed;
+    if (from != 0) {
+      rows = new float[count * dim];
+      System.arraycopy(normed, from * dim, rows, 0, count * dim);
+    }
+    float[] out = new float[Math.multiplyExact(count, config.vocabSize())];
+    backend.matmul(rows, count, weights.lmHead(), null, out);
+    return out;
+  }
+
+  /** The rule a layer attends under: {@code rule}, narrowed to the layer's sliding window when it has one. */
+  public AttentionRule ruleForLayer(int i, AttentionRule rule) {
+    int window = config.slidingWindows()[i];
+    if (window <= 0) {
+      return rule;
+    }
+    return new AttentionRule() {
+      @Override
+      public int from(int querySlot) {
+        return Math.max(rule.from(querySlot), querySlot - window + 1);
+      }
+
+      @Override
+      public int to(int querySlot) {
+        return rule.to(querySlot);
+      }
+    };
+  }
+
+  private static int maxSlot(int[] slots) {
+    int max = -1;
+    for (int s : slots) {
+      max = Math.max(max, s);
+    }
+    return max;
+  }
+
+  /** Unmaps the checkpoint. The backend belongs to the caller. */
+  @Override
+  public void close() {
+    if (checkpoint != null) {
+      checkpoint.close();
+    }
+  }
+}
