@@ -6,22 +6,27 @@ import java.util.random.RandomGenerator;
 
 /**
  * Picks the next token from a logit vector: greedy, or temperature → top-k → top-p → draw, as
- * Hugging Face's warpers chain them.
+ * Hugging Face's warpers chain them (top-p sees the distribution top-k left, renormalised).
  *
  * <p>Ties are broken towards the lower token id everywhere: greedy returns the lowest id among the
  * maximal logits, and top-k keeps exactly k tokens, preferring lower ids at the boundary (HF keeps
  * every token tied with the k-th). So top-k 1 is greedy.
  *
- * <p>One sampler per generation: it owns a {@link SplittableRandom} seeded from the params, whose
- * algorithm is fixed by its specification, so a seed reproduces the same tokens on every JVM.
+ * <p>Weights are exp((logit − max) / T) in float, as HF's float32 softmax; a token more than about
+ * 87·T below the best has weight 0 and is never drawn.
+ *
+ * <p>One sampler per generation, not thread-safe: it owns a {@link SplittableRandom} seeded from
+ * the params (its algorithm is fixed by its specification, so a seed reproduces the same tokens
+ * on every JVM) and a scratch buffer the size of the vocabulary.
  */
 public final class Sampler {
 
   /** Mass thresholds for the nucleus prefilter; the final 0 admits every token. */
-  private static final double[] NUCLEUS_PREFILTER = {1e-3, 1e-6, 1e-9, 0};
+  private static final float[] NUCLEUS_PREFILTER = {1e-3f, 1e-6f, 1e-9f, 0f};
 
   private final SamplingParams params;
   private final RandomGenerator random;
+  private float[] weights = new float[0];
 
   public Sampler(SamplingParams params) {
     this.params = params;
@@ -29,90 +34,86 @@ public final class Sampler {
   }
 
   public int sample(float[] logits) {
+    int[] kept = candidates(logits);
+    if (kept != null && kept.length == 1) {
+      return kept[0];
+    }
+    double total = 0;
+    int n = kept == null ? logits.length : kept.length;
+    for (int i = 0; i < n; i++) {
+      total += weights[kept == null ? i : kept[i]];
+    }
+    double u = random.nextDouble() * total;
+    double cumulative = 0;
+    int last = -1;
+    for (int i = 0; i < n; i++) {
+      int id = kept == null ? i : kept[i];
+      if (weights[id] > 0) {
+        cumulative += weights[id];
+        last = id;
+        if (u < cumulative) {
+          return id;
+        }
+      }
+    }
+    return last; // u landed in the rounding gap at the top end
+  }
+
+  /** The ids a draw can return, best first (the test's view of {@link #candidates}). */
+  int[] keptIds(float[] logits) {
+    int[] kept = candidates(logits);
+    if (kept == null) {
+      kept = topK(logits, logits.length);
+    }
+    return kept.length == 1 ? kept : Arrays.stream(kept).filter(id -> weights[id] > 0).toArray();
+  }
+
+  /**
+   * The ids a draw chooses among, best first, their weights left in {@link #weights}; null when
+   * neither top-k nor top-p truncates (every id, weights for all).
+   */
+  private int[] candidates(float[] logits) {
     if (logits.length == 0) {
       throw new IllegalArgumentException("cannot sample from an empty logit vector");
     }
+    float max = LogitKernels.max(logits);
+    if (Float.isNaN(max) || (max == Float.POSITIVE_INFINITY && !greedy())) {
+      int bad = LogitKernels.firstInvalid(logits);
+      throw new IllegalStateException("model returned logit " + logits[bad] + " for token id " + bad);
+    }
     if (greedy()) {
-      return argmax(logits);
-    }
-    double[] weight = weights(logits);
-    int[] candidates = candidates(logits, weight);
-    return candidates == null ? draw(weight) : draw(candidates, weight);
-  }
-
-  /** A temperature so small that 1/T overflows leaves only the argmax, as T to 0 does. */
-  private boolean greedy() {
-    return params.isGreedy() || Double.isInfinite(1.0 / params.temperature());
-  }
-
-  /** exp((logit - max) / T): the unnormalised temperature softmax, every weight in [0, 1] so nothing overflows. */
-  private double[] weights(float[] logits) {
-    float max = checkedMax(logits);
-    double inverseTemperature = 1.0 / params.temperature();
-    double[] weight = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      weight[i] = Math.exp(((double) logits[i] - max) * inverseTemperature);
-    }
-    return weight;
-  }
-
-  /** The ids top-k and top-p leave, best first; null when neither truncates (every id stays). */
-  private int[] candidates(float[] logits, double[] weight) {
-    int[] candidates = null;
-    if (params.topK() > 0 && params.topK() < logits.length) {
-      candidates = topK(logits, params.topK());
-    }
-    if (params.topP() < 1) {
-      candidates = candidates != null
-          ? nucleusPrefix(candidates, weight, params.topP())
-          : nucleus(logits, weight, params.topP());
-    }
-    return candidates;
-  }
-
-  /** The ids a non-greedy draw can return under these params, best first. */
-  int[] keptIds(float[] logits) {
-    if (greedy()) {
-      return new int[] {argmax(logits)};
-    }
-    double[] weight = weights(logits);
-    int[] candidates = candidates(logits, weight);
-    if (candidates == null) {
-      candidates = topK(logits, logits.length);
-    }
-    return Arrays.stream(candidates).filter(id -> weight[id] > 0).toArray();
-  }
-
-  /** The index of the largest logit, the lowest such index on ties. */
-  public static int argmax(float[] logits) {
-    int best = -1;
-    float bestLogit = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < logits.length; i++) {
-      float l = logits[i];
-      if (Float.isNaN(l)) {
-        throw new IllegalStateException("model returned NaN logit for token id " + i);
-      }
-      if (best < 0 || l > bestLogit) {
-        best = i;
-        bestLogit = l;
-      }
-    }
-    return best;
-  }
-
-  private static float checkedMax(float[] logits) {
-    float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < logits.length; i++) {
-      float l = logits[i];
-      if (Float.isNaN(l) || l == Float.POSITIVE_INFINITY) {
-        throw new IllegalStateException("model returned logit " + l + " for token id " + i);
-      }
-      max = Math.max(max, l);
+      return new int[] {LogitKernels.firstIndexOf(logits, max)};
     }
     if (max == Float.NEGATIVE_INFINITY) {
       throw new IllegalStateException("every logit is -infinity: no token can be sampled");
     }
-    return max;
+    if (weights.length != logits.length) {
+      weights = new float[logits.length];
+    }
+    float inverseTemperature = (float) (1.0 / params.temperature());
+    int k = params.topK();
+    if (k > 0 && k < logits.length) {
+      // Only the k survivors' weights matter: top-p renormalises over them.
+      int[] ids = topK(logits, k);
+      double mass = 0;
+      for (int id : ids) {
+        weights[id] = (float) Math.exp((logits[id] - max) * inverseTemperature);
+        mass += weights[id];
+      }
+      return params.topP() < 1 ? prefixReaching(ids, weights, params.topP() * mass) : ids;
+    }
+    double total = LogitKernels.scaledExp(logits, max, inverseTemperature, weights);
+    return params.topP() < 1 ? nucleus(logits, weights, total, params.topP()) : null;
+  }
+
+  /** Temperature 0, top-k 1, or a temperature so small that 1/T overflows float: only the argmax. */
+  private boolean greedy() {
+    return params.isGreedy() || Float.isInfinite((float) (1.0 / params.temperature()));
+  }
+
+  /** The index of the largest logit, the lowest such index on ties. */
+  public static int argmax(float[] logits) {
+    return new Sampler(SamplingParams.greedy(1)).candidates(logits)[0];
   }
 
   /** The k best ids, best first (higher logit, then lower id), via a min-heap of rank keys. */
@@ -120,6 +121,9 @@ public final class Sampler {
     long[] heap = new long[k];
     int size = 0;
     for (int id = 0; id < logits.length; id++) {
+      if (size == k && logits[id] < logitOf(heap[0])) {
+        continue;
+      }
       long key = rankKey(logits[id], id);
       if (size < k) {
         heap[size] = key;
@@ -142,13 +146,9 @@ public final class Sampler {
    * all rank below every token at or above it, so once the tokens at or above t carry at least p of
    * the mass, the nucleus lies among them and only they need sorting.
    */
-  private static int[] nucleus(float[] logits, double[] weight, double p) {
-    double total = 0;
-    for (double w : weight) {
-      total += w;
-    }
-    for (double threshold : NUCLEUS_PREFILTER) {
-      double cut = threshold * total;
+  private static int[] nucleus(float[] logits, float[] weight, double total, double p) {
+    for (float threshold : NUCLEUS_PREFILTER) {
+      float cut = (float) (threshold * total);
       double kept = 0;
       int count = 0;
       long[] keys = new long[64];
@@ -173,63 +173,14 @@ public final class Sampler {
     throw new AssertionError("the last threshold admits every token");
   }
 
-  /** Nucleus within candidates already ranked best first; p is relative to their own mass (HF renormalises after top-k). */
-  private static int[] nucleusPrefix(int[] ranked, double[] weight, double p) {
-    double mass = 0;
-    for (int id : ranked) {
-      mass += weight[id];
-    }
-    return prefixReaching(ranked, weight, p * mass);
-  }
-
   /** The shortest best-first prefix whose mass reaches {@code target}: a token stays while the mass before it is below target. */
-  private static int[] prefixReaching(int[] ranked, double[] weight, double target) {
+  private static int[] prefixReaching(int[] ranked, float[] weight, double target) {
     double before = 0;
     int n = 0;
     while (n < ranked.length && before < target) {
       before += weight[ranked[n++]];
     }
     return Arrays.copyOf(ranked, Math.max(n, 1));
-  }
-
-  private int draw(double[] weight) {
-    double total = 0;
-    for (double w : weight) {
-      total += w;
-    }
-    double u = random.nextDouble() * total;
-    double cumulative = 0;
-    int last = -1;
-    for (int id = 0; id < weight.length; id++) {
-      if (weight[id] > 0) {
-        cumulative += weight[id];
-        last = id;
-        if (u < cumulative) {
-          return id;
-        }
-      }
-    }
-    return last; // u landed in the rounding gap at the top end
-  }
-
-  private int draw(int[] candidates, double[] weight) {
-    double total = 0;
-    for (int id : candidates) {
-      total += weight[id];
-    }
-    double u = random.nextDouble() * total;
-    double cumulative = 0;
-    int last = candidates[0];
-    for (int id : candidates) {
-      if (weight[id] > 0) {
-        cumulative += weight[id];
-        last = id;
-        if (u < cumulative) {
-          return id;
-        }
-      }
-    }
-    return last;
   }
 
   /**
@@ -245,6 +196,11 @@ public final class Sampler {
 
   static int idOf(long rankKey) {
     return ~(int) rankKey;
+  }
+
+  private static float logitOf(long rankKey) {
+    int monotone = (int) (rankKey >> 32);
+    return Float.intBitsToFloat(monotone ^ ((monotone >> 31) & 0x7fffffff));
   }
 
   private static void siftUp(long[] heap, int i) {

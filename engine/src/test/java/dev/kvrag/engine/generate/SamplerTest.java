@@ -135,7 +135,9 @@ class SamplerTest {
 
   @Test
   void nucleusOverALargeVocabularyEqualsTheFullSortDefinition() {
-    for (double p : new double[] {0.1, 0.5, 0.9, 0.999, 0.9999999}) {
+    // The definition in double; the sampler's float weights (as HF's float32 softmax) agree unless
+    // the cumulative mass lands within float rounding (~1e-7 relative) of p.
+    for (double p : new double[] {0.1, 0.5, 0.9, 0.99, 0.999}) {
       float[] logits = randomLogits(50_000, (long) (p * 1000));
       double temperature = 0.8;
       Integer[] byRank = IntStream.range(0, logits.length).boxed()
