@@ -113,6 +113,20 @@ class SamplerTest {
   }
 
   @Test
+  void topKOverALargeVocabularyWithManyTiesIsTheFirstKOfTheFullOrder() {
+    float[] logits = randomLogits(50_000, 21);
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = Math.round(logits[i] * 2) / 2f; // half-steps: thousands of ties at every value
+    }
+    int[] byRank = IntStream.range(0, logits.length).boxed()
+        .sorted((x, y) -> logits[x] != logits[y] ? Float.compare(logits[y], logits[x]) : Integer.compare(x, y))
+        .mapToInt(Integer::intValue).toArray();
+    for (int k : new int[] {1, 40, 1000, 49_999}) {
+      assertArrayEquals(Arrays.copyOf(byRank, k), Sampler.topK(logits, k), "k = " + k);
+    }
+  }
+
+  @Test
   void topPKeepsTheSmallestBestFirstSetWhoseMassReachesP() {
     float[] logits = logitsFor(0.05, 0.5, 0.15, 0.3);
     assertArrayEquals(new int[] {1}, new Sampler(SamplingParams.sampled(1, 0, 1).withTopP(0.4)).keptIds(logits));
