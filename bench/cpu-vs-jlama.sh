@@ -74,12 +74,12 @@ mvn_quiet() { # offline first; online when something is missing from the local r
 # --- builds -----------------------------------------------------------------------------------
 say "building bench (checkpoint writer, prompt ids, table)"
 mvn_quiet -pl bench -am compile dependency:build-classpath \
-  -Dmdep.outputFile=target/cpu-vs-jlama.classpath -Dmdep.includeScope=runtime
+  -Dmdep.outputFile=target/cpu-vs-jlama.classpath -DincludeScope=runtime
 BENCH_CP="bench/target/classes:$(cat bench/target/cpu-vs-jlama.classpath)"
 
 say "building the Jlama runner (bench/peers/jlama)"
 mvn_quiet -f bench/peers/jlama/pom.xml compile dependency:build-classpath \
-  -Dmdep.outputFile=target/runtime.classpath -Dmdep.includeScope=runtime
+  -Dmdep.outputFile=target/runtime.classpath -DincludeScope=runtime
 JLAMA_CP="bench/peers/jlama/target/classes:$(cat bench/peers/jlama/target/runtime.classpath)"
 
 # --- checkpoint and prompt ---------------------------------------------------------------------

@@ -1,14 +1,15 @@
 package dev.kvrag.bench.checkpoint;
 
+import dev.kvrag.engine.compute.DType;
+import dev.kvrag.engine.model.SafetensorsWriter;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
@@ -16,7 +17,8 @@ import java.util.function.DoubleSupplier;
  * Writes a Hugging Face checkpoint directory with seeded random bf16 weights at a Qwen2 shape
  * (config.json, model.safetensors, tokenizer.json, tokenizer_config.json): the common input of the
  * CPU speed benchmark against Jlama. The weights are meaningless; only their shapes, dtype and
- * layout matter for speed.
+ * layout matter for speed. The file itself is written by the engine's streaming
+ * {@link SafetensorsWriter}, so a 1 GB checkpoint never sits in memory.
  *
  * <p>{@code RandomCheckpoint [--out DIR] [--seed N] [--tokenizer DIR] [--force]}
  */
@@ -70,12 +72,18 @@ public final class RandomCheckpoint {
         Files.createDirectories(dir);
         TokenizerFiles.copy(tokenizerDir, dir);
         Qwen2ConfigJson.write(dir.resolve("config.json"), shape);
+        SafetensorsWriter writer = new SafetensorsWriter();
+        for (TensorSpec t : Qwen2Layout.tensors(shape)) {
+            DoubleSupplier values = normal(t, seed);
+            // The writer asks for elements 0..n-1 once each, in order, so a sequential draw serves the index.
+            writer.add(t.name(), DType.BF16, t.shape().stream().mapToLong(Integer::longValue).toArray(),
+                    index -> (float) values.getAsDouble());
+        }
         Path part = dir.resolve("model.safetensors.part");
-        List<TensorSpec> tensors = Qwen2Layout.tensors(shape);
-        Map<String, String> metadata = Map.of("format", "pt", "generator", "kvrag RandomCheckpoint", "seed", Long.toString(seed));
-        long bytes = SafetensorsWriter.writeBf16(part, metadata, tensors, t -> normal(t, seed));
-        Files.move(part, dir.resolve("model.safetensors"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return bytes;
+        writer.write(part);
+        Path target = dir.resolve("model.safetensors");
+        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return Files.size(target);
     }
 
     /**
