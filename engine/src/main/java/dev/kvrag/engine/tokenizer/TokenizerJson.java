@@ -10,6 +10,8 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamFactory;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,8 +31,19 @@ record TokenizerJson(
     JsonNode postProcessor,
     JsonNode decoder) {
 
+  /**
+   * Without canonicalized property names: the vocabulary's 150k distinct keys would only fill
+   * Jackson's symbol table (and can overflow it), as each is read once.
+   */
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .disable(TokenStreamFactory.Feature.CANONICALIZE_PROPERTY_NAMES)
+                  .build())
+          .build();
+
   static TokenizerJson parse(InputStream in, String source) {
-    try (JsonParser p = JsonMapper.shared().createParser(in)) {
+    try (JsonParser p = MAPPER.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException(source + " is not a JSON object");
       }
