@@ -1,0 +1,124 @@
+package dev.kvrag.bench.kb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kvrag.bench.BenchCli;
+import dev.kvrag.engine.prompt.PromptLayout;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+class KbCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run kvrag(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = BenchCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void exportWritesOneJsonLineOfPromptSegmentsPerExample() throws Exception {
+    Path file = dir.resolve("out/train.jsonl");
+    Run run = kvrag("bench-kb", "export", "--seed", "5", "--split", "train", "--examples", "120", "--out",
+        file.toString());
+    assertEquals(0, run.status(), run.err());
+    List<String> lines = Files.readAllLines(file);
+    assertEquals(120, lines.size());
+    ObjectMapper json = new ObjectMapper();
+    PromptLayout layout = PromptLayout.DEFAULT;
+    for (String line : lines) {
+      JsonNode e = json.readTree(line);
+      assertEquals(layout.prefix().text(), e.get("prefix").asString());
+      assertEquals(layout.question(e.get("question_text").asString()).text(), e.get("question").asString());
+      assertEquals(" " + e.get("answer_text").asString(), e.get("answer").asString());
+      assertEquals(e.get("chunks").size(), e.get("chunk_ids").size());
+      for (JsonNode c : e.get("chunks")) {
+        assertTrue(c.asString().endsWith(".\n\n"), c.asString());
+      }
+      List<String> ids = e.get("chunk_ids").valueStream().map(JsonNode::asString).toList();
+      e.get("needed").forEach(n -> assertTrue(ids.contains(n.asString())));
+      e.get("distractors").forEach(n -> assertTrue(ids.contains(n.asString())));
+      QuestionKind.parse(e.get("kind").asString());
+    }
+    assertTrue(run.out().contains("wrote 120 train examples"), run.out());
+  }
+
+  @Test
+  void theSameArgumentsExportTheSameBytes() throws Exception {
+    Path a = dir.resolve("a.jsonl");
+    Path b = dir.resolve("b.jsonl");
+    kvrag("bench-kb", "export", "--seed", "8", "--split", "heldout", "--examples", "50", "--out", a.toString());
+    kvrag("bench-kb", "export", "--seed", "8", "--split", "heldout", "--examples", "50", "--out", b.toString());
+    assertEquals(Files.readString(a), Files.readString(b));
+  }
+
+  @Test
+  void layoutWritesTheChatTemplateOfThePromptLayout() throws Exception {
+    Path file = dir.resolve("layout.json");
+    assertEquals(0, kvrag("bench-kb", "layout", "--out", file.toString()).status());
+    JsonNode layout = new ObjectMapper().readTree(Files.readString(file));
+    assertEquals(PromptLayout.DEFAULT.chatTemplate(), layout.get("chat_template").asString());
+    assertEquals(PromptLayout.DEFAULT.prefix().text(), layout.get("prefix").asString());
+  }
+
+  @Test
+  void statsAndSamplePrintTablesAndPrompts() {
+    Run stats = kvrag("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbs", "3");
+    assertEquals(0, stats.status(), stats.err());
+    for (QuestionKind k : QuestionKind.values()) {
+      assertTrue(stats.out().contains(k.key()), stats.out());
+    }
+    Run sample = kvrag("bench-kb", "sample", "--seed", "1", "--split", "heldout");
+    assertEquals(0, sample.status(), sample.err());
+    assertTrue(sample.out().contains("Question: ") && sample.out().contains("=== cross_chunk"), sample.out());
+  }
+
+  @Test
+  void badInputEndsInOneLineNamingTheProblem() {
+    assertOneLine(kvrag("bench-kb", "export", "--split", "train", "--examples", "5", "--out", "x"),
+        "kvrag bench-kb: missing option --seed");
+    assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "dev", "--examples", "5", "--out", "x"),
+        "kvrag bench-kb: unknown split 'dev' (train or heldout)");
+    assertOneLine(kvrag("bench-kb", "export", "--seed", "x1", "--split", "train", "--examples", "5", "--out", "x"),
+        "kvrag bench-kb: option --seed must be a whole number, got 'x1'");
+    assertOneLine(kvrag("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbz", "3"),
+        "kvrag bench-kb: unknown option --kbz (known: --chunk-tokens, --extra-chunks, --kbs, --per-kb, --seed, --split)");
+    assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "0", "--out", "x"),
+        "kvrag bench-kb: option --examples must be between 1 and 2147483647, got 0");
+    assertOneLine(kvrag("bench-kb", "frobnicate"),
+        "kvrag bench-kb: unknown action 'frobnicate' (export, stats, sample, layout)");
+    assertOneLine(kvrag("bench-nope"), "kvrag: unknown command 'bench-nope' (known: bench-kb)");
+  }
+
+  @Test
+  void anUnwritableOutputEndsInOneLineAndStatusOne() throws Exception {
+    Path blocker = dir.resolve("file");
+    Files.writeString(blocker, "x");
+    Run run = kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "5", "--out",
+        blocker.resolve("sub/out.jsonl").toString());
+    assertEquals(1, run.status());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().startsWith("kvrag bench-kb: "), run.err());
+  }
+
+  private static void assertOneLine(Run run, String expected) {
+    assertEquals(2, run.status(), run.err());
+    assertEquals(expected, run.err().strip());
+    assertEquals("", run.out());
+  }
+}
