@@ -5,7 +5,7 @@
 # same JDK and GC, and one Markdown table is printed at the end (also kept in bench/target/cpu-vs-jlama/).
 #
 #   bench/cpu-vs-jlama.sh [--model DIR] [--prompt-tokens 256] [--gen-tokens 64] [--threads 2]
-#                         [--rounds 3] [--seed 42] [--jlama-working-dtype F32|BF16]
+#                         [--rounds 3] [--seed 42] [--jlama-ops native|panama]
 #
 # Jlama is built from bench/peers/jlama/pom.xml, a project outside the Maven reactor, so CI never
 # resolves it. Jlama 0.8.4's classes are Java 20 class files without preview features, and
@@ -15,7 +15,6 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
 
 MODEL=models/random/qwen2.5-0.5b
 PROMPT_TOKENS=256
@@ -23,7 +22,7 @@ GEN_TOKENS=64
 THREADS=2
 ROUNDS=3
 SEED=42
-JLAMA_WORKING=F32
+JLAMA_OPS=native
 
 die() { echo "cpu-vs-jlama: $*" >&2; exit 2; }
 say() { echo "cpu-vs-jlama: $*" >&2; }
@@ -31,16 +30,16 @@ positive() { [[ "$2" =~ ^[1-9][0-9]*$ ]] || die "$1 needs a positive integer, go
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --model) MODEL=${2:?--model needs a directory}; shift 2 ;;
+    --model) [[ -n "${2:-}" ]] || die "--model needs a directory"; MODEL=$2; shift 2 ;;
     --prompt-tokens) positive "$1" "${2:-}"; PROMPT_TOKENS=$2; shift 2 ;;
     --gen-tokens) positive "$1" "${2:-}"; GEN_TOKENS=$2; shift 2 ;;
     --threads) positive "$1" "${2:-}"; THREADS=$2; shift 2 ;;
     --rounds) positive "$1" "${2:-}"; ROUNDS=$2; shift 2 ;;
     --seed) [[ "${2:-}" =~ ^-?[0-9]+$ ]] || die "--seed needs an integer, got '${2:-}'"; SEED=$2; shift 2 ;;
-    --jlama-working-dtype)
-      [[ "${2:-}" == F32 || "${2:-}" == BF16 ]] || die "--jlama-working-dtype must be F32 or BF16, got '${2:-}'"
-      JLAMA_WORKING=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --jlama-ops)
+      [[ "${2:-}" == native || "${2:-}" == panama ]] || die "--jlama-ops must be native or panama, got '${2:-}'"
+      JLAMA_OPS=$2; shift 2 ;;
+    -h|--help) sed -n '2,/^set /{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -94,9 +93,10 @@ IDS="$WORK/prompt-ids.txt"
 # --- the two sides -----------------------------------------------------------------------------
 run_jlama() { # $1 = round
   "$JAVA" "${JVM_FLAGS[@]}" -Djava.util.concurrent.ForkJoinPool.common.parallelism=$((THREADS > 1 ? THREADS - 1 : 1)) \
+    -Djlama.force_panama_tensor_operations=$([[ $JLAMA_OPS == panama ]] && echo true || echo false) \
     -cp "$JLAMA_CP" dev.kvrag.peers.jlama.JlamaSpeed --model "$MODEL" --ids-file "$IDS" \
     --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS" \
-    --warmup 1 --runs 2 --working-dtype "$JLAMA_WORKING" >"$WORK/jlama-$1.out" 2>"$WORK/jlama-$1.err"
+    --warmup 1 --runs 2 >"$WORK/jlama-$1.out" 2>"$WORK/jlama-$1.err"
 }
 
 ENGINE_ARGS=(bench-engine --model "$MODEL" --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS")

@@ -79,7 +79,7 @@ public final class SpeedTable {
         StringBuilder out = new StringBuilder();
         out.append("## CPU speed: kvrag engine vs ").append(jlama.name()).append("\n\n");
         out.append(String.format(Locale.ROOT,
-                "Checkpoint `%s` (bf16); the same %d prompt ids on both sides, %d decode steps, %d threads; "
+                "Checkpoint `%s` (bf16); a prompt of %d seeded token ids, %d decode steps, %d threads; "
                         + "%d round%s, the engines alternating, each round a fresh JVM; median of rounds [min–max].%n",
                 s.model(), s.promptTokens(), s.genTokens(), s.threads(), rounds, rounds == 1 ? "" : "s"));
         out.append("Machine: ").append(machine.describe()).append('\n');

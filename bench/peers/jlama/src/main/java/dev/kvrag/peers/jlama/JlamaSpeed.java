@@ -33,12 +33,15 @@ import java.util.UUID;
  * token); decode time covers {@code gen-tokens} single-token steps.
  *
  * <p>Fairness settings: the model is loaded with no model quantization ({@code Optional.empty()}),
- * so a bf16 checkpoint is computed from its bf16 weights. Jlama then works in F32 activations, with
- * F32 x BF16 dot products (it forces its "quantized memory type" to BF16 for BF16 models); it widens
- * the tied embedding matrix to F32 for the output head, which is its own choice and part of its
- * speed. Threads: {@link PhysicalCoreExecutor#overrideThreadCount(int)} sizes the pool Jlama runs
- * its parallel loops in; the script also sets the common pool's parallelism for the few parallel
- * streams Jlama starts outside that pool.
+ * so a bf16 checkpoint is computed from its bf16 weights. Jlama then keeps activations in F32 and,
+ * for a BF16 model, forces its "quantized memory type" to BF16: activations are rounded to bf16
+ * before each projection, which runs as BF16 x BF16 dot products with F32 accumulation. It widens
+ * the (tied) embedding matrix to F32 once at load and uses that for the output head. A BF16
+ * working dtype is no option in 0.8.4: its logits come out NaN. With {@code jlama-native} on the
+ * class path Jlama uses its C kernels; {@code -Djlama.force_panama_tensor_operations=true} selects
+ * its Vector API code instead. Threads: {@code ModelSupport.loadModel}'s thread count sizes the
+ * {@link PhysicalCoreExecutor} pool all of Jlama's parallel loops run in; the script also sets the
+ * common pool's parallelism for the few parallel streams Jlama starts outside that pool.
  */
 public final class JlamaSpeed {
 
@@ -48,7 +51,7 @@ public final class JlamaSpeed {
     public static void main(String[] args) {
         try {
             run(Options.parse(args));
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
             System.err.println("jlama-speed: " + e.getMessage());
             System.exit(2);
         }
@@ -59,7 +62,7 @@ public final class JlamaSpeed {
 
         long loadStart = System.nanoTime();
         AbstractModel model = ModelSupport.loadModel(
-                o.model().toFile(), null, o.workingDtype(), o.workingDtype(), Optional.empty(), Optional.of(o.threads()));
+                o.model().toFile(), null, DType.F32, DType.F32, Optional.empty(), Optional.of(o.threads()));
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         int vocab = model.getConfig().vocabularySize;
         for (int id : ids) {
@@ -106,13 +109,13 @@ public final class JlamaSpeed {
              AbstractTensor logits = model.makeDenseTensor(model.getConfig().vocabularySize)) {
             long start = System.nanoTime();
             AbstractTensor last = model.batchForward(ids, 0, kv);
-            int next = model.sample(last.slice(last.shape().first() - 1), 0.0f, 0.0f, logits);
+            int next = checked(model.sample(last.slice(last.shape().first() - 1), 0.0f, 0.0f, logits), model);
             last.close();
             long prefillEnd = System.nanoTime();
             int first = next;
             for (int i = 0; i < genTokens; i++) {
                 AbstractTensor out = model.forward(next, ids.length + i, kv, Optional.empty());
-                next = model.sample(out, 0.0f, 0.0f, logits);
+                next = checked(model.sample(out, 0.0f, 0.0f, logits), model);
                 out.close();
                 kv.incrementContextPosition();
             }
@@ -120,6 +123,14 @@ public final class JlamaSpeed {
             return new Timing(ids.length / ((prefillEnd - start) / 1e9),
                     genTokens / ((decodeEnd - prefillEnd) / 1e9), first);
         }
+    }
+
+    /** Jlama's greedy sample returns Integer.MIN_VALUE when every logit is NaN; a wrong model must not pass as a fast one. */
+    private static int checked(int token, AbstractModel model) {
+        if (token < 0 || token >= model.getConfig().vocabularySize) {
+            throw new IllegalStateException("Jlama sampled token id " + token + ", outside the vocabulary: its logits are not finite");
+        }
+        return token;
     }
 
     private static int[] readIds(Path file, int expected) throws IOException {
@@ -168,8 +179,7 @@ public final class JlamaSpeed {
     private record Timing(double prefillTokPerS, double decodeTokPerS, int firstToken) {
     }
 
-    private record Options(Path model, Path idsFile, int promptTokens, int genTokens, int threads, int warmup, int runs,
-                           DType workingDtype) {
+    private record Options(Path model, Path idsFile, int promptTokens, int genTokens, int threads, int warmup, int runs) {
 
         static Options parse(String[] args) {
             Path model = null;
@@ -179,7 +189,6 @@ public final class JlamaSpeed {
             int threads = 2;
             int warmup = 1;
             int runs = 2;
-            DType working = DType.F32;
             for (int i = 0; i < args.length; i++) {
                 String flag = args[i];
                 if (i + 1 >= args.length) {
@@ -194,12 +203,8 @@ public final class JlamaSpeed {
                     case "--threads" -> threads = positive(flag, v);
                     case "--warmup" -> warmup = nonNegative(flag, v);
                     case "--runs" -> runs = positive(flag, v);
-                    case "--working-dtype" -> working = switch (v) {
-                        case "F32", "BF16" -> DType.valueOf(v);
-                        default -> throw new IllegalArgumentException("--working-dtype must be F32 or BF16, got " + v);
-                    };
                     default -> throw new IllegalArgumentException("unknown option " + flag
-                            + " (expected --model, --ids-file, --prompt-tokens, --gen-tokens, --threads, --warmup, --runs, --working-dtype)");
+                            + " (expected --model, --ids-file, --prompt-tokens, --gen-tokens, --threads, --warmup, --runs)");
                 }
             }
             if (model == null || !new File(model.toFile(), "config.json").isFile()) {
@@ -208,7 +213,7 @@ public final class JlamaSpeed {
             if (ids == null) {
                 throw new IllegalArgumentException("--ids-file is required");
             }
-            return new Options(model, ids, prompt, gen, threads, warmup, runs, working);
+            return new Options(model, ids, prompt, gen, threads, warmup, runs);
         }
 
         private static int positive(String flag, String v) {
