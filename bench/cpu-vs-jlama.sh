@@ -7,6 +7,9 @@
 #   bench/cpu-vs-jlama.sh [--model DIR] [--prompt-tokens 256] [--gen-tokens 64] [--threads 2]
 #                         [--rounds 3] [--seed 42] [--jlama-ops native|panama]
 #
+# Our side is `./kvrag bench-engine --model DIR --prompt-tokens N --gen-tokens N --threads N`, plus
+# `--ids-file FILE` when its --help mentions that option (KVRAG_LAUNCHER overrides ./kvrag).
+#
 # Jlama is built from bench/peers/jlama/pom.xml, a project outside the Maven reactor, so CI never
 # resolves it. Jlama 0.8.4's classes are Java 20 class files without preview features, and
 # jlama-native is a multi-release jar whose Java 22 classes use the final FFM API: JDK 25 runs both.
@@ -99,19 +102,20 @@ run_jlama() { # $1 = round
     --warmup 1 --runs 2 >"$WORK/jlama-$1.out" 2>"$WORK/jlama-$1.err"
 }
 
+KVRAG=${KVRAG_LAUNCHER:-./kvrag}
 ENGINE_ARGS=(bench-engine --model "$MODEL" --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS")
 NOTES=()
 ENGINE_ERROR=""
 ENGINE_OWN_IDS=0
-if [[ ! -x ./kvrag ]]; then
-  ENGINE_ERROR="the ./kvrag launcher is not there"
-elif ./kvrag bench-engine --help 2>&1 | grep -q -- '--ids-file'; then
+if [[ ! -x "$KVRAG" ]]; then
+  ENGINE_ERROR="the launcher $KVRAG is not there"
+elif "$KVRAG" bench-engine --help 2>&1 | grep -q -- '--ids-file'; then
   ENGINE_ARGS+=(--ids-file "$IDS")
 else
   ENGINE_OWN_IDS=1
 fi
 run_engine() { # $1 = round
-  ./kvrag "${ENGINE_ARGS[@]}" >"$WORK/engine-$1.out" 2>"$WORK/engine-$1.err"
+  "$KVRAG" "${ENGINE_ARGS[@]}" >"$WORK/engine-$1.out" 2>"$WORK/engine-$1.err"
 }
 
 JLAMA_OUT=(); ENGINE_OUT=(); JLAMA_ERROR=""

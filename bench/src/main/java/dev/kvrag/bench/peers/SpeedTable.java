@@ -59,7 +59,7 @@ public final class SpeedTable {
 
         String cell(ToDoubleFunction<SpeedReport> metric) {
             double[] xs = rounds.stream().mapToDouble(metric).sorted().toArray();
-            if (xs.length == 1) {
+            if (fmt(xs[0]).equals(fmt(xs[xs.length - 1]))) {
                 return fmt(xs[0]);
             }
             return fmt(median(metric)) + " [" + fmt(xs[0]) + "–" + fmt(xs[xs.length - 1]) + "]";
