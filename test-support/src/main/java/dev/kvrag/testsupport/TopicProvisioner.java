@@ -121,7 +121,7 @@ public final class TopicProvisioner {
         }
         try {
             Outcome outcome = provision(args[0], Topics.all(), Duration.ofSeconds(30));
-            System.out.println("kafka topics on " + args[0] + ": created " + outcome.created()
+            System.out.println("topics on " + args[0] + ": created " + outcome.created()
                     + ", already present " + outcome.present());
         } catch (IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
