@@ -118,6 +118,9 @@ run_engine() { # $1 = round
   "$KVRAG" "${ENGINE_ARGS[@]}" >"$WORK/engine-$1.out" 2>"$WORK/engine-$1.err"
 }
 
+last_error() { # the last line of a stderr file that says something: no JVM warnings, log lines or stack frames
+  { grep -v -e '^WARNING' -e '^\[main\] INFO' -e '^[[:space:]]*at ' -e '^[[:space:]]*\.\.\. [0-9]* more' "$1" || true; } | tail -n 1
+}
 JLAMA_OUT=(); ENGINE_OUT=(); JLAMA_ERROR=""
 side() { # $1 = jlama|engine, $2 = round
   local name=$1 r=$2
@@ -125,12 +128,12 @@ side() { # $1 = jlama|engine, $2 = round
     [[ -z "$JLAMA_ERROR" ]] || return 0
     say "round $r/$ROUNDS: Jlama"
     if run_jlama "$r"; then JLAMA_OUT+=("$WORK/jlama-$r.out")
-    else JLAMA_ERROR="round $r failed: $(grep -v '^WARNING' "$WORK/jlama-$r.err" | tail -n 1)"; fi
+    else JLAMA_ERROR="round $r failed: $(last_error "$WORK/jlama-$r.err")"; fi
   else
     [[ -z "$ENGINE_ERROR" ]] || return 0
     say "round $r/$ROUNDS: kvrag engine"
     if run_engine "$r"; then ENGINE_OUT+=("$WORK/engine-$r.out")
-    else ENGINE_ERROR="round $r failed: $(grep -v '^WARNING' "$WORK/engine-$r.err" | tail -n 1)"; fi
+    else ENGINE_ERROR="round $r failed: $(last_error "$WORK/engine-$r.err")"; fi
   fi
 }
 
@@ -147,7 +150,7 @@ TABLE_ARGS=(--model "$MODEL" --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN
   --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER")
 [[ -z "$JLAMA_ERROR" ]] || TABLE_ARGS+=(--jlama-error "$JLAMA_ERROR")
 [[ -z "$ENGINE_ERROR" ]] || TABLE_ARGS+=(--engine-error "$ENGINE_ERROR")
-if ((ENGINE_OWN_IDS)) && ((${#ENGINE_OUT[@]} > 0)); then
+if ((ENGINE_OWN_IDS)) && [[ -z "$ENGINE_ERROR" ]]; then
   NOTES+=("kvrag bench-engine takes no --ids-file, so it drew its own $PROMPT_TOKENS prompt ids; which ids does not change the work done")
 fi
 for n in "${NOTES[@]}"; do TABLE_ARGS+=(--note "$n"); done

@@ -51,9 +51,15 @@ public final class JlamaSpeed {
     public static void main(String[] args) {
         try {
             run(Options.parse(args));
-        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+        } catch (IllegalArgumentException | IOException e) {
             System.err.println("jlama-speed: " + e.getMessage());
             System.exit(2);
+        } catch (RuntimeException e) {
+            if (System.getenv("KVRAG_DEBUG") != null) {
+                e.printStackTrace();
+            }
+            System.err.println("jlama-speed: Jlama failed: " + e);
+            System.exit(1);
         }
     }
 
@@ -100,7 +106,7 @@ public final class JlamaSpeed {
         System.out.printf(Locale.ROOT, "peak heap MiB: %.0f%n", peakHeapBytes() / (1024.0 * 1024.0));
         kvCache.close();
         model.close();
-        System.exit(0); // Jlama's executor threads are not daemons.
+        System.exit(0); // do not wait for pool threads Jlama may leave behind
     }
 
     private static Timing timeOnce(AbstractModel model, KvBufferCache kvCache, int[] ids, int genTokens) {
