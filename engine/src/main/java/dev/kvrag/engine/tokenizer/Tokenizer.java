@@ -48,7 +48,7 @@ public final class Tokenizer {
     preTokenizer = PreTokenizer.fromJson(json.preTokenizer());
     decoder = Decoder.fromJson(json.decoder());
     model = new BpeModel(json.vocab(), json.merges(), json.bpeOptions());
-    added = new AddedVocabulary(json.addedTokens(), normalizer);
+    added = new AddedVocabulary(json.addedTokens(), model::id, json.vocab().size(), normalizer);
     vocabSize = Math.max(model.maxId(), added.maxId()) + 1;
 
     config = TokenizerConfig.from(files.tokenizerConfig(), json.postProcessor());

@@ -19,7 +19,6 @@ class AddedTokenMatchingTest {
 
   private TokenizerJsonBuilder lowercasingCharacterTokenizer() {
     return new TokenizerJsonBuilder()
-        .vocab("#0", "#1", "#2", "#3", "#4") // ids 0-4 belong to the added tokens below
         .characters(" abcdefghijklmnopqrstuvwxyz<>[],-")
         .section("normalizer", "{\"type\": \"Lowercase\"}");
   }
@@ -36,33 +35,37 @@ class AddedTokenMatchingTest {
   void stripFlagsSwallowWhitespaceAndSingleWordRefusesMatchesInsideWords() throws IOException {
     TokenizerJsonBuilder b =
         lowercasingCharacterTokenizer()
-            .addedToken(0, "my", false, false, true, true, true)
-            .addedToken(1, "name", false, false, false, false, true)
-            .addedToken(2, "ony", false, true, false, false, true)
-            .addedToken(3, "[CLS]", true, false, false, false, false)
-            .addedToken(4, "[SEP]", true, false, false, false, false);
+            .addedToken("my", false, false, true, true, true)
+            .addedToken("name", false, false, false, false, true)
+            .addedToken("ony", false, true, false, false, true)
+            .addedToken("[CLS]", true, false, false, false, false)
+            .addedToken("[SEP]", true, false, false, false, false);
     Tokenizer tokenizer = b.load(dir);
 
     // HF: "[CLS]", " my " (both spaces stripped into it, matched after lowercasing), "name",
     // " is anthony " (no "ony": it is inside a word), "[SEP]".
     int[] expected =
-        concat(new int[] {3, 0, 1}, chars(b, " is anthony "), new int[] {4});
+        concat(
+            new int[] {b.id("[CLS]"), b.id("my"), b.id("name")},
+            chars(b, " is anthony "),
+            new int[] {b.id("[SEP]")});
     assertArrayEquals(expected, tokenizer.encode("[CLS] My name is Anthony [SEP]"));
   }
 
   @Test
   void singleWordTokensMatchOnlyBetweenNonWordCharacters() throws IOException {
     TokenizerJsonBuilder b =
-        lowercasingCharacterTokenizer().addedToken(0, "<mask>", false, true, false, false, true);
+        lowercasingCharacterTokenizer().addedToken("<mask>", false, true, false, false, true);
     Tokenizer tokenizer = b.load(dir);
 
+    int mask = b.id("<mask>");
     int[] expected =
         concat(
-            new int[] {0},
+            new int[] {mask},
             chars(b, " my name "),
-            new int[] {0},
+            new int[] {mask},
             chars(b, " a<mask> <mask>ony "),
-            new int[] {0});
+            new int[] {mask});
     assertArrayEquals(
         expected, tokenizer.encode("<mask> My name <mask> A<mask> <mask>ony <mask>"));
   }
@@ -71,22 +74,22 @@ class AddedTokenMatchingTest {
   void longestAddedTokenWinsAtTheSamePosition() throws IOException {
     TokenizerJsonBuilder b =
         lowercasingCharacterTokenizer()
-            .addedToken(0, "<a", true, false, false, false, false)
-            .addedToken(1, "<ab>", true, false, false, false, false);
+            .addedToken("<a", true, false, false, false, false)
+            .addedToken("<ab>", true, false, false, false, false);
     Tokenizer tokenizer = b.load(dir);
 
-    assertArrayEquals(concat(new int[] {1}, chars(b, "c")), tokenizer.encode("<ab>c"));
-    assertArrayEquals(concat(new int[] {0}, chars(b, "c>")), tokenizer.encode("<ac>"));
+    assertArrayEquals(concat(new int[] {b.id("<ab>")}, chars(b, "c")), tokenizer.encode("<ab>c"));
+    assertArrayEquals(concat(new int[] {b.id("<a")}, chars(b, "c>")), tokenizer.encode("<ac>"));
   }
 
   @Test
   void specialTokensAreMatchedInRawTextBeforeNormalization() throws IOException {
     TokenizerJsonBuilder b =
-        lowercasingCharacterTokenizer().addedToken(3, "[CLS]", true, false, false, false, false);
+        lowercasingCharacterTokenizer().addedToken("[CLS]", true, false, false, false, false);
     Tokenizer tokenizer = b.load(dir);
 
     // Not normalized: the lowercase spelling is plain text.
-    assertArrayEquals(new int[] {3}, tokenizer.encode("[CLS]"));
+    assertArrayEquals(new int[] {b.id("[CLS]")}, tokenizer.encode("[CLS]"));
     assertArrayEquals(chars(b, "[cls]"), tokenizer.encode("[cls]"));
   }
 
@@ -96,13 +99,12 @@ class AddedTokenMatchingTest {
     // for as "▁</s>", so "book</s>Hey" keeps "</s>" as plain text.
     TokenizerJsonBuilder b =
         new TokenizerJsonBuilder()
-            .vocab("#0")
-            .characters("\u2581abcdefghijklmnopqrstuvwxyzHI</>")
+                .characters("\u2581abcdefghijklmnopqrstuvwxyzHI</>")
             .section("normalizer", "{\"type\": \"Prepend\", \"prepend\": \"\u2581\"}")
-            .addedToken(0, "</s>", false, false, false, false, true);
+            .addedToken("</s>", false, false, false, false, true);
     Tokenizer tokenizer = b.load(dir);
 
     assertArrayEquals(chars(b, "\u2581book</s>Hey"), tokenizer.encode("book</s>Hey"));
-    assertArrayEquals(new int[] {0}, tokenizer.encode("</s>"));
+    assertArrayEquals(new int[] {b.id("</s>")}, tokenizer.encode("</s>"));
   }
 }

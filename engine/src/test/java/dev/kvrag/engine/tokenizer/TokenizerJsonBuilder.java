@@ -17,6 +17,8 @@ final class TokenizerJsonBuilder {
   private final ArrayNode merges;
   private final ArrayNode added = root.putArray("added_tokens");
   private int nextId;
+  private int newAddedTokens;
+  private final java.util.Map<String, Integer> addedIds = new java.util.HashMap<>();
 
   TokenizerJsonBuilder() {
     root.put("version", "1.0");
@@ -65,9 +67,15 @@ final class TokenizerJsonBuilder {
     return this;
   }
 
+  /**
+   * Adds an added token with the id HF gives it: its vocabulary id if it is a vocabulary token,
+   * else the next id after the vocabulary. Add the vocabulary first.
+   */
   TokenizerJsonBuilder addedToken(
-      int id, String content, boolean special, boolean singleWord, boolean lstrip, boolean rstrip,
+      String content, boolean special, boolean singleWord, boolean lstrip, boolean rstrip,
       boolean normalized) {
+    int id = vocab.has(content) ? vocab.get(content).asInt() : nextId + newAddedTokens++;
+    addedIds.put(content, id);
     ObjectNode t = added.addObject();
     t.put("id", id);
     t.put("content", content);
@@ -79,8 +87,10 @@ final class TokenizerJsonBuilder {
     return this;
   }
 
+  /** The id of an added token or vocabulary token. */
   int id(String token) {
-    return vocab.get(token).asInt();
+    Integer added = addedIds.get(token);
+    return added != null ? added : vocab.get(token).asInt();
   }
 
   ObjectNode root() {

@@ -114,9 +114,9 @@ class TokenizerLoadingTest {
   void specialTokensMayBeObjectsAndEosIdsGatherEveryConfig() throws IOException {
     new TokenizerJsonBuilder()
         .characters("ab")
-        .addedToken(10, "<s>", true, false, false, false, false)
-        .addedToken(11, "</s>", true, false, false, false, false)
-        .addedToken(12, "<eot>", true, false, false, false, false)
+        .addedToken("<s>", true, false, false, false, false) // id 2
+        .addedToken("</s>", true, false, false, false, false) // 3
+        .addedToken("<eot>", true, false, false, false, false) // 4
         .writeTo(dir);
     Files.writeString(
         dir.resolve("tokenizer_config.json"),
@@ -125,15 +125,15 @@ class TokenizerLoadingTest {
          "add_bos_token": true,
          "chat_template": [{"name": "tool_use", "template": "T"}, {"name": "default", "template": "D"}]}
         """);
-    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [11, 12]}");
-    Files.writeString(dir.resolve("config.json"), "{\"eos_token_id\": 12, \"bos_token_id\": 10}");
+    Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [3, 4]}");
+    Files.writeString(dir.resolve("config.json"), "{\"eos_token_id\": 4, \"bos_token_id\": 2}");
     Tokenizer tokenizer = Tokenizer.load(dir);
 
     assertEquals(new TokenizerConfig("<s>", "</s>", true, "D"), tokenizer.config());
-    assertEquals(OptionalInt.of(10), tokenizer.bosId());
-    assertArrayEquals(new int[] {11, 12}, tokenizer.eosIds());
-    assertArrayEquals(new int[] {10, 0, 1}, tokenizer.encodeWithBos("ab"));
-    assertEquals(13, tokenizer.vocabSize());
+    assertEquals(OptionalInt.of(2), tokenizer.bosId());
+    assertArrayEquals(new int[] {3, 4}, tokenizer.eosIds());
+    assertArrayEquals(new int[] {2, 0, 1}, tokenizer.encodeWithBos("ab"));
+    assertEquals(5, tokenizer.vocabSize());
   }
 
   @Test
@@ -149,7 +149,7 @@ class TokenizerLoadingTest {
   void aTemplatePostProcessorStartingWithASpecialTokenMeansBosIsAdded() throws IOException {
     new TokenizerJsonBuilder()
         .characters("ab")
-        .addedToken(5, "<|begin_of_text|>", true, false, false, false, false)
+        .addedToken("<|begin_of_text|>", true, false, false, false, false)
         .section(
             "post_processor",
             """
@@ -161,7 +161,7 @@ class TokenizerLoadingTest {
             """)
         .writeTo(dir);
     Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<|begin_of_text|>\"}");
-    assertArrayEquals(new int[] {5, 0, 1}, Tokenizer.load(dir).encodeWithBos("ab"));
+    assertArrayEquals(new int[] {2, 0, 1}, Tokenizer.load(dir).encodeWithBos("ab"));
   }
 
   @Test
@@ -203,14 +203,28 @@ class TokenizerLoadingTest {
     TokenizerJsonBuilder b =
         new TokenizerJsonBuilder()
             .characters("\u2581ab")
-            .addedToken(9, "<s>", true, false, false, false, false)
+            .addedToken("<s>", true, false, false, false, false)
             .section(
                 "pre_tokenizer",
                 "{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\": \"first\","
                     + " \"split\": true}");
     Tokenizer tokenizer = b.load(dir);
     int meta = b.id("\u2581");
-    assertArrayEquals(new int[] {meta, b.id("a"), 9, b.id("b")}, tokenizer.encode("a<s>b"));
+    assertArrayEquals(new int[] {meta, b.id("a"), b.id("<s>"), b.id("b")}, tokenizer.encode("a<s>b"));
     assertFalse(tokenizer.encode("a<s> b").length == 4);
+  }
+
+  @Test
+  void addedTokensGetTheIdsHfGivesThemNotTheListedOnes() throws IOException {
+    TokenizerJsonBuilder b = new TokenizerJsonBuilder().characters("ab").vocab("ab");
+    var added = (tools.jackson.databind.node.ArrayNode) b.root().get("added_tokens");
+    // HF registers added tokens by content: a vocabulary token keeps its id, a new one gets the
+    // next id after the vocabulary, whatever the file lists.
+    added.addObject().put("id", 7).put("content", "<x>").put("special", true);
+    added.addObject().put("id", 9).put("content", "ab").put("special", false);
+    added.addObject().put("id", 8).put("content", "<y>").put("special", true);
+    Tokenizer tokenizer = b.load(dir);
+    assertArrayEquals(new int[] {3, 2, 4}, tokenizer.encode("<x>ab<y>"));
+    assertEquals("<y>", tokenizer.tokenText(4));
   }
 }

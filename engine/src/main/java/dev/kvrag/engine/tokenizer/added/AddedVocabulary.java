@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 
 /**
  * Finds added tokens in text the way HF's {@code AddedVocabulary} does: a leftmost-longest scan
@@ -30,33 +31,77 @@ public final class AddedVocabulary {
   private final Trie rawTrie;
   private final Trie normalizedTrie;
 
-  /** Tokens in tokenizer.json order; normalized ones are matched as {@code normalizer} spells them. */
-  public AddedVocabulary(List<AddedToken> tokens, Normalizer normalizer) {
-    List<AddedToken> matchable = new ArrayList<>();
-    for (AddedToken token : tokens) {
-      if (token.content().isEmpty()) {
+  /**
+   * Registers the tokens of tokenizer.json's {@code added_tokens}, in file order, the way HF's
+   * deserializer does: through {@code add_tokens}, which ignores the file's ids. A token whose
+   * content is already known keeps that id (an earlier added token's, else the model's), any
+   * other gets the next free id after the model's vocabulary. Files HF wrote always agree; a
+   * hand-edited one that does not gets HF's ids and a warning, as in HF.
+   *
+   * @param modelId the model's id of a token, or -1
+   * @param modelVocabSize the number of entries in the model's vocabulary
+   * @param normalizer spells the normalized tokens as they are matched
+   */
+  public AddedVocabulary(
+      List<AddedToken> tokens,
+      ToIntFunction<String> modelId,
+      int modelVocabSize,
+      Normalizer normalizer) {
+    List<AddedToken> specialOrder = new ArrayList<>();
+    List<AddedToken> plainOrder = new ArrayList<>();
+    Set<AddedToken> registered = new HashSet<>();
+    for (AddedToken fromFile : tokens) {
+      if (fromFile.content().isEmpty()) {
         continue;
       }
-      byId.put(token.id(), token);
-      idOfContent.put(token.content(), token.id());
-      if (token.special()) {
-        specialContents.add(token.content());
+      if (fromFile.special() && specialContents.add(fromFile.content())) {
+        specialOrder.add(fromFile);
       }
-      matchable.add(token);
+      if (!registered.add(withId(fromFile, 0))) {
+        continue; // the same token twice: HF ignores the repetition
+      }
+      Integer known = idOfContent.get(fromFile.content());
+      int id = known != null ? known : modelId.applyAsInt(fromFile.content());
+      if (id < 0) {
+        int maxAdded = idOfContent.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        id = maxAdded >= 0 && (maxAdded >= modelVocabSize || modelVocabSize == 0)
+            ? maxAdded + 1
+            : modelVocabSize;
+      }
+      if (id != fromFile.id()) {
+        System.getLogger(AddedVocabulary.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "added token ''{0}'' is listed with id {1} but gets id {2}, as in HF tokenizers",
+                fromFile.content(),
+                String.valueOf(fromFile.id()),
+                String.valueOf(id));
+      }
+      AddedToken token = withId(fromFile, id);
+      idOfContent.put(token.content(), id);
+      byId.put(id, token);
+      if (!specialContents.contains(token.content())) {
+        plainOrder.add(token);
+      }
     }
     // HF builds its automata from the special tokens first, then the others.
-    List<AddedToken> ordered = new ArrayList<>();
-    matchable.stream().filter(AddedToken::special).forEach(ordered::add);
-    matchable.stream().filter(t -> !t.special()).forEach(ordered::add);
     rawTrie = new Trie();
     normalizedTrie = new Trie();
+    List<AddedToken> ordered = new ArrayList<>(specialOrder);
+    ordered.addAll(plainOrder);
     for (AddedToken token : ordered) {
+      int id = idOfContent.get(token.content());
       if (token.normalized()) {
-        normalizedTrie.add(normalizer.normalize(token.content()), token);
+        normalizedTrie.add(normalizer.normalize(token.content()), id);
       } else {
-        rawTrie.add(token.content(), token);
+        rawTrie.add(token.content(), id);
       }
     }
+  }
+
+  private static AddedToken withId(AddedToken t, int id) {
+    return new AddedToken(
+        id, t.content(), t.singleWord(), t.lstrip(), t.rstrip(), t.normalized(), t.special());
   }
 
   /** Splits raw text at the non-normalized added tokens. */
@@ -88,8 +133,11 @@ public final class AddedVocabulary {
     return byId.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
   }
 
-  /** HF's {@code find_matches}, offsets in UTF-16 units instead of bytes. */
-  private static List<Segment> split(String text, Trie trie) {
+  /**
+   * HF's {@code find_matches}, offsets in UTF-16 units instead of bytes. The flags come from the
+   * token registered last under the matched id, as in HF.
+   */
+  private List<Segment> split(String text, Trie trie) {
     List<Segment> segments = new ArrayList<>();
     if (trie.isEmpty()) {
       segments.add(new Segment(0, text.length(), -1));
@@ -105,7 +153,7 @@ public final class AddedVocabulary {
       int start = (int) (match >>> 32);
       int stop = (int) match;
       from = stop;
-      AddedToken token = trie.tokenAt(text, start, stop);
+      AddedToken token = byId.get(trie.idAt(text, start, stop));
       if (token.singleWord()) {
         boolean startSpace = start == 0 || !Unicode.isWordCharacter(text.codePointBefore(start));
         boolean stopSpace =
@@ -138,17 +186,17 @@ public final class AddedVocabulary {
     return segments;
   }
 
-  /** A character trie over the token spellings; the first token added wins a duplicate spelling. */
+  /** A character trie from token spellings to ids; the first token added wins a duplicate spelling. */
   private static final class Trie {
     private final Node root = new Node();
     private int size;
 
     private static final class Node {
       final Map<Character, Node> children = new HashMap<>(4);
-      AddedToken token;
+      int id = -1;
     }
 
-    void add(String spelling, AddedToken token) {
+    void add(String spelling, int id) {
       if (spelling.isEmpty()) {
         return;
       }
@@ -156,8 +204,8 @@ public final class AddedVocabulary {
       for (int i = 0; i < spelling.length(); i++) {
         node = node.children.computeIfAbsent(spelling.charAt(i), c -> new Node());
       }
-      if (node.token == null) {
-        node.token = token;
+      if (node.id < 0) {
+        node.id = id;
         size++;
       }
     }
@@ -176,7 +224,7 @@ public final class AddedVocabulary {
           if (node == null) {
             break;
           }
-          if (node.token != null) {
+          if (node.id >= 0) {
             end = i + 1;
           }
         }
@@ -187,12 +235,12 @@ public final class AddedVocabulary {
       return -1;
     }
 
-    AddedToken tokenAt(String text, int start, int end) {
+    int idAt(String text, int start, int end) {
       Node node = root;
       for (int i = start; i < end; i++) {
         node = node.children.get(text.charAt(i));
       }
-      return node.token;
+      return node.id;
     }
   }
 }
