@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * GPT-2's reversible map between the 256 byte values and printable characters ({@code
- * bytes_to_unicode}): the printable Latin-1 bytes stand for themselves, the other 68 are shifted
- * to U+0100.. in byte order, so a space becomes 'Ġ' and a newline 'Ċ'. Byte-level BPE vocabularies
- * are spelled in this alphabet.
+ * bytes_to_unicode}): the printable Latin-1 bytes stand for themselves, the other 68 are shifted to
+ * U+0100.. in byte order, so a space becomes 'Ġ' and a newline 'Ċ'. Byte-level BPE vocabularies are
+ * spelled in this alphabet.
  */
 public final class ByteLevelAlphabet {
 

@@ -9,8 +9,8 @@ import tools.jackson.databind.JsonNode;
  * patterns that match the same text.
  *
  * <p>Both are backtracking engines with leftmost-first alternation, so {@code \s+(?!\S)} and the
- * {@code (?i:'s|'t|...)} contractions behave alike. The differences that matter: Oniguruma's
- * {@code \s}, {@code \w}, {@code \d} and case folding are Unicode-wide (Java needs {@link
+ * {@code (?i:'s|'t|...)} contractions behave alike. The differences that matter: Oniguruma's {@code
+ * \s}, {@code \w}, {@code \d} and case folding are Unicode-wide (Java needs {@link
  * Pattern#UNICODE_CHARACTER_CLASS}, which also turns on Unicode case folding, so {@code (?i:'s)}
  * matches "'ſ" in both); Oniguruma accepts script names bare ({@code \p{Han}}) where Java wants
  * {@code \p{IsHan}}; and Oniguruma's {@code \h} is a hex digit, Java's a horizontal space.

@@ -3,15 +3,15 @@ package dev.kvrag.engine.tokenizer;
 import java.util.Arrays;
 
 /**
- * Decodes generated ids one at a time, handing out only text that is complete: the pieces
- * returned by {@link #push} concatenate to {@code decode(allIds)}, minus anything still pending.
+ * Decodes generated ids one at a time, handing out only text that is complete: the pieces returned
+ * by {@link #push} concatenate to {@code decode(allIds)}, minus anything still pending.
  *
  * <p>Decoding a single token is wrong in two ways: a byte-level token may hold half of a UTF-8
  * character (decoding alone gives U+FFFD), and SentencePiece decoders strip the leading space of
- * the first token. So, as HF's {@code DecodeStream}, this keeps a short window of ids: the ids
- * that produced the last returned text plus the new ones; it decodes the window, and returns what
- * extends the window's previous text, unless it still ends in U+FFFD (an incomplete character,
- * held back until the next id completes it). Not thread-safe: one per generation.
+ * the first token. So, as HF's {@code DecodeStream}, this keeps a short window of ids: the ids that
+ * produced the last returned text plus the new ones; it decodes the window, and returns what
+ * extends the window's previous text, unless it still ends in U+FFFD (an incomplete character, held
+ * back until the next id completes it). Not thread-safe: one per generation.
  */
 public final class StreamingDecoder {
 
@@ -19,6 +19,7 @@ public final class StreamingDecoder {
   private final boolean skipSpecialTokens;
   private int[] ids = new int[16];
   private int size;
+
   /** The text of ids[0, prefixIndex), already handed out. */
   private String prefix = "";
 

@@ -69,8 +69,8 @@ public final class Tokenizer {
   /**
    * Loads the tokenizer files of a model directory (see {@link TokenizerDirectory}).
    *
-   * @throws IllegalArgumentException naming the file or component when the directory, a file or
-   *     a pipeline component is missing, malformed or unsupported
+   * @throws IllegalArgumentException naming the file or component when the directory, a file or a
+   *     pipeline component is missing, malformed or unsupported
    */
   public static Tokenizer load(Path dir) {
     return new Tokenizer(TokenizerDirectory.read(dir));
@@ -109,7 +109,9 @@ public final class Tokenizer {
     return ids.toArray();
   }
 
-  /** {@link #encode} with the BOS id in front when {@link TokenizerConfig#addBosToken()} says so. */
+  /**
+   * {@link #encode} with the BOS id in front when {@link TokenizerConfig#addBosToken()} says so.
+   */
   public int[] encodeWithBos(String text) {
     int[] ids = encode(text);
     if (!config.addBosToken() || bosId.isEmpty()) {
@@ -127,8 +129,8 @@ public final class Tokenizer {
   }
 
   /**
-   * The text of {@code ids}. As in HF, ids without a token (e.g. a model's padding rows beyond
-   * the tokenizer's vocabulary) contribute nothing.
+   * The text of {@code ids}. As in HF, ids without a token (e.g. a model's padding rows beyond the
+   * tokenizer's vocabulary) contribute nothing.
    */
   public String decode(int[] ids, boolean skipSpecialTokens) {
     List<String> tokens = new ArrayList<>(ids.length);

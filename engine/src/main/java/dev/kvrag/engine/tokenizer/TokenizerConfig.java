@@ -6,12 +6,11 @@ import tools.jackson.databind.node.MissingNode;
 /**
  * What tokenizer_config.json says about framing text for the model; all strings nullable.
  *
- * <p>{@code addBosToken} is resolved once, in this order: an explicit {@code add_bos_token};
- * else a tokenizer.json post-processor whose single-sequence template starts with a special token
- * (HF adds it then); else true when a BOS token is defined and the tokenizer is a {@code
- * LlamaTokenizer} (whose default is to add it) or the chat template writes {@code bos_token} (the
- * model was trained with a leading BOS: Llama-3's tokenizer.json predates its BOS template);
- * else false (Qwen).
+ * <p>{@code addBosToken} is resolved once, in this order: an explicit {@code add_bos_token}; else a
+ * tokenizer.json post-processor whose single-sequence template starts with a special token (HF adds
+ * it then); else true when a BOS token is defined and the tokenizer is a {@code LlamaTokenizer}
+ * (whose default is to add it) or the chat template writes {@code bos_token} (the model was trained
+ * with a leading BOS: Llama-3's tokenizer.json predates its BOS template); else false (Qwen).
  */
 public record TokenizerConfig(
     String bosToken, String eosToken, boolean addBosToken, String chatTemplate) {

@@ -16,8 +16,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The contents of a tokenizer.json. The model's vocabulary and merges (the bulk of the file: 11
- * MB for Qwen3) are read with Jackson's streaming parser straight into maps; the small pipeline
+ * The contents of a tokenizer.json. The model's vocabulary and merges (the bulk of the file: 11 MB
+ * for Qwen3) are read with Jackson's streaming parser straight into maps; the small pipeline
  * sections are kept as trees for the components to interpret.
  */
 record TokenizerJson(

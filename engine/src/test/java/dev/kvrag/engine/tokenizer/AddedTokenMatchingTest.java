@@ -66,8 +66,7 @@ class AddedTokenMatchingTest {
             new int[] {mask},
             chars(b, " a<mask> <mask>ony "),
             new int[] {mask});
-    assertArrayEquals(
-        expected, tokenizer.encode("<mask> My name <mask> A<mask> <mask>ony <mask>"));
+    assertArrayEquals(expected, tokenizer.encode("<mask> My name <mask> A<mask> <mask>ony <mask>"));
   }
 
   @Test
@@ -99,7 +98,7 @@ class AddedTokenMatchingTest {
     // for as "▁</s>", so "book</s>Hey" keeps "</s>" as plain text.
     TokenizerJsonBuilder b =
         new TokenizerJsonBuilder()
-                .characters("\u2581abcdefghijklmnopqrstuvwxyzHI</>")
+            .characters("\u2581abcdefghijklmnopqrstuvwxyzHI</>")
             .section("normalizer", "{\"type\": \"Prepend\", \"prepend\": \"\u2581\"}")
             .addedToken("</s>", false, false, false, false, true);
     Tokenizer tokenizer = b.load(dir);

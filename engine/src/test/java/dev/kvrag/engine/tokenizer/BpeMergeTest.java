@@ -14,9 +14,11 @@ import org.junit.jupiter.api.Test;
 
 class BpeMergeTest {
 
-  private static final BpeModel.Options PLAIN = new BpeModel.Options(null, null, null, false, false, false);
+  private static final BpeModel.Options PLAIN =
+      new BpeModel.Options(null, null, null, false, false, false);
 
-  private static BpeModel model(List<String> tokens, List<String[]> merges, BpeModel.Options options) {
+  private static BpeModel model(
+      List<String> tokens, List<String[]> merges, BpeModel.Options options) {
     Map<String, Integer> vocab = new LinkedHashMap<>();
     for (String t : tokens) {
       vocab.putIfAbsent(t, vocab.size());
@@ -77,10 +79,16 @@ class BpeMergeTest {
         new String[] {"a", "<0xC3>", "<0xA9>", "a"}, tokens(fallback, fallback.tokenize("aéa")));
 
     BpeModel fused =
-        model(List.of("<unk>", "a"), List.of(), new BpeModel.Options("<unk>", null, null, true, false, false));
+        model(
+            List.of("<unk>", "a"),
+            List.of(),
+            new BpeModel.Options("<unk>", null, null, true, false, false));
     assertArrayEquals(new String[] {"a", "<unk>", "a"}, tokens(fused, fused.tokenize("aééa")));
     BpeModel unfused =
-        model(List.of("<unk>", "a"), List.of(), new BpeModel.Options("<unk>", null, null, false, false, false));
+        model(
+            List.of("<unk>", "a"),
+            List.of(),
+            new BpeModel.Options("<unk>", null, null, false, false, false));
     assertArrayEquals(
         new String[] {"a", "<unk>", "<unk>", "a"}, tokens(unfused, unfused.tokenize("aééa")));
     BpeModel dropping = model(List.of("a"), List.of(), PLAIN);
@@ -149,7 +157,8 @@ class BpeMergeTest {
     BpeModel m =
         model(
             List.of("a", "aa", "aaaa", "aaaaaaaa"),
-            List.of(new String[] {"a", "a"}, new String[] {"aa", "aa"}, new String[] {"aaaa", "aaaa"}),
+            List.of(
+                new String[] {"a", "a"}, new String[] {"aa", "aa"}, new String[] {"aaaa", "aaaa"}),
             PLAIN);
     int[] ids = m.tokenize("a".repeat(100_000));
     assertEquals(12_500, ids.length);

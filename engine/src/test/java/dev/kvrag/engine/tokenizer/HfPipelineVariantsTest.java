@@ -21,11 +21,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Ids and decoded text against HF tokenizers for pipelines the real files do not exercise
- * (see {@link PipelineVariants}), on 500 random strings that mix scripts, whitespace of every
- * kind, contractions, digits, emoji sequences and added-token spellings. The reference was made
- * with HF tokenizers 0.21.0 (the Rust crate, through DJL's JNI build); README.md beside it says
- * how.
+ * Ids and decoded text against HF tokenizers for pipelines the real files do not exercise (see
+ * {@link PipelineVariants}), on 500 random strings that mix scripts, whitespace of every kind,
+ * contractions, digits, emoji sequences and added-token spellings. The reference was made with HF
+ * tokenizers 0.21.0 (the Rust crate, through DJL's JNI build); README.md beside it says how.
  */
 class HfPipelineVariantsTest {
 
@@ -39,7 +38,10 @@ class HfPipelineVariantsTest {
   @MethodSource("variants")
   void idsAndDecodedTextAreIdenticalToHfTokenizers(String name) throws IOException {
     PipelineVariants.Variant variant =
-        PipelineVariants.all().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+        PipelineVariants.all().stream()
+            .filter(v -> v.name().equals(name))
+            .findFirst()
+            .orElseThrow();
     Files.writeString(dir.resolve("tokenizer.json"), PipelineVariants.tokenizerJson(variant));
     Tokenizer tokenizer = Tokenizer.load(dir);
     List<String> texts = strings();

@@ -39,21 +39,34 @@ class HfReferenceFixturesTest {
       int[] ids = tokenizer.encode(text);
       if (!java.util.Arrays.equals(hfIds, ids)) {
         failures.add(
-            "line " + (i + 1) + " " + quoted(text) + "\n  hf:   " + java.util.Arrays.toString(hfIds)
-                + "\n  ours: " + java.util.Arrays.toString(ids));
+            "line "
+                + (i + 1)
+                + " "
+                + quoted(text)
+                + "\n  hf:   "
+                + java.util.Arrays.toString(hfIds)
+                + "\n  ours: "
+                + java.util.Arrays.toString(ids));
         continue;
       }
       String decoded = tokenizer.decode(hfIds);
       if (!decoded.equals(reference.get("decoded").asString())) {
         failures.add(
-            "line " + (i + 1) + " decode " + quoted(text) + "\n  hf:   "
-                + quoted(reference.get("decoded").asString()) + "\n  ours: " + quoted(decoded));
+            "line "
+                + (i + 1)
+                + " decode "
+                + quoted(text)
+                + "\n  hf:   "
+                + quoted(reference.get("decoded").asString())
+                + "\n  ours: "
+                + quoted(decoded));
       }
       if (reference.get("roundtrip").asBoolean() && !tokenizer.decode(ids).equals(text)) {
         failures.add("line " + (i + 1) + " does not round-trip: " + quoted(text));
       }
     }
-    assertTrue(failures.isEmpty(), failures.size() + " mismatches:\n" + String.join("\n", failures));
+    assertTrue(
+        failures.isEmpty(), failures.size() + " mismatches:\n" + String.join("\n", failures));
   }
 
   private static List<JsonNode> jsonLines(String file) throws IOException {

@@ -15,8 +15,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Tokenizer pipelines the real files do not use (Metaspace schemes, Digits, Split behaviors,
- * added-token flags, GPT-2's ByteLevel regex), each made from a real file by replacing sections
- * and appending added tokens as tokenizer/pipeline-variants.json says.
+ * added-token flags, GPT-2's ByteLevel regex), each made from a real file by replacing sections and
+ * appending added tokens as tokenizer/pipeline-variants.json says.
  */
 final class PipelineVariants {
 

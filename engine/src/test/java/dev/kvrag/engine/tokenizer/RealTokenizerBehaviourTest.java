@@ -109,8 +109,9 @@ class RealTokenizerBehaviourTest {
     Tokenizer tokenizer = RealTokenizers.get(name);
     SplittableRandom random = new SplittableRandom(name.hashCode());
     String[] alphabet = {
-      "a", "Z", "é", "ß", "e\u0301", "中", "語", "ا", "ש", "😀", "👩‍💻", "🇳🇴", "1", "٣", "'", "'s", "\"",
-      " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "{", "}", "<", "|", "_", "-", ".", "\u200b"
+      "a", "Z", "é", "ß", "e\u0301", "中", "語", "ا", "ש", "😀", "👩‍💻", "🇳🇴", "1", "٣", "'", "'s",
+      "\"", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u3000", "{", "}", "<", "|", "_", "-", ".",
+      "\u200b"
     };
     for (int trial = 0; trial < 300; trial++) {
       StringBuilder text = new StringBuilder();

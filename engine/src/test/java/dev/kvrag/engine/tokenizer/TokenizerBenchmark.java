@@ -3,15 +3,15 @@ package dev.kvrag.engine.tokenizer;
 import java.util.SplittableRandom;
 
 /**
- * Prints load and encode/decode times of the real tokenizers on 100k-character texts. Run from
- * the engine module after {@code test-compile}:
+ * Prints load and encode/decode times of the real tokenizers on 100k-character texts. Run from the
+ * engine module after {@code test-compile}:
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(deps) dev.kvrag.engine.tokenizer.TokenizerBenchmark
  * </pre>
  *
- * "first" is the first encode after loading (cold JIT, empty word cache), "steady" the best of
- * five later runs.
+ * "first" is the first encode after loading (cold JIT, empty word cache), "steady" the best of five
+ * later runs.
  */
 public final class TokenizerBenchmark {
 
@@ -25,7 +25,8 @@ public final class TokenizerBenchmark {
       {"100k digits", "7".repeat(100_000)},
       {"100k CJK", "中文字符測試日本語".repeat(100_000 / 9 + 1).substring(0, 100_000)},
     };
-    System.out.printf("%-8s %-16s %9s %9s %9s %8s %10s%n",
+    System.out.printf(
+        "%-8s %-16s %9s %9s %9s %8s %10s%n",
         "model", "text", "load ms", "first ms", "steady ms", "tokens", "decode ms");
     for (String name : new String[] {"qwen3", "llama3", "llama2"}) {
       long t0 = System.nanoTime();
@@ -47,7 +48,8 @@ public final class TokenizerBenchmark {
         if (decoded.isEmpty()) {
           throw new AssertionError("nothing decoded");
         }
-        System.out.printf("%-8s %-16s %9.0f %9.1f %9.1f %8d %10.1f%n",
+        System.out.printf(
+            "%-8s %-16s %9.0f %9.1f %9.1f %8d %10.1f%n",
             name, text[0], loadMs, firstMs, steadyMs, ids.length, decodeMs);
         loadMs = Double.NaN;
       }
@@ -59,8 +61,12 @@ public final class TokenizerBenchmark {
     String[] parts = {
       "The cache-service holds each chunk's precomputed KV cache in Redis. ",
       "for (int i = 0; i < n; ++i) { sum += a[i] * b[i]; }\n",
-      "    return x ** 2  # square\n", "https://example.com/path?q=1&lang=en ",
-      "1,000,000.00 and 3.14159265 ", "你好，世界！这是一个测试。", "👩🏽‍💻 ", "\n\n\t  ",
+      "    return x ** 2  # square\n",
+      "https://example.com/path?q=1&lang=en ",
+      "1,000,000.00 and 3.14159265 ",
+      "你好，世界！这是一个测试。",
+      "👩🏽‍💻 ",
+      "\n\n\t  ",
       "Dr. Smith (b. 1970) moved to Oslo in 2019 — the team behind it followed. ",
     };
     SplittableRandom random = new SplittableRandom(42);

@@ -72,7 +72,11 @@ final class TokenizerJsonBuilder {
    * else the next id after the vocabulary. Add the vocabulary first.
    */
   TokenizerJsonBuilder addedToken(
-      String content, boolean special, boolean singleWord, boolean lstrip, boolean rstrip,
+      String content,
+      boolean special,
+      boolean singleWord,
+      boolean lstrip,
+      boolean rstrip,
       boolean normalized) {
     int id = vocab.has(content) ? vocab.get(content).asInt() : nextId + newAddedTokens++;
     addedIds.put(content, id);

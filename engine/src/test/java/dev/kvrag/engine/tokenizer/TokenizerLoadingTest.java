@@ -38,7 +38,8 @@ class TokenizerLoadingTest {
   @Test
   void aDirectoryWithoutTokenizerJsonNamesBothAcceptedFiles() {
     String message = failure(dir);
-    assertTrue(message.contains("tokenizer.json") && message.contains("tokenizer.json.gz"), message);
+    assertTrue(
+        message.contains("tokenizer.json") && message.contains("tokenizer.json.gz"), message);
   }
 
   @Test
@@ -101,7 +102,8 @@ class TokenizerLoadingTest {
   @Test
   void thePlainFileIsPreferredAndTheGzippedOneUsedWhenItIsAbsent() throws IOException {
     TokenizerJsonBuilder merging = tiny();
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("tokenizer.json.gz")))) {
+    try (OutputStream out =
+        new GZIPOutputStream(Files.newOutputStream(dir.resolve("tokenizer.json.gz")))) {
       out.write(merging.root().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
     assertArrayEquals(new int[] {merging.id("ab")}, Tokenizer.load(dir).encode("ab"));
@@ -160,33 +162,41 @@ class TokenizerLoadingTest {
                           {"Sequence": {"id": "A", "type_id": 0}}]}]}
             """)
         .writeTo(dir);
-    Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<|begin_of_text|>\"}");
+    Files.writeString(
+        dir.resolve("tokenizer_config.json"), "{\"bos_token\": \"<|begin_of_text|>\"}");
     assertArrayEquals(new int[] {2, 0, 1}, Tokenizer.load(dir).encodeWithBos("ab"));
   }
 
   @Test
   void theLegacyMetaspacePreTokenizerEncodesLikeThePrependReplaceNormalizers() throws IOException {
-    ObjectNode modern = (ObjectNode) JsonMapper.shared().readTree(
-        new java.util.zip.GZIPInputStream(
-            Files.newInputStream(RealTokenizers.dir("llama2").resolve("tokenizer.json.gz"))));
+    ObjectNode modern =
+        (ObjectNode)
+            JsonMapper.shared()
+                .readTree(
+                    new java.util.zip.GZIPInputStream(
+                        Files.newInputStream(
+                            RealTokenizers.dir("llama2").resolve("tokenizer.json.gz"))));
     Tokenizer current = RealTokenizers.get("llama2");
     // Text that does not start with a space: Metaspace prepends '▁' only if none is there yet,
     // the Prepend normalizer always does.
     String[] texts = {"Hello world", "two  spaces ", "a\nb\tc", "日本語 text", "x</s>y"};
     for (String legacyForm :
         new String[] {
-          "{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"add_prefix_space\": true, \"split\": false}",
-          "{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\": \"always\", \"split\": false}"
+          "{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"add_prefix_space\": true,"
+              + " \"split\": false}",
+          "{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\": \"always\","
+              + " \"split\": false}"
         }) {
       ObjectNode legacy = modern.deepCopy();
       legacy.putNull("normalizer");
       legacy.set("pre_tokenizer", JsonMapper.shared().readTree(legacyForm));
       legacy.set(
           "decoder",
-          JsonMapper.shared().readTree(
-              "{\"type\": \"Sequence\", \"decoders\": [{\"type\": \"Metaspace\", \"replacement\": \"\u2581\","
-                  + " \"prepend_scheme\": \"always\", \"split\": false}, {\"type\": \"ByteFallback\"},"
-                  + " {\"type\": \"Fuse\"}]}"));
+          JsonMapper.shared()
+              .readTree(
+                  "{\"type\": \"Sequence\", \"decoders\": [{\"type\": \"Metaspace\","
+                      + " \"replacement\": \"\u2581\", \"prepend_scheme\": \"always\", \"split\":"
+                      + " false}, {\"type\": \"ByteFallback\"}, {\"type\": \"Fuse\"}]}"));
       Files.writeString(dir.resolve("tokenizer.json"), legacy.toString());
       Tokenizer old = Tokenizer.load(dir);
       for (String text : texts) {
@@ -206,11 +216,12 @@ class TokenizerLoadingTest {
             .addedToken("<s>", true, false, false, false, false)
             .section(
                 "pre_tokenizer",
-                "{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\": \"first\","
-                    + " \"split\": true}");
+                "{\"type\": \"Metaspace\", \"replacement\": \"\u2581\", \"prepend_scheme\":"
+                    + " \"first\", \"split\": true}");
     Tokenizer tokenizer = b.load(dir);
     int meta = b.id("\u2581");
-    assertArrayEquals(new int[] {meta, b.id("a"), b.id("<s>"), b.id("b")}, tokenizer.encode("a<s>b"));
+    assertArrayEquals(
+        new int[] {meta, b.id("a"), b.id("<s>"), b.id("b")}, tokenizer.encode("a<s>b"));
     assertFalse(tokenizer.encode("a<s> b").length == 4);
   }
 

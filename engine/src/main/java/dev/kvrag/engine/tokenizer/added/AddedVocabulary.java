@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.ToIntFunction;
 
 /**
- * Finds added tokens in text the way HF's {@code AddedVocabulary} does: a leftmost-longest scan
- * for the non-normalized tokens over the raw text first, then for the normalized ones over each
+ * Finds added tokens in text the way HF's {@code AddedVocabulary} does: a leftmost-longest scan for
+ * the non-normalized tokens over the raw text first, then for the normalized ones over each
  * normalized stretch in between. Special tokens written in the text thus become their ids instead
  * of being split into pieces.
  */
@@ -34,9 +34,9 @@ public final class AddedVocabulary {
   /**
    * Registers the tokens of tokenizer.json's {@code added_tokens}, in file order, the way HF's
    * deserializer does: through {@code add_tokens}, which ignores the file's ids. A token whose
-   * content is already known keeps that id (an earlier added token's, else the model's), any
-   * other gets the next free id after the model's vocabulary. Files HF wrote always agree; a
-   * hand-edited one that does not gets HF's ids and a warning, as in HF.
+   * content is already known keeps that id (an earlier added token's, else the model's), any other
+   * gets the next free id after the model's vocabulary. Files HF wrote always agree; a hand-edited
+   * one that does not gets HF's ids and a warning, as in HF.
    *
    * @param modelId the model's id of a token, or -1
    * @param modelVocabSize the number of entries in the model's vocabulary
@@ -64,9 +64,10 @@ public final class AddedVocabulary {
       int id = known != null ? known : modelId.applyAsInt(fromFile.content());
       if (id < 0) {
         int maxAdded = idOfContent.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
-        id = maxAdded >= 0 && (maxAdded >= modelVocabSize || modelVocabSize == 0)
-            ? maxAdded + 1
-            : modelVocabSize;
+        id =
+            maxAdded >= 0 && (maxAdded >= modelVocabSize || modelVocabSize == 0)
+                ? maxAdded + 1
+                : modelVocabSize;
       }
       if (id != fromFile.id()) {
         System.getLogger(AddedVocabulary.class.getName())
@@ -186,7 +187,9 @@ public final class AddedVocabulary {
     return segments;
   }
 
-  /** A character trie from token spellings to ids; the first token added wins a duplicate spelling. */
+  /**
+   * A character trie from token spellings to ids; the first token added wins a duplicate spelling.
+   */
   private static final class Trie {
     private final Node root = new Node();
     private int size;

@@ -30,6 +30,7 @@ public final class BpeModel {
   private final boolean ignoreMerges;
   private final String subwordPrefix;
   private final String wordSuffix;
+
   /** Id of each single BMP character, -1 if absent; used when no prefix/suffix decorates it. */
   private final int[] charIds;
 

@@ -5,9 +5,8 @@ import java.util.Arrays;
 /**
  * Merges the symbols of one word by rank, exactly as HF's {@code Word::merge_all}: a min-heap of
  * candidate merges ordered by (rank, position), the symbols kept as a doubly linked list so that
- * each merge costs O(log n) and a 100k-symbol word is never rescanned. A popped candidate is
- * stale, and skipped, when its left symbol was absorbed or its pair no longer yields the same
- * merged id.
+ * each merge costs O(log n) and a 100k-symbol word is never rescanned. A popped candidate is stale,
+ * and skipped, when its left symbol was absorbed or its pair no longer yields the same merged id.
  */
 final class WordMerge {
 

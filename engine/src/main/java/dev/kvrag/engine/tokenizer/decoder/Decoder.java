@@ -50,8 +50,8 @@ public sealed interface Decoder {
   }
 
   /**
-   * Runs of {@code <0xAB>} tokens back to their bytes: valid UTF-8 becomes its text, anything
-   * else one U+FFFD per byte (HF checks the whole run at once).
+   * Runs of {@code <0xAB>} tokens back to their bytes: valid UTF-8 becomes its text, anything else
+   * one U+FFFD per byte (HF checks the whole run at once).
    */
   record ByteFallback() implements Decoder {
     @Override
@@ -216,7 +216,9 @@ public sealed interface Decoder {
       }
       default ->
           throw new IllegalArgumentException(
-              "unsupported decoder type '" + type + "' in tokenizer.json (supported: ByteLevel,"
+              "unsupported decoder type '"
+                  + type
+                  + "' in tokenizer.json (supported: ByteLevel,"
                   + " ByteFallback, Fuse, Replace, Strip, Metaspace, Sequence)");
     };
   }

@@ -34,7 +34,8 @@ public sealed interface Normalizer {
     @Override
     public String normalize(String text) {
       StringBuilder lower = new StringBuilder(text.length());
-      text.codePoints().forEach(cp -> lower.append(Character.toString(cp).toLowerCase(Locale.ROOT)));
+      text.codePoints()
+          .forEach(cp -> lower.append(Character.toString(cp).toLowerCase(Locale.ROOT)));
       return lower.toString();
     }
   }
@@ -99,9 +100,11 @@ public sealed interface Normalizer {
       case "Lowercase" -> new Lowercase();
       case "Prepend" -> new Prepend(node.path("prepend").asString());
       case "Replace" ->
-          new Replace(HfRegex.fromJson(node, "Replace normalizer"), node.path("content").asString());
+          new Replace(
+              HfRegex.fromJson(node, "Replace normalizer"), node.path("content").asString());
       case "Strip" ->
-          new Strip(node.path("strip_left").asBoolean(true), node.path("strip_right").asBoolean(true));
+          new Strip(
+              node.path("strip_left").asBoolean(true), node.path("strip_right").asBoolean(true));
       case "Sequence" -> {
         List<Normalizer> steps = new ArrayList<>();
         for (JsonNode step : node.path("normalizers")) {
@@ -111,7 +114,9 @@ public sealed interface Normalizer {
       }
       default ->
           throw new IllegalArgumentException(
-              "unsupported normalizer type '" + type + "' in tokenizer.json (supported: NFC, NFD,"
+              "unsupported normalizer type '"
+                  + type
+                  + "' in tokenizer.json (supported: NFC, NFD,"
                   + " NFKC, NFKD, Lowercase, Prepend, Replace, Strip, Sequence)");
     };
   }

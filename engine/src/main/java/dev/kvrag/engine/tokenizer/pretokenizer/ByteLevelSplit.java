@@ -4,7 +4,6 @@ import dev.kvrag.engine.tokenizer.ByteLevelAlphabet;
 import dev.kvrag.engine.tokenizer.HfRegex;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The {@code ByteLevel} pre-tokenizer: optionally a leading space and GPT-2's word regex, then

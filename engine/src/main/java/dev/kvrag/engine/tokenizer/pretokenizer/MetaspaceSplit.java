@@ -19,8 +19,8 @@ public record MetaspaceSplit(String replacement, PrependScheme prependScheme, bo
   }
 
   /**
-   * Reads both spellings: {@code prepend_scheme} ("always"/"first"/"never", default always) and
-   * the legacy {@code add_prefix_space} boolean, where false means never (HF rejects a false that
+   * Reads both spellings: {@code prepend_scheme} ("always"/"first"/"never", default always) and the
+   * legacy {@code add_prefix_space} boolean, where false means never (HF rejects a false that
    * contradicts an explicit scheme).
    */
   static MetaspaceSplit fromJson(JsonNode node) {

@@ -57,12 +57,15 @@ public interface PreTokenizer {
               node.path("invert").asBoolean(false));
       case "ByteLevel" ->
           new ByteLevelSplit(
-              node.path("add_prefix_space").asBoolean(true), node.path("use_regex").asBoolean(true));
+              node.path("add_prefix_space").asBoolean(true),
+              node.path("use_regex").asBoolean(true));
       case "Metaspace" -> MetaspaceSplit.fromJson(node);
       case "Digits" -> new DigitSplit(node.path("individual_digits").asBoolean(false));
       default ->
           throw new IllegalArgumentException(
-              "unsupported pre_tokenizer type '" + type + "' in tokenizer.json (supported: Split,"
+              "unsupported pre_tokenizer type '"
+                  + type
+                  + "' in tokenizer.json (supported: Split,"
                   + " ByteLevel, Metaspace, Digits, Sequence)");
     };
   }

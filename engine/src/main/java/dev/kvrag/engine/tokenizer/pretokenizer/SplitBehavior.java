@@ -26,9 +26,9 @@ public enum SplitBehavior {
   }
 
   /**
-   * Cuts {@code text} around the delimiters {@code matches} (start/end pairs, sorted, disjoint)
-   * and appends the non-empty pieces to {@code out}. {@code invert} swaps the roles of delimiters
-   * and the text between them.
+   * Cuts {@code text} around the delimiters {@code matches} (start/end pairs, sorted, disjoint) and
+   * appends the non-empty pieces to {@code out}. {@code invert} swaps the roles of delimiters and
+   * the text between them.
    */
   void cut(Piece piece, int[] matches, int matchCount, boolean invert, java.util.List<Piece> out) {
     String text = piece.text();
