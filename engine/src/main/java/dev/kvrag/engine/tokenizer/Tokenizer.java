@@ -42,12 +42,21 @@ public final class Tokenizer {
     TokenizerJson json = files.tokenizer();
     if (!"BPE".equals(json.modelType())) {
       throw new IllegalArgumentException(
-          "unsupported tokenizer model type '" + json.modelType() + "' (only BPE is supported)");
+          json.modelType() == null
+              ? "tokenizer.json model has no \"type\" (only BPE is supported)"
+              : "unsupported tokenizer.json model type '"
+                  + json.modelType()
+                  + "' (only BPE is supported)");
+    }
+    if (json.vocab() == null) {
+      throw new IllegalArgumentException("tokenizer.json BPE model has no \"vocab\"");
     }
     normalizer = Normalizer.fromJson(json.normalizer());
     preTokenizer = PreTokenizer.fromJson(json.preTokenizer());
     decoder = Decoder.fromJson(json.decoder());
-    model = new BpeModel(json.vocab(), json.merges(), json.bpeOptions());
+    model =
+        new BpeModel(
+            json.vocab(), json.merges() == null ? List.of() : json.merges(), json.bpeOptions());
     added = new AddedVocabulary(json.addedTokens(), model::id, json.vocab().size(), normalizer);
     vocabSize = Math.max(model.maxId(), added.maxId()) + 1;
 

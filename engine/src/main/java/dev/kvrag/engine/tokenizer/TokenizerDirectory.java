@@ -25,8 +25,12 @@ record TokenizerDirectory(
     if (dir == null) {
       throw new IllegalArgumentException("tokenizer directory is null");
     }
-    if (!Files.isDirectory(dir)) {
+    if (!Files.exists(dir)) {
       throw new IllegalArgumentException("tokenizer directory " + dir + " does not exist");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          dir + " is a file; give the directory that holds tokenizer.json");
     }
     return new TokenizerDirectory(
         readTokenizerJson(dir),

@@ -49,9 +49,14 @@ public final class TokenizerBenchmark {
           throw new AssertionError("nothing decoded");
         }
         System.out.printf(
-            "%-8s %-16s %9.0f %9.1f %9.1f %8d %10.1f%n",
-            name, text[0], loadMs, firstMs, steadyMs, ids.length, decodeMs);
-        loadMs = Double.NaN;
+            "%-8s %-16s %9s %9.1f %9.1f %8d %10.1f%n",
+            name,
+            text[0],
+            text == texts[0] ? String.format("%.0f", loadMs) : "",
+            firstMs,
+            steadyMs,
+            ids.length,
+            decodeMs);
       }
     }
   }
