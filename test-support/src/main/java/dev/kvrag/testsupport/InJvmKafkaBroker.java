@@ -1,6 +1,7 @@
 package dev.kvrag.testsupport;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
@@ -16,6 +17,12 @@ final class InJvmKafkaBroker implements AutoCloseable {
     }
 
     static InJvmKafkaBroker start() {
+        // A broker thread that hits a fatal error calls Exit.halt, which would kill the whole test JVM with a
+        // non-zero status and no test report; in this JVM it is reported instead, as Kafka's own tests do.
+        Exit.setHaltProcedure((status, message) ->
+                System.err.println("kvrag test-support: in-JVM Kafka broker asked to halt(" + status + "): " + message));
+        Exit.setExitProcedure((status, message) ->
+                System.err.println("kvrag test-support: in-JVM Kafka broker asked to exit(" + status + "): " + message));
         KafkaClusterTestKit cluster = null;
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()

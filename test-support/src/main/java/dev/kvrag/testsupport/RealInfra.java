@@ -2,6 +2,8 @@ package dev.kvrag.testsupport;
 
 import dev.kvrag.common.events.Topics;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -9,15 +11,21 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  *
  * <p>{@code REDIS_URL} / {@code KAFKA_BOOTSTRAP} win when set (a developer's {@code ./kvrag infra up}, a CI
  * service). Otherwise a {@code redis-server} process on a free port and an in-JVM KRaft broker are
- * started on first use and stopped when the JVM exits, so every test class of a module shares them.
+ * started on first use and stopped when the test run ends ({@link StopAtSessionEnd}, or at JVM exit outside
+ * JUnit), so every test class of a module shares them.
  * Either way the platform's topics ({@link Topics}) exist before the bootstrap address is handed out.
  */
 public final class RealInfra {
 
     private static final Duration PROVISION_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final Deque<Started> STARTED = new ArrayDeque<>();
+
     private static String redisUrl;
     private static String kafkaBootstrap;
+
+    private record Started(String what, AutoCloseable resource) {
+    }
 
     private RealInfra() {
     }
@@ -30,7 +38,7 @@ public final class RealInfra {
                 redisUrl = fromEnv.strip();
             } else {
                 LocalRedisServer server = LocalRedisServer.start();
-                stopAtExit("redis-server", server);
+                started("redis-server", server);
                 redisUrl = server.url();
             }
         }
@@ -46,7 +54,7 @@ public final class RealInfra {
                 bootstrap = fromEnv.strip();
             } else {
                 InJvmKafkaBroker broker = InJvmKafkaBroker.start();
-                stopAtExit("in-JVM Kafka broker", broker);
+                started("in-JVM Kafka broker", broker);
                 bootstrap = broker.bootstrapServers();
             }
             TopicProvisioner.provision(bootstrap, Topics.all(), PROVISION_TIMEOUT);
@@ -64,13 +72,25 @@ public final class RealInfra {
         registry.add("spring.kafka.bootstrap-servers", RealInfra::kafkaBootstrap);
     }
 
-    private static void stopAtExit(String what, AutoCloseable resource) {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("stop " + what).unstarted(() -> {
+    /** Stops, newest first, whatever this class started; idempotent. A later call to a getter starts afresh. */
+    static synchronized void stopAll() {
+        redisUrl = null;
+        kafkaBootstrap = null;
+        while (!STARTED.isEmpty()) {
+            Started s = STARTED.pop();
             try {
-                resource.close();
+                s.resource().close();
             } catch (Exception e) {
-                System.err.println("kvrag test-support: could not stop " + what + ": " + e);
+                System.err.println("kvrag test-support: could not stop " + s.what() + ": " + e);
             }
-        }));
+        }
+    }
+
+    private static void started(String what, AutoCloseable resource) {
+        if (STARTED.isEmpty()) {
+            // Outside a JUnit run nothing else stops them; inside one, StopAtSessionEnd does it earlier.
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("kvrag test infra").unstarted(RealInfra::stopAll));
+        }
+        STARTED.push(new Started(what, resource));
     }
 }
