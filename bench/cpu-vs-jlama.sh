@@ -5,10 +5,11 @@
 # same JDK and GC, and one Markdown table is printed at the end (also kept in bench/target/cpu-vs-jlama/).
 #
 #   bench/cpu-vs-jlama.sh [--model DIR] [--prompt-tokens 256] [--gen-tokens 64] [--threads 2]
-#                         [--rounds 3] [--seed 42] [--jlama-ops native|panama]
+#                         [--rounds 3] [--seed 42] [--jlama-ops native|panama] [--profile]
 #
 # Our side is `./kvrag bench-engine --model DIR --prompt-tokens N --gen-tokens N --threads N`, plus
 # `--ids-file FILE` when its --help mentions that option (KVRAG_LAUNCHER overrides ./kvrag).
+# --profile adds one more engine run with `--profile` after the table: where our time goes, per operation.
 #
 # Jlama is built from bench/peers/jlama/pom.xml, a project outside the Maven reactor, so CI never
 # resolves it. Jlama 0.8.4's classes are Java 20 class files without preview features, and
@@ -26,6 +27,7 @@ THREADS=2
 ROUNDS=3
 SEED=42
 JLAMA_OPS=native
+PROFILE=0
 
 die() { echo "cpu-vs-jlama: $*" >&2; exit 2; }
 say() { echo "cpu-vs-jlama: $*" >&2; }
@@ -42,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --jlama-ops)
       [[ "${2:-}" == native || "${2:-}" == panama ]] || die "--jlama-ops must be native or panama, got '${2:-}'"
       JLAMA_OPS=$2; shift 2 ;;
+    --profile) PROFILE=1; shift ;;
     -h|--help) sed -n '2,/^set /{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -157,4 +160,13 @@ for n in "${NOTES[@]}"; do TABLE_ARGS+=(--note "$n"); done
 
 status=0
 "$JAVA" -cp "$BENCH_CP" dev.kvrag.bench.peers.SpeedTable "${TABLE_ARGS[@]}" | tee "$WORK/table.md" || status=${PIPESTATUS[0]}
+if ((PROFILE)) && [[ -z "$ENGINE_ERROR" ]]; then
+  say "profiling the kvrag engine (one more run, not in the table)"
+  if "$KVRAG" "${ENGINE_ARGS[@]}" --profile >"$WORK/engine-profile.out" 2>"$WORK/engine-profile.err"; then
+    echo
+    sed -n '/^where .* time goes:/,$p' "$WORK/engine-profile.out" | tee -a "$WORK/table.md"
+  else
+    say "the profile run failed: $(last_error "$WORK/engine-profile.err")"
+  fi
+fi
 exit "$status"
