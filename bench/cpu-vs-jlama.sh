@@ -5,11 +5,13 @@
 # same JDK and GC, and one Markdown table is printed at the end (also kept in bench/target/cpu-vs-jlama/).
 #
 #   bench/cpu-vs-jlama.sh [--model DIR] [--prompt-tokens 256] [--gen-tokens 64] [--threads 2]
-#                         [--rounds 3] [--seed 42] [--jlama-ops native|panama] [--profile]
+#                         [--rounds 3] [--seed 42] [--jlama-ops native|panama] [--profile] [--nice N]
 #
 # Our side is `./kvrag bench-engine --model DIR --prompt-tokens N --gen-tokens N --threads N`, plus
 # `--ids-file FILE` when its --help mentions that option (KVRAG_LAUNCHER overrides ./kvrag).
 # --profile adds one more engine run with `--profile` after the table: where our time goes, per operation.
+# --nice N runs both engines under `nice -n N` (N < 0 needs root): on a machine others share, both
+# sides then get most of the cores they ask for; the table says so.
 #
 # Jlama is built from bench/peers/jlama/pom.xml, a project outside the Maven reactor, so CI never
 # resolves it. Jlama 0.8.4's classes are Java 20 class files without preview features, and
@@ -28,6 +30,7 @@ ROUNDS=3
 SEED=42
 JLAMA_OPS=native
 PROFILE=0
+RUN_PREFIX=()
 
 die() { echo "cpu-vs-jlama: $*" >&2; exit 2; }
 say() { echo "cpu-vs-jlama: $*" >&2; }
@@ -45,6 +48,9 @@ while [[ $# -gt 0 ]]; do
       [[ "${2:-}" == native || "${2:-}" == panama ]] || die "--jlama-ops must be native or panama, got '${2:-}'"
       JLAMA_OPS=$2; shift 2 ;;
     --profile) PROFILE=1; shift ;;
+    --nice)
+      [[ "${2:-}" =~ ^-?[0-9]+$ ]] && ((${2} >= -20 && ${2} <= 19)) || die "--nice needs an integer from -20 to 19, got '${2:-}'"
+      RUN_PREFIX=(nice -n "$2"); shift 2 ;;
     -h|--help) sed -n '2,/^set /{/^#/s/^# \{0,1\}//p}' "$0"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
@@ -98,7 +104,7 @@ IDS="$WORK/prompt-ids.txt"
 
 # --- the two sides -----------------------------------------------------------------------------
 run_jlama() { # $1 = round
-  "$JAVA" "${JVM_FLAGS[@]}" -Djava.util.concurrent.ForkJoinPool.common.parallelism=$((THREADS > 1 ? THREADS - 1 : 1)) \
+  "${RUN_PREFIX[@]}" "$JAVA" "${JVM_FLAGS[@]}" -Djava.util.concurrent.ForkJoinPool.common.parallelism=$((THREADS > 1 ? THREADS - 1 : 1)) \
     -Djlama.force_panama_tensor_operations=$([[ $JLAMA_OPS == panama ]] && echo true || echo false) \
     -cp "$JLAMA_CP" dev.kvrag.peers.jlama.JlamaSpeed --model "$MODEL" --ids-file "$IDS" \
     --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS" \
@@ -118,7 +124,7 @@ else
   ENGINE_OWN_IDS=1
 fi
 run_engine() { # $1 = round
-  "$KVRAG" "${ENGINE_ARGS[@]}" >"$WORK/engine-$1.out" 2>"$WORK/engine-$1.err"
+  "${RUN_PREFIX[@]}" "$KVRAG" "${ENGINE_ARGS[@]}" >"$WORK/engine-$1.out" 2>"$WORK/engine-$1.err"
 }
 
 last_error() { # the last line of a stderr file that says something: no JVM warnings, log lines or stack frames
@@ -155,6 +161,9 @@ TABLE_ARGS=(--model "$MODEL" --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN
 [[ -z "$ENGINE_ERROR" ]] || TABLE_ARGS+=(--engine-error "$ENGINE_ERROR")
 if ((ENGINE_OWN_IDS)) && [[ -z "$ENGINE_ERROR" ]]; then
   NOTES+=("kvrag bench-engine takes no --ids-file, so it drew its own $PROMPT_TOKENS prompt ids; which ids does not change the work done")
+fi
+if ((${#RUN_PREFIX[@]})); then
+  NOTES+=("both engines ran under '${RUN_PREFIX[*]}', so other work on the machine took less of their cores")
 fi
 for n in "${NOTES[@]}"; do TABLE_ARGS+=(--note "$n"); done
 
