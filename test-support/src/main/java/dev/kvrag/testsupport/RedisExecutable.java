@@ -41,7 +41,8 @@ final class RedisExecutable {
                     + "sudo apt-get install redis-server) or point the tests at a running Redis with REDIS_URL");
         }
         run("apt-get", "update", "-qq");
-        run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "redis-server");
+        // Another apt run (a colleague's, unattended upgrades) may hold the dpkg lock for a while: wait for it.
+        run("apt-get", "install", "-y", "-qq", "-o", "DPkg::Lock::Timeout=120", "--no-install-recommends", "redis-server");
     }
 
     private static void run(String... command) {
