@@ -8,8 +8,8 @@ import dev.kvrag.engine.kv.LayerKv;
  * the model code (which reads like the paper) and the hardware: {@code cpu/} implements it with the Vector
  * API and a shared thread pool; a CUDA backend implements the same operations on the GPU.
  *
- * <p>All methods may be called from one thread at a time per backend instance; implementations parallelise
- * internally.
+ * <p>Implementations parallelise internally and are safe to share between threads (operations may be
+ * serialised).
  */
 public interface Backend extends AutoCloseable {
 

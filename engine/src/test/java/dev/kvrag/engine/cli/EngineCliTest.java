@@ -148,7 +148,8 @@ class EngineCliTest {
 
     Path shapes = copyFixture("mistral");
     Files.writeString(shapes.resolve("config.json"),
-        Files.readString(shapes.resolve("config.json")).replace("\"intermediate_size\": 160", "\"intermediate_size\": 128"));
+        Files.readString(shapes.resolve("config.json"))
+            .replace("\"intermediate_size\": 160", "\"intermediate_size\": 128"));
     assertOneLineError(run("", "logits", "--model", shapes.toString(), "--ids", "1,2", "--out",
         tmp.resolve("c.npy").toString()), "expected [128, 64]");
 

@@ -46,7 +46,8 @@ class CheckpointTest {
         }
         float[] values = new float[(int) t.elements()];
         for (int i = 0; i < values.length; i++) {
-          values[i] = t.dtype() == DType.F32 ? t.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i)
+          values[i] = t.dtype() == DType.F32
+              ? t.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i)
               : Float.intBitsToFloat(t.data().getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, i) << 16);
         }
         w.add(e.getKey(), t.dtype(), t.shape(), values);

@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The reference backend: fp32 compute on the CPU with {@code jdk.incubator.vector} (512-bit lanes on
  * AVX-512 machines) and one shared {@link WorkerPool} of {@code threads} threads. Matmuls and attention are
- * parallel; the cheap row-wise operations run on the calling thread.
+ * parallel and keep scratch buffers between calls, so they are serialised per backend (sessions on other
+ * threads may share one backend, taking turns per operation); the cheap row-wise operations run on the
+ * calling thread.
  */
 public final class CpuBackend implements Backend {
 
@@ -56,12 +58,12 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void matmul(float[] x, int n, Weight w, float[] bias, float[] out) {
+  public synchronized void matmul(float[] x, int n, Weight w, float[] bias, float[] out) {
     matMul.run(x, n, new Weight[] {w}, new float[][] {bias}, new float[][] {out});
   }
 
   @Override
-  public void matmul(float[] x, int n, Weight[] ws, float[][] biases, float[][] outs) {
+  public synchronized void matmul(float[] x, int n, Weight[] ws, float[][] biases, float[][] outs) {
     matMul.run(x, n, ws, biases, outs);
   }
 
@@ -155,8 +157,8 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void attention(float[] q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
-             float[] out, float[] lse) {
+  public synchronized void attention(float[] q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule,
+                                     float scale, float[] out, float[] lse) {
     attention.run(q, n, heads, querySlots, kv, rule, scale, out, lse);
   }
 

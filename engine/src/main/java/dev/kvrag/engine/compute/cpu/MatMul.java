@@ -10,11 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@code out = x · Wᵀ (+ b)} for weights in their stored dtype.
  *
- * <p><b>Prefill (GEMM).</b> The input is transposed once into blocks of {@link #TB} tokens ({@code xt[block][k][lane]}),
- * so tokens run along vector lanes. Each thread owns a range of {@link #NR}-row weight tiles; per reduction
- * block of {@link #KC} it widens a tile to fp32 once (12 × 256 floats, L1-resident) and reuses it across every
- * token block, whose {@code KC}-slice of {@code xt} stays in L2. Accumulators live in registers for one
- * reduction block and in a per-thread buffer between blocks.
+ * <p><b>Prefill (GEMM).</b> The input is transposed once into blocks of {@link #TB} tokens
+ * ({@code xt[block][k][lane]}), so tokens run along vector lanes. Each thread owns a range of {@link #NR}-row
+ * weight tiles; per reduction block of {@link #KC} it widens a tile to fp32 once (12 × 256 floats,
+ * L1-resident) and reuses it across every token block, whose {@code KC}-slice of {@code xt} stays in L2.
+ * Accumulators live in registers for one reduction block and in a per-thread buffer between blocks.
  *
  * <p><b>Decode (GEMV).</b> With few tokens the product is memory-bound: each weight row is streamed once,
  * widened in registers and dotted with every token's input while it is in L1. Rows are handed out in chunks of
@@ -177,7 +177,10 @@ final class MatMul {
     }
   }
 
-  /** Widens rows {@code [r0, r0+NR)} × cols {@code [k0, k0+kc)} of {@code w} into {@code wf[j*KC + k]}; missing rows are zero. */
+  /**
+   * Widens rows {@code [r0, r0+NR)} × cols {@code [k0, k0+kc)} of {@code w} into {@code wf[j*KC + k]}; rows past
+   * the end are zero.
+   */
   private static void pack(Weight w, int r0, int k0, int kc, float[] wf) {
     int nr = Math.min(NR, w.rows() - r0);
     for (int j = 0; j < nr; j++) {

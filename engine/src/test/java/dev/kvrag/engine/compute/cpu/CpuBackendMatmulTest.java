@@ -86,8 +86,8 @@ class CpuBackendMatmulTest {
 
   @ParameterizedTest
   @EnumSource(DType.class)
-  void productsMatchFloat64ForEveryTokenCountAndRaggedShape(DType dtype) {
-    int[][] shapes = {{1, 1}, {13, 37}, {50, 16}, {29, 300}, {7, 513}};
+  void productsMatchFloat64ForEveryTokenCountAndRaggedShapeIncludingMultiChunkDecode(DType dtype) {
+    int[][] shapes = {{1, 1}, {13, 37}, {50, 16}, {29, 300}, {7, 513}, {1030, 24}};
     int[] tokenCounts = {1, 3, 7, 8, 33, 70};
     for (int[] shape : shapes) {
       int rows = shape[0];
