@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  * {@code bench-engine}: prefill and decode speed of the engine on one checkpoint. A warm-up pass (a shorter
  * prefill and a few decode steps) lets the JIT compile the kernels first; then one prefill of the prompt is
  * timed, followed by greedy decode steps (argmax + one-token forward each). Prints tokens/s per phase and the
- * peak heap; the weights are memory-mapped, so the heap holds only activations and the KV cache.
+ * peak heap of the measured run (all heap pools' peaks, garbage not yet collected included); the weights are
+ * memory-mapped, so the heap holds only activations, scratch and the KV cache.
  */
 final class BenchEngineCommand {
 
@@ -70,6 +71,9 @@ final class BenchEngineCommand {
           warm[0], Math.min(genTokens, 8), warm[1]);
       out.flush();
 
+      // The warm-up's garbage (the kernels run interpreted before the JIT compiles them) is no part of the
+      // measured run's footprint: collect it, then count peaks from here.
+      System.gc();
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         pool.resetPeakUsage();
       }

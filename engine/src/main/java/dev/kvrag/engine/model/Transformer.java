@@ -98,8 +98,9 @@ public final class Transformer implements AutoCloseable {
     float[] hidden = embed(ids);
     RopeAngles angles = ropeAngles(positions);
     cache.ensureCapacity(maxSlot(slots) + 1);
+    Buffers buffers = new Buffers(config, n);
     for (int i = 0; i < config.layers(); i++) {
-      layer(i, hidden, n, angles, slots, cache.layer(i), rule, null);
+      layer(i, hidden, n, angles, slots, cache.layer(i), rule, null, buffers);
     }
     finalNorm(hidden, n);
     return hidden;
@@ -130,20 +131,29 @@ public final class Transformer implements AutoCloseable {
    */
   public void layer(int i, float[] hidden, int n, RopeAngles angles, int[] slots, LayerKv kv, AttentionRule rule,
                     float[] lse) {
-    Qkv qkv = attentionInputs(i, hidden, n, angles);
+    layer(i, hidden, n, angles, slots, kv, rule, lse, new Buffers(config, n));
+  }
+
+  private void layer(int i, float[] hidden, int n, RopeAngles angles, int[] slots, LayerKv kv, AttentionRule rule,
+                     float[] lse, Buffers b) {
+    Qkv qkv = attentionInputs(i, hidden, n, angles, b);
     kv.write(slots, qkv.k(), qkv.v(), n);
-    completeLayer(i, hidden, n, qkv.q(), slots, kv, rule, lse);
+    completeLayer(i, hidden, n, qkv.q(), slots, kv, rule, lse, b);
   }
 
   /** The first half of a layer: RMSNorm and the q/k/v projections, q/k norms, RoPE. Leaves the cache alone. */
   public Qkv attentionInputs(int i, float[] hidden, int n, RopeAngles angles) {
+    return attentionInputs(i, hidden, n, angles, new Buffers(config, n));
+  }
+
+  private Qkv attentionInputs(int i, float[] hidden, int n, RopeAngles angles, Buffers b) {
     LayerWeights w = weights.layers().get(i);
     int hd = config.headDim();
-    float[] x = new float[n * config.hiddenSize()];
+    float[] x = b.x;
     backend.rmsNorm(hidden, n, config.hiddenSize(), w.inputNorm(), config.rmsNormEps(), x);
-    float[] q = new float[n * config.heads() * hd];
-    float[] k = new float[n * config.kvHeads() * hd];
-    float[] v = new float[n * config.kvHeads() * hd];
+    float[] q = b.q;
+    float[] k = b.k;
+    float[] v = b.v;
     backend.matmul(x, n, new Weight[] {w.q(), w.k(), w.v()}, new float[][] {w.qBias(), w.kBias(), w.vBias()},
         new float[][] {q, k, v});
     if (config.qkNorm()) {
@@ -161,19 +171,24 @@ public final class Transformer implements AutoCloseable {
    */
   public void completeLayer(int i, float[] hidden, int n, float[] q, int[] querySlots, LayerKv kv, AttentionRule rule,
                             float[] lse) {
+    completeLayer(i, hidden, n, q, querySlots, kv, rule, lse, new Buffers(config, n));
+  }
+
+  private void completeLayer(int i, float[] hidden, int n, float[] q, int[] querySlots, LayerKv kv,
+                             AttentionRule rule, float[] lse, Buffers b) {
     LayerWeights w = weights.layers().get(i);
     int dim = config.hiddenSize();
-    float[] attn = new float[n * config.heads() * config.headDim()];
+    float[] attn = b.attn;
     backend.attention(q, n, config.heads(), querySlots, kv, ruleForLayer(i, rule), attentionScale, attn, lse);
-    float[] projected = new float[n * dim];
+    float[] projected = b.x;
     backend.matmul(attn, n, w.o(), w.oBias(), projected);
     backend.add(hidden, projected, n * dim);
 
     float[] x = projected;
     backend.rmsNorm(hidden, n, dim, w.postAttentionNorm(), config.rmsNormEps(), x);
     int inter = config.intermediateSize();
-    float[] gate = new float[n * inter];
-    float[] up = new float[n * inter];
+    float[] gate = b.gate;
+    float[] up = b.up;
     backend.matmul(x, n, new Weight[] {w.gate(), w.up()}, new float[][] {w.gateBias(), w.upBias()},
         new float[][] {gate, up});
     backend.siluMul(gate, up, n * inter);
@@ -216,6 +231,30 @@ public final class Transformer implements AutoCloseable {
         return rule.to(querySlot);
       }
     };
+  }
+
+  /**
+   * Activations of one pass over {@code n} tokens, reused by every layer so a forward pass allocates them once
+   * (q/k/v of one layer are written to the cache before the next layer overwrites them).
+   */
+  private static final class Buffers {
+    final float[] x;
+    final float[] q;
+    final float[] k;
+    final float[] v;
+    final float[] attn;
+    final float[] gate;
+    final float[] up;
+
+    Buffers(ModelConfig c, int n) {
+      x = new float[n * c.hiddenSize()];
+      q = new float[n * c.heads() * c.headDim()];
+      k = new float[n * c.kvHeads() * c.headDim()];
+      v = new float[n * c.kvHeads() * c.headDim()];
+      attn = new float[n * c.heads() * c.headDim()];
+      gate = new float[n * c.intermediateSize()];
+      up = new float[n * c.intermediateSize()];
+    }
   }
 
   private static int maxSlot(int[] slots) {
