@@ -1,0 +1,750 @@
+#!/usr/bin/env python3
+"""Train kvrag's demo model: a small Llama that answers questions about the synthetic knowledge base.
+
+One run, seeded, bounded by wall time (default 9 minutes on one H100):
+
+  1. data     train/held-out examples as JSON lines of prompt segments, written by the Java exporter
+              (`./kvrag bench-kb export`), either found in --data-dir or made there by calling Java
+              (--java / $KVRAG_JAVA and --classpath / $KVRAG_CLASSPATH; the GPU box has no Java of its own)
+  2. tokenizer byte-level BPE (HF tokenizers), Llama-3's pre-tokenizer split, vocab <= 8192,
+              <|pad|> <|bos|> <|eos|> as ids 0 1 2, trained on the training examples' text
+  3. model    LlamaForCausalLM, 12 layers x 256 wide, 8 query / 2 KV heads (GQA), RoPE, 4096 positions,
+              tied embeddings: about 11 M parameters (or --init-from a saved one, to train on)
+  4. training every example is encoded as the engine encodes prompts: each segment (prefix, chunks,
+              question, answer) tokenized on its own, ids concatenated, BOS first, EOS after the answer;
+              one example per row, full causal attention (sequential encoding), right padding (pads sit
+              after the real tokens, so causal attention never lets a real token see one);
+              loss = CE(answer + EOS) + lm_weight * CE(the prompt's tokens); bf16 autocast, fused AdamW;
+              curriculum: early examples keep only the needed pages and one distractor page
+  5. eval     greedy exact match per question kind on held-out examples every --eval-every seconds,
+              and at the end on all of them with the saved bf16 weights computed in fp32 (as the
+              engine's CPU backend does)
+  6. export   HF format into --out: config.json, model.safetensors (bf16), tokenizer.json,
+              tokenizer_config.json (chat template = the prompt layout), generation_config.json;
+              a JSON log, a loss-curve PNG and reference outputs for the engine into --report-dir
+
+Run `--dry-run` first: a tiny model, a few hundred examples, a few steps, the whole pipeline in
+well under a minute. See docs/DEMO-MODEL.md for the exact command of the real run.
+"""
+
+import argparse
+import inspect
+import json
+import math
+import os
+import random
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+START = time.time()
+
+# Llama-3's pre-tokenizer split. With it a run of newlines ends a pre-token, so the engine's
+# segment-by-segment encoding equals encoding the whole prompt text (see engine PromptLayout).
+LLAMA3_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+                r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
+PAD, BOS, EOS = "<|pad|>", "<|bos|>", "<|eos|>"
+KINDS = ["single_hop", "multi_hop", "distractor", "cross_chunk"]
+EXPORT_PARTS = 8  # the training export is cut into this many seeds, fixed so that data do not depend on cores
+
+
+def log(msg):
+    print(f"[{time.time() - START:7.1f}s] {msg}", flush=True)
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", default="models/demo", help="HF model directory to write")
+    p.add_argument("--report-dir", default="docs/demo-model", help="log JSON, loss PNG, engine reference")
+    p.add_argument("--data-dir", default=".cache/demo-data", help="train.jsonl, heldout.jsonl, layout.json")
+    p.add_argument("--java", default=os.environ.get("KVRAG_JAVA"), help="java for the exporter ($KVRAG_JAVA)")
+    p.add_argument("--classpath", default=os.environ.get("KVRAG_CLASSPATH"),
+                   help="classpath of the bench module ($KVRAG_CLASSPATH); @FILE reads it from a file")
+    p.add_argument("--seed", type=int, default=1234)
+    p.add_argument("--heldout-seed", type=int, default=777, help="exporter seed of the held-out split")
+    p.add_argument("--train-examples", type=int, default=250_000)
+    p.add_argument("--extra-chunks", type=int, default=1,
+                   help="random chunks the exporter adds to each training context beside needed and distractors")
+    p.add_argument("--heldout-examples", type=int, default=2_000)
+    p.add_argument("--vocab", type=int, default=8192)
+    p.add_argument("--layers", type=int, default=12)
+    p.add_argument("--hidden", type=int, default=256)
+    p.add_argument("--intermediate", type=int, default=768)
+    p.add_argument("--heads", type=int, default=8)
+    p.add_argument("--kv-heads", type=int, default=2)
+    p.add_argument("--max-positions", type=int, default=4096)
+    p.add_argument("--rope-theta", type=float, default=10000.0)
+    p.add_argument("--batch-tokens", type=int, default=65_536, help="padded tokens per step")
+    p.add_argument("--lr", type=float, default=1.5e-3)
+    p.add_argument("--min-lr-ratio", type=float, default=0.1)
+    p.add_argument("--decay-from", type=float, default=0.6,
+                   help="progress at which the learning rate starts its cosine decay; constant before it (after "
+                        "warm-up): reading sets in late and suddenly, it must not meet an already small step size")
+    p.add_argument("--warmup", type=int, default=200)
+    p.add_argument("--weight-decay", type=float, default=0.1)
+    p.add_argument("--lm-weight", type=float, default=0.5, help="weight of the LM loss on the prompt's tokens")
+    p.add_argument("--max-steps", type=int, default=20_000)
+    p.add_argument("--time-budget", type=float, default=540.0, help="seconds for the whole run, start to end")
+    p.add_argument("--final-reserve", type=float, default=70.0, help="seconds kept for the final eval and export")
+    p.add_argument("--eval-every", type=float, default=100.0, help="seconds between held-out evals")
+    p.add_argument("--eval-examples", type=int, default=400, help="held-out examples per periodic eval")
+    p.add_argument("--curriculum", type=float, default=0.3,
+                   help="share of the run over which short contexts (needed chunks + one distractor page) give way "
+                        "to full ones: at progress 0 every example is short, from this progress on none is; 0: off")
+    p.add_argument("--init-from", help="continue training a saved model directory: its tokenizer and weights "
+                   "(the model-shape options are then ignored; use a new --seed and a short --warmup)")
+    p.add_argument("--dry-run", action="store_true", help="tiny model, few examples and steps: a smoke test")
+    args = p.parse_args(argv)
+    if args.dry_run:
+        args.train_examples = min(args.train_examples, 2_000)
+        args.heldout_examples = min(args.heldout_examples, 200)
+        args.layers, args.hidden, args.intermediate, args.heads, args.kv_heads = 2, 64, 128, 4, 2
+        args.vocab = min(args.vocab, 1024)
+        args.max_steps = min(args.max_steps, 30)
+        args.warmup = 5
+        args.batch_tokens = min(args.batch_tokens, 16_384)
+        args.eval_every = 0.0
+        args.eval_examples = 64
+        args.time_budget = min(args.time_budget, 240.0)
+        args.final_reserve = min(args.final_reserve, 30.0)
+        if args.data_dir == ".cache/demo-data":
+            args.data_dir = ".cache/demo-data-dry"
+    if args.hidden % args.heads or args.heads % args.kv_heads:
+        p.error("--hidden must divide by --heads and --heads by --kv-heads")
+    return args
+
+
+# ----------------------------------------------------------------------------------------------- data
+
+def read_classpath(cp):
+    if cp and cp.startswith("@"):
+        return Path(cp[1:]).read_text().strip()
+    return cp
+
+
+def export_data(args, data_dir):
+    """Runs the Java exporter: EXPORT_PARTS training parts in parallel, the held-out split, the layout."""
+    java = args.java or (".jdk-device/bin/java" if Path(".jdk-device/bin/java").exists() else "java")
+    if shutil.which(java) is None:
+        sys.exit(f"train.py: no training data in {data_dir} and no Java at '{java}' to export it: pass --java "
+                 "or set KVRAG_JAVA (the GPU box has none: unpack the jlink'd JDK, see docs/DEMO-MODEL.md)")
+    cp = read_classpath(args.classpath)
+    if not cp:
+        default = [p for p in ("bench/target/classes", "engine/target/classes") if Path(p).exists()]
+        extra = Path("bench/target/classpath.txt")
+        cp = ":".join(default + ([extra.read_text().strip()] if extra.exists() else []))
+    if not cp:
+        sys.exit("train.py: no training data in %s and no classpath for the exporter: pass --classpath "
+                 "or set KVRAG_CLASSPATH (see docs/DEMO-MODEL.md)" % data_dir)
+    base = [java, "-Xmx2g", "-cp", cp, "dev.kvrag.bench.BenchCli", "bench-kb"]
+    data_dir.mkdir(parents=True, exist_ok=True)
+    per_part = math.ceil(args.train_examples / EXPORT_PARTS)
+    jobs = []
+    for part in range(EXPORT_PARTS):
+        out = data_dir / f"train-{part}.jsonl"
+        cmd = base + ["export", "--seed", str(args.seed * 1000 + part), "--split", "train",
+                      "--examples", str(per_part), "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
+        jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    cmd = base + ["export", "--seed", str(args.heldout_seed), "--split", "heldout",
+                  "--examples", str(args.heldout_examples), "--out", str(data_dir / "heldout.jsonl")]
+    jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    cmd = base + ["layout", "--out", str(data_dir / "layout.json")]
+    jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    commands = []
+    for cmd, proc in jobs:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            sys.exit("train.py: the exporter failed (%d): %s\n%s" % (proc.returncode, shlex.join(cmd), err.strip()))
+        log(out.strip())
+        commands.append(shlex.join(cmd))
+    with open(data_dir / "train.jsonl", "wb") as joined:
+        for part in range(EXPORT_PARTS):
+            part_file = data_dir / f"train-{part}.jsonl"
+            with open(part_file, "rb") as f:
+                while chunk := f.read(1 << 24):
+                    joined.write(chunk)
+            part_file.unlink()
+    (data_dir / "export.json").write_text(json.dumps(export_key(args) | {"commands": commands}, indent=1))
+    return commands
+
+
+def export_key(args):
+    return {"seed": args.seed, "heldout_seed": args.heldout_seed, "extra_chunks": args.extra_chunks,
+            "train_examples": math.ceil(args.train_examples / EXPORT_PARTS) * EXPORT_PARTS,
+            "heldout_examples": args.heldout_examples}
+
+
+def ensure_data(args):
+    """Examples from --data-dir: an export made by this script for other arguments is made again; files
+    put there by hand (no export.json) are used as they are."""
+    data_dir = Path(args.data_dir)
+    needed = [data_dir / n for n in ("train.jsonl", "heldout.jsonl", "layout.json")]
+    meta = data_dir / "export.json"
+    if all(p.exists() for p in needed):
+        if not meta.exists():
+            log(f"using the examples in {data_dir} (exported by hand)")
+            return ["(pre-exported) " + str(data_dir)]
+        made = json.loads(meta.read_text())
+        if {k: made.get(k) for k in export_key(args)} == export_key(args):
+            log(f"using the examples in {data_dir}")
+            return made["commands"]
+        log(f"the examples in {data_dir} were made for other arguments: exporting again")
+    log(f"exporting examples into {data_dir} with Java")
+    return export_data(args, data_dir)
+
+
+class Segments:
+    """Interns segment strings: examples hold indices, each distinct string is tokenized once."""
+
+    def __init__(self):
+        self.index = {}
+        self.strings = []
+
+    def add(self, s):
+        i = self.index.get(s)
+        if i is None:
+            i = len(self.strings)
+            self.index[s] = i
+            self.strings.append(s)
+        return i
+
+
+def read_examples(path, segments, limit=None):
+    """Each example: (id, kind, [segment indices of prefix, chunks..., question], answer index, record)."""
+    examples = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            e = json.loads(line)
+            segs = [segments.add(e["prefix"])] + [segments.add(c) for c in e["chunks"]] + [segments.add(e["question"])]
+            keep = {k: e[k] for k in ("id", "kb_seed", "question_text", "answer_text", "chunks", "chunk_ids",
+                                      "needed", "distractors")}
+            examples.append((e["id"], e["kind"], segs, segments.add(e["answer"]), keep))
+            if limit and len(examples) >= limit:
+                break
+    return examples
+
+
+def shortened(examples, rng):
+    """The curriculum's easy version of each example: the same prompt layout and order, but only the
+    pages of the needed chunks and of one distractor page (chosen at random) stay in the context."""
+    out = []
+    for ex_id, kind, segs, ans, rec in examples:
+        page = [c.split("#")[0] for c in rec["chunk_ids"]]
+        needed_pages = {c.split("#")[0] for c in rec["needed"]}
+        distractor_pages = sorted({c.split("#")[0] for c in rec["distractors"]})
+        keep_pages = needed_pages | ({rng.choice(distractor_pages)} if distractor_pages else set())
+        chunks = [seg for seg, p in zip(segs[1:-1], page) if p in keep_pages]
+        out.append((ex_id, kind, [segs[0]] + chunks + [segs[-1]], ans, rec))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ tokenizer
+
+def train_tokenizer(args, segments, train):
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    rng = random.Random(args.seed)
+    sample = set()
+    for ex in rng.sample(train, min(len(train), 30_000)):
+        sample.update(ex[2])
+        sample.add(ex[3])
+    texts = [segments.strings[i] for i in sorted(sample)]
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(LLAMA3_SPLIT), behavior="isolated", invert=False),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=args.vocab, min_frequency=2, show_progress=False,
+                                  special_tokens=[PAD, BOS, EOS],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(texts, trainer=trainer, length=len(texts))
+    for i, t in enumerate((PAD, BOS, EOS)):
+        if tok.token_to_id(t) != i:
+            raise SystemExit(f"train.py: special token {t} got id {tok.token_to_id(t)}, expected {i}")
+    log(f"tokenizer: {tok.get_vocab_size()} entries from {len(texts)} distinct segments")
+    return tok
+
+
+def encode_all(tok, segments):
+    import numpy as np
+
+    ids = []
+    batch = 20_000
+    for start in range(0, len(segments.strings), batch):
+        for enc in tok.encode_batch(segments.strings[start:start + batch], add_special_tokens=False):
+            ids.append(np.asarray(enc.ids, dtype=np.int32))
+    return ids
+
+
+def build_sequences(examples, seg_ids, bos, eos):
+    """Flat token array, per-example offsets, lengths and answer starts (index of the first answer token)."""
+    import numpy as np
+
+    lengths = np.empty(len(examples), dtype=np.int64)
+    answer_start = np.empty(len(examples), dtype=np.int64)
+    for n, (_, _, segs, ans, _) in enumerate(examples):
+        prompt = 1 + sum(len(seg_ids[i]) for i in segs)
+        answer_start[n] = prompt
+        lengths[n] = prompt + len(seg_ids[ans]) + 1
+    offsets = np.zeros(len(examples) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    flat = np.empty(int(offsets[-1]), dtype=np.int32)
+    for n, (_, _, segs, ans, _) in enumerate(examples):
+        parts = [np.array([bos], dtype=np.int32)] + [seg_ids[i] for i in segs] + [seg_ids[ans], np.array([eos], np.int32)]
+        flat[offsets[n]:offsets[n + 1]] = np.concatenate(parts)
+    return flat, offsets, lengths, answer_start
+
+
+# ------------------------------------------------------------------------------------------- batching
+
+def batches(lengths, batch_tokens, max_len, rng):
+    """Endless stream of index lists: shuffled, sorted by length within pools of 8192, rows x padded
+    length <= batch_tokens, then the batches of a pool shuffled. Little padding, random order."""
+    import numpy as np
+
+    order = np.arange(len(lengths))
+    while True:
+        rng.shuffle(order)
+        for start in range(0, len(order), 8192):
+            pool = order[start:start + 8192]
+            pool = pool[np.argsort(lengths[pool], kind="stable")]
+            cut = []
+            i = 0
+            while i < len(pool):
+                j = i
+                width = 0
+                while j < len(pool):
+                    w = pad_to(min(int(lengths[pool[j]]), max_len))
+                    if (j - i + 1) * max(width, w) > batch_tokens and j > i:
+                        break
+                    width = max(width, w)
+                    j += 1
+                cut.append(pool[i:j])
+                i = j
+            rng.shuffle(cut)
+            yield from cut
+
+
+def pad_to(n, multiple=16):
+    return (n + multiple - 1) // multiple * multiple
+
+
+def make_batch(idx, flat, offsets, lengths, answer_start, max_len):
+    """Right-padded token rows and two masks over the predicted token t (loss of logits[t - 1]):
+    context = the prompt's tokens after BOS, answer = the answer's tokens and EOS."""
+    import numpy as np
+
+    width = pad_to(min(int(lengths[idx].max()), max_len))
+    tokens = np.zeros((len(idx), width), dtype=np.int64)       # PAD = 0
+    context = np.zeros((len(idx), width), dtype=np.bool_)
+    answer = np.zeros((len(idx), width), dtype=np.bool_)
+    for r, n in enumerate(idx):
+        n_len = min(int(lengths[n]), max_len)
+        tokens[r, :n_len] = flat[offsets[n]:offsets[n] + n_len]
+        a = int(answer_start[n])
+        context[r, 1:min(a, n_len)] = True
+        answer[r, a:n_len] = True
+    return tokens, context, answer
+
+
+# ------------------------------------------------------------------------------------------ the model
+
+def make_model(args, vocab_size, bos, eos, pad):
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    kw = dict(
+        vocab_size=vocab_size, hidden_size=args.hidden, intermediate_size=args.intermediate,
+        num_hidden_layers=args.layers, num_attention_heads=args.heads, num_key_value_heads=args.kv_heads,
+        head_dim=args.hidden // args.heads, max_position_embeddings=args.max_positions,
+        rms_norm_eps=1e-5, hidden_act="silu", tie_word_embeddings=True,
+        attention_bias=False, mlp_bias=False, initializer_range=0.02,
+        bos_token_id=bos, eos_token_id=eos, pad_token_id=pad)
+    # transformers 5 takes RoPE settings as rope_parameters, older versions as rope_theta.
+    if "rope_parameters" in inspect.signature(LlamaConfig.__init__).parameters:
+        kw["rope_parameters"] = {"rope_type": "default", "rope_theta": args.rope_theta}
+    else:
+        kw["rope_theta"] = args.rope_theta
+    config = LlamaConfig(**kw)
+    config._attn_implementation = "sdpa"
+    torch.manual_seed(args.seed)
+    model = LlamaForCausalLM(config)
+    return model
+
+
+def lr_at(step, progress, args):
+    if step < args.warmup:
+        return args.lr * (step + 1) / args.warmup
+    if progress <= args.decay_from:
+        return args.lr
+    t = min(1.0, (progress - args.decay_from) / max(1e-9, 1 - args.decay_from))
+    return args.lr * (args.min_lr_ratio + (1 - args.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+# ------------------------------------------------------------------------------------------------ eval
+
+def normalize(answer):
+    return " ".join(answer.strip().strip(".").lower().split())
+
+
+def greedy_answers(model, prompts, eos, pad, device, autocast, max_new=20, batch_rows=64):
+    """Greedy continuation of each prompt (token id lists) up to EOS; returns the generated id lists.
+    Prompts are left-padded per batch; generate() derives positions from the attention mask, so a
+    padded row computes what it would alone."""
+    import torch
+
+    order = sorted(range(len(prompts)), key=lambda i: len(prompts[i]))
+    out = [None] * len(prompts)
+    model.eval()
+    with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast and device.type == "cuda"):
+        for s in range(0, len(order), batch_rows):
+            rows = order[s:s + batch_rows]
+            width = max(len(prompts[i]) for i in rows)
+            ids = torch.full((len(rows), width), pad, dtype=torch.long)
+            mask = torch.zeros((len(rows), width), dtype=torch.long)
+            for r, i in enumerate(rows):
+                p = prompts[i]
+                ids[r, width - len(p):] = torch.tensor(p, dtype=torch.long)
+                mask[r, width - len(p):] = 1
+            gen = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device), max_new_tokens=max_new,
+                                 do_sample=False, eos_token_id=eos, pad_token_id=pad, num_beams=1)
+            for r, i in enumerate(rows):
+                new = gen[r, width:].tolist()
+                if eos in new:
+                    new = new[:new.index(eos) + 1]
+                out[i] = new
+    return out
+
+
+def evaluate(model, tok, examples, flat, offsets, answer_start, eos, pad, device, autocast):
+    prompts = [flat[offsets[n]:offsets[n] + answer_start[n]].tolist() for n in range(len(examples))]
+    generated = greedy_answers(model, prompts, eos, pad, device, autocast)
+    hits = {k: [0, 0] for k in KINDS}
+    predictions = []
+    for n, ex in enumerate(examples):
+        text = tok.decode([t for t in generated[n] if t != eos])
+        ok = normalize(text) == normalize(ex[4]["answer_text"])
+        hits[ex[1]][0] += ok
+        hits[ex[1]][1] += 1
+        predictions.append((text, generated[n]))
+    em = {k: (h / c if c else None) for k, (h, c) in hits.items()}
+    total = sum(c for _, c in hits.values())
+    em["all"] = sum(h for h, _ in hits.values()) / total if total else None
+    counts = {k: c for k, (_, c) in hits.items()}
+    return em, counts, predictions
+
+
+def em_table(em, counts):
+    head = "  ".join(f"{k:>11}" for k in KINDS + ["all"])
+    row = "  ".join(f"{(em[k] if em[k] is not None else float('nan')):11.3f}" for k in KINDS + ["all"])
+    n = "  ".join(f"{counts.get(k, sum(counts.values())):11d}" for k in KINDS + ["all"])
+    return f"exact match  {head}\n             {row}\n  questions  {n}"
+
+
+# ---------------------------------------------------------------------------------------------- export
+
+def tokenizer_config(chat_template, max_positions):
+    special = {str(i): {"content": t, "lstrip": False, "normalized": False, "rstrip": False,
+                        "single_word": False, "special": True} for i, t in enumerate((PAD, BOS, EOS))}
+    return {"added_tokens_decoder": special, "bos_token": BOS, "eos_token": EOS, "pad_token": PAD,
+            "add_bos_token": False, "add_eos_token": False, "clean_up_tokenization_spaces": False,
+            "model_max_length": max_positions, "tokenizer_class": "PreTrainedTokenizerFast",
+            "chat_template": chat_template}
+
+
+def save_model(model, tok, layout, args, out):
+    import torch
+    from transformers import GenerationConfig
+
+    out.mkdir(parents=True, exist_ok=True)
+    model = model.to(torch.bfloat16)
+    model.generation_config = GenerationConfig(bos_token_id=1, eos_token_id=2, pad_token_id=0, do_sample=False,
+                                               max_new_tokens=32)
+    model.save_pretrained(out, safe_serialization=True)
+    tok.save(str(out / "tokenizer.json"))
+    (out / "tokenizer_config.json").write_text(json.dumps(tokenizer_config(layout["chat_template"],
+                                                                          args.max_positions), indent=2) + "\n")
+    for stray in ("chat_template.jinja", "special_tokens_map.json"):
+        if (out / stray).exists():
+            (out / stray).unlink()
+    size = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
+    log(f"saved {out}: " + ", ".join(f"{f.name} {f.stat().st_size / 1e6:.1f} MB" for f in sorted(out.iterdir())
+                                      if f.is_file()) + f"; {size / 1e6:.1f} MB in all")
+    return size
+
+
+def check_chat_template(out, examples, seg_ids, segments, layout):
+    """The exported chat template must render exactly the segment text, and its tokens the segment ids."""
+    from transformers import AutoTokenizer
+
+    hf = AutoTokenizer.from_pretrained(str(out))
+    mismatches = 0
+    for ex in examples[:50]:
+        _, _, segs, _, rec = ex
+        user = "".join(rec["chunks"]) + layout["question_label"] + rec["question_text"]
+        rendered = hf.apply_chat_template([{"role": "user", "content": user}], tokenize=False,
+                                          add_generation_prompt=True)
+        expected_text = BOS + "".join(segments.strings[i] for i in segs)
+        ids = hf(rendered, add_special_tokens=False)["input_ids"]
+        expected_ids = [1] + [t for i in segs for t in seg_ids[i].tolist()]
+        if rendered != expected_text or list(ids) != expected_ids:
+            mismatches += 1
+            if mismatches == 1:
+                log("chat template MISMATCH on " + ex[0] + ":\n" + repr(rendered[-200:]) + "\n" + repr(expected_text[-200:]))
+    log(f"chat template vs prompt layout: {50 - mismatches}/50 identical in text and ids")
+    return mismatches
+
+
+def plot(history, evals, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.5))
+    steps = [h["step"] for h in history]
+    a.plot(steps, [h["answer_loss"] for h in history], label="answer loss")
+    a.plot(steps, [h["context_loss"] for h in history], label="context LM loss")
+    a.set_yscale("log")
+    a.set_xlabel("step")
+    a.set_ylabel("cross-entropy (nats)")
+    a.legend()
+    a.grid(alpha=0.3)
+    for k in KINDS + ["all"]:
+        b.plot([e["step"] for e in evals], [e["em"][k] for e in evals], marker="o", label=k)
+    b.set_xlabel("step")
+    b.set_ylabel("held-out exact match")
+    b.set_ylim(0, 1)
+    b.legend()
+    b.grid(alpha=0.3)
+    fig.suptitle("kvrag demo model")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------------ main
+
+def main(argv):
+    args = parse_args(argv)
+    import numpy as np
+    import torch
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    log(f"torch {torch.__version__} on {torch.cuda.get_device_name() if device.type == 'cuda' else 'cpu'}; "
+        f"args: {' '.join(argv)}")
+    report = Path(args.report_dir)
+    report.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out)
+    run_log = {"command": "python3 bench/demo-model/train.py " + shlex.join(argv), "args": vars(args),
+               "torch": torch.__version__, "phases": {}}
+
+    # 1. data
+    t = time.time()
+    run_log["export_commands"] = ensure_data(args)
+    data_dir = Path(args.data_dir)
+    layout = json.loads((data_dir / "layout.json").read_text())
+    segments = Segments()
+    train = read_examples(data_dir / "train.jsonl", segments, args.train_examples)
+    heldout = read_examples(data_dir / "heldout.jsonl", segments, args.heldout_examples)
+    if not train or not heldout:
+        sys.exit("train.py: no examples in " + str(data_dir))
+    run_log["phases"]["data_s"] = time.time() - t
+    log(f"{len(train)} train and {len(heldout)} held-out examples, {len(segments.strings)} distinct segments")
+
+    # 2. tokenizer
+    t = time.time()
+    if args.init_from:
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(str(Path(args.init_from) / "tokenizer.json"))
+        log(f"tokenizer of {args.init_from}: {tok.get_vocab_size()} entries")
+    else:
+        tok = train_tokenizer(args, segments, train)
+    seg_ids = encode_all(tok, segments)
+    bos, eos, pad = tok.token_to_id(BOS), tok.token_to_id(EOS), tok.token_to_id(PAD)
+    flat, offsets, lengths, answer_start = build_sequences(train, seg_ids, bos, eos)
+    h_flat, h_offsets, h_lengths, h_answer_start = build_sequences(heldout, seg_ids, bos, eos)
+    short = build_sequences(shortened(train, random.Random(args.seed + 2)), seg_ids, bos, eos) \
+        if args.curriculum > 0 else None
+    chunk_tokens = [len(seg_ids[i]) for ex in train[:5000] for i in ex[2][1:-1]]
+    chunk_chars = [len(segments.strings[i]) for ex in train[:5000] for i in ex[2][1:-1]]
+    data_stats = {
+        "train_examples": len(train), "heldout_examples": len(heldout),
+        "train_tokens": int(lengths.sum()), "mean_example_tokens": float(lengths.mean()),
+        "max_example_tokens": int(lengths.max()), "mean_chunk_tokens": float(np.mean(chunk_tokens)),
+        "mean_short_example_tokens": float(short[2].mean()) if short else None,
+        "chars_per_token": float(np.sum(chunk_chars) / np.sum(chunk_tokens)),
+        "heldout_kinds": {k: sum(1 for e in heldout if e[1] == k) for k in KINDS}}
+    run_log["data"] = data_stats
+    run_log["phases"]["tokenize_s"] = time.time() - t
+    log("data: " + json.dumps(data_stats))
+    if lengths.max() > args.max_positions:
+        log(f"WARNING: {int((lengths > args.max_positions).sum())} examples longer than {args.max_positions} "
+            "tokens are cut at the end (their answers lose supervision)")
+
+    # 3. model
+    if args.init_from:
+        from transformers import AutoModelForCausalLM
+        model = AutoModelForCausalLM.from_pretrained(args.init_from, dtype=torch.float32,
+                                                     attn_implementation="sdpa").to(device)
+        if model.config.vocab_size < tok.get_vocab_size():
+            sys.exit(f"train.py: {args.init_from} has {model.config.vocab_size} embeddings for a tokenizer of "
+                     f"{tok.get_vocab_size()}")
+    else:
+        model = make_model(args, pad_to(tok.get_vocab_size(), 64), bos, eos, pad).to(device)
+    c = model.config
+    params = sum(p.numel() for p in model.parameters())
+    run_log["parameters"] = params
+    run_log["model_config"] = c.to_dict()
+    log(f"model: {c.num_hidden_layers} layers x {c.hidden_size}, {c.num_attention_heads}/{c.num_key_value_heads} "
+        f"heads, vocab {c.vocab_size}: {params / 1e6:.2f} M parameters"
+        + (f", continued from {args.init_from}" if args.init_from else ""))
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    fused = device.type == "cuda"
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}],
+                                  lr=args.lr, betas=(0.9, 0.95), eps=1e-8, fused=fused)
+
+    # 4. training
+    deadline = START + args.time_budget - args.final_reserve
+    train_start = time.time()
+    rng = np.random.default_rng(args.seed)
+    stream = batches(lengths, args.batch_tokens, args.max_positions, rng)
+    short_stream = batches(short[2], args.batch_tokens, args.max_positions, rng) if short else None
+    eval_rng = random.Random(args.seed + 1)
+    eval_idx = sorted(eval_rng.sample(range(len(heldout)), min(args.eval_examples, len(heldout))))
+    history, evals = [], []
+    step, tokens_seen, real_tokens, short_steps = 0, 0, 0, 0
+    last_eval = time.time()
+    acc_answer = torch.zeros((), device=device)
+    acc_context = torch.zeros((), device=device)
+    acc_n = 0
+    log(f"training until step {args.max_steps} or {deadline - time.time():.0f} s from now")
+    while step < args.max_steps and time.time() < deadline:
+        progress = max(step / args.max_steps, (time.time() - train_start) / max(1.0, deadline - train_start))
+        easy = short is not None and rng.random() < 1 - progress / args.curriculum
+        source = short if easy else (flat, offsets, lengths, answer_start)
+        idx = next(short_stream if easy else stream)
+        tokens, context, answer = make_batch(idx, *source, args.max_positions)
+        short_steps += easy
+        x = torch.from_numpy(tokens).to(device, non_blocking=True)
+        c = torch.from_numpy(context[:, 1:]).to(device, non_blocking=True)
+        a = torch.from_numpy(answer[:, 1:]).to(device, non_blocking=True)
+        for group in optimizer.param_groups:
+            group["lr"] = lr_at(step, progress, args)
+        model.train()
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
+            logits = model(input_ids=x).logits
+        ce = torch.nn.functional.cross_entropy(logits[:, :-1].float().reshape(-1, logits.size(-1)),
+                                               x[:, 1:].reshape(-1), reduction="none").view(x.size(0), -1)
+        answer_loss = (ce * a).sum() / a.sum().clamp(min=1)
+        context_loss = (ce * c).sum() / c.sum().clamp(min=1)
+        loss = answer_loss + args.lm_weight * context_loss
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        step += 1
+        tokens_seen += tokens.size
+        real_tokens += int(np.minimum(source[2][idx], args.max_positions).sum())
+        acc_answer += answer_loss.detach()
+        acc_context += context_loss.detach()
+        acc_n += 1
+        if step % 50 == 0 or step == 1 or args.dry_run:
+            elapsed = time.time() - train_start
+            entry = {"step": step, "time_s": round(elapsed, 1), "lr": optimizer.param_groups[0]["lr"],
+                     "answer_loss": acc_answer.item() / acc_n, "context_loss": acc_context.item() / acc_n,
+                     "grad_norm": float(grad_norm), "tokens_per_s": real_tokens / max(elapsed, 1e-6),
+                     "padding": 1 - real_tokens / max(tokens_seen, 1), "short_steps": short_steps}
+            history.append(entry)
+            acc_answer.zero_()
+            acc_context.zero_()
+            acc_n = 0
+            log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
+                f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
+                f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  pad {entry['padding']:.1%}  short {short_steps}")
+            if not math.isfinite(entry["answer_loss"]):
+                log("loss is not finite: stopping training, saving what there is")
+                break
+        if args.eval_every > 0 and time.time() - last_eval > args.eval_every and time.time() < deadline - 20:
+            try:
+                sub = [heldout[i] for i in eval_idx]
+                sub_off = np.concatenate([[0], np.cumsum([h_lengths[i] for i in eval_idx])])
+                sub_flat = np.concatenate([h_flat[h_offsets[i]:h_offsets[i + 1]] for i in eval_idx])
+                em, counts, _ = evaluate(model, tok, sub, sub_flat, sub_off, [h_answer_start[i] for i in eval_idx],
+                                         eos, pad, device, autocast=True)
+                evals.append({"step": step, "time_s": round(time.time() - train_start, 1), "em": em})
+                log(f"held-out eval at step {step}:\n" + em_table(em, counts))
+            except Exception:  # an eval bug must not cost the run
+                log("periodic eval failed:\n" + traceback.format_exc())
+            last_eval = time.time()
+    train_s = time.time() - train_start
+    run_log.update({"steps": step, "short_context_steps": short_steps, "tokens_seen_padded": int(tokens_seen),
+                    "tokens_seen": int(real_tokens),
+                    "train_s": train_s, "history": history, "evals": evals})
+    log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens")
+
+    # 5./6. export first (nothing after this may lose the model), then final checks
+    try:
+        run_log["export_bytes"] = save_model(model, tok, layout, args, out)
+    except Exception:
+        log("saving the model failed:\n" + traceback.format_exc())
+        torch.save(model.state_dict(), report / "emergency_state_dict.pt")
+        raise
+    try:
+        run_log["chat_template_mismatches"] = check_chat_template(out, heldout, seg_ids, segments, layout)
+    except Exception:
+        log("chat template check failed:\n" + traceback.format_exc())
+    try:
+        from transformers import AutoModelForCausalLM
+        saved = AutoModelForCausalLM.from_pretrained(str(out), dtype=torch.float32).to(device)
+        em, counts, predictions = evaluate(saved, tok, heldout, h_flat, h_offsets, h_answer_start, eos, pad, device,
+                                           autocast=False)
+        run_log["final_heldout_em"] = em
+        run_log["final_heldout_counts"] = counts
+        log("final held-out eval (saved bf16 weights, fp32 compute):\n" + em_table(em, counts))
+        write_reference(saved, heldout, h_flat, h_offsets, h_answer_start, predictions, args, report, device)
+    except Exception:
+        log("final eval failed:\n" + traceback.format_exc())
+    run_log["wall_time_s"] = time.time() - START
+    (report / "train_log.json").write_text(json.dumps(run_log, indent=1, default=str) + "\n")
+    try:
+        plot(history, evals + ([{"step": step, "em": run_log["final_heldout_em"]}]
+                               if "final_heldout_em" in run_log else []), report / "loss.png")
+    except Exception:
+        log("plot failed:\n" + traceback.format_exc())
+    log(f"done in {run_log['wall_time_s']:.0f} s; log {report / 'train_log.json'}, curve {report / 'loss.png'}")
+
+
+def write_reference(model, heldout, flat, offsets, answer_start, predictions, args, report, device):
+    """For the engine's parity test: the last-position fp32 logits of 4 held-out prompts, and the greedy
+    answers (ids) of the first 500 held-out questions, from the saved weights in fp32."""
+    import torch
+
+    prompts = []
+    with torch.no_grad():
+        for n in range(min(4, len(heldout))):
+            ids = flat[offsets[n]:offsets[n] + answer_start[n]].tolist()
+            logits = model(input_ids=torch.tensor([ids], device=device)).logits[0, -1].float().cpu()
+            prompts.append({"id": heldout[n][0], "input_ids": ids,
+                            "last_logits": [round(v, 5) for v in logits.tolist()]})
+    answers = [{"id": heldout[n][0], "kind": heldout[n][1], "gold": heldout[n][4]["answer_text"],
+                "greedy_text": predictions[n][0], "greedy_ids": predictions[n][1]}
+               for n in range(min(500, len(heldout)))]
+    (report / "engine_reference.json").write_text(json.dumps(
+        {"heldout_seed": args.heldout_seed, "heldout_examples": args.heldout_examples,
+         "prompts": prompts, "answers": answers}) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
