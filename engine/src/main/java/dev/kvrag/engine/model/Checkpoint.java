@@ -23,6 +23,7 @@ public final class Checkpoint implements AutoCloseable {
   private final Path dir;
   private final Arena arena;
   private final Map<String, Tensor> tensors;
+  private boolean closed;
 
   private Checkpoint(Path dir, Arena arena, Map<String, Tensor> tensors) {
     this.dir = dir;
@@ -112,9 +113,12 @@ public final class Checkpoint implements AutoCloseable {
     return tensors;
   }
 
-  /** Unmaps every file; weights taken from this checkpoint must not be used afterwards. */
+  /** Unmaps every file (later calls do nothing); weights taken from this checkpoint must not be used afterwards. */
   @Override
-  public void close() {
-    arena.close();
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      arena.close();
+    }
   }
 }
