@@ -34,6 +34,24 @@ public final class LayerKv {
     this.values = new float[kvHeads][capacity * headDim];
   }
 
+  private LayerKv(int headDim, float[] keys, float[] values, int capacity, int length) {
+    this.kvHeads = 1;
+    this.headDim = headDim;
+    this.keys = new float[][] {keys};
+    this.values = new float[][] {values};
+    this.capacity = capacity;
+    this.length = length;
+  }
+
+  /**
+   * Kv head {@code head} as a one-head layer sharing this layer's rows (no copy), for attention whose visible
+   * slots differ per head (SnapKV keeps different slots per head). A read view: valid until this layer is
+   * written or grows; do not write through it.
+   */
+  public LayerKv head(int head) {
+    return new LayerKv(headDim, keys[head], values[head], capacity, length);
+  }
+
   public int kvHeads() {
     return kvHeads;
   }

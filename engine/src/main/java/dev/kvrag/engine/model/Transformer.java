@@ -176,10 +176,23 @@ public final class Transformer implements AutoCloseable {
 
   private void completeLayer(int i, float[] hidden, int n, float[] q, int[] querySlots, LayerKv kv,
                              AttentionRule rule, float[] lse, Buffers b) {
-    LayerWeights w = weights.layers().get(i);
-    int dim = config.hiddenSize();
     float[] attn = b.attn;
     backend.attention(q, n, config.heads(), querySlots, kv, ruleForLayer(i, rule), attentionScale, attn, lse);
+    finishLayer(i, hidden, n, attn, b);
+  }
+
+  /**
+   * The part of a layer after attention, given its output {@code attn[n][heads][headDim]}: output projection,
+   * residual, MLP, residual, on {@code hidden[n][hidden]} in place. For attention that is not one
+   * {@link Backend#attention} call (APE's two-part attention, per-head key sets after SnapKV).
+   */
+  public void finishLayer(int i, float[] hidden, int n, float[] attn) {
+    finishLayer(i, hidden, n, attn, new Buffers(config, n));
+  }
+
+  private void finishLayer(int i, float[] hidden, int n, float[] attn, Buffers b) {
+    LayerWeights w = weights.layers().get(i);
+    int dim = config.hiddenSize();
     float[] projected = b.x;
     backend.matmul(attn, n, w.o(), w.oBias(), projected);
     backend.add(hidden, projected, n * dim);
