@@ -22,6 +22,7 @@ public final class EngineCli {
         logits        float32 logits of every position of an id sequence -> .npy
         generate      stream a continuation of a prompt
         bench-engine  prefill / decode tokens per second and peak heap
+        fuse          logits of fusion cases (full, prefix, naive, cacheblend, ape, snapkv) -> .npy per case
         random-model  write a random-weight checkpoint (e.g. Qwen2.5-0.5B shape)""";
 
   private EngineCli() {
@@ -63,6 +64,11 @@ public final class EngineCli {
             BenchEngineCommand.run(args, term);
           }
         }
+        case "fuse" -> {
+          if (!usage(help, FuseCommand.USAGE, term)) {
+            FuseCommand.run(args, term);
+          }
+        }
         case "random-model" -> {
           if (!usage(help, RandomModelCommand.USAGE, term)) {
             RandomModelCommand.run(args, term);
@@ -70,7 +76,7 @@ public final class EngineCli {
         }
         case "help", "--help", "-h" -> term.out().println(USAGE);
         default -> throw new UsageException("unknown command '" + command + "' (commands: tokenize, logits, generate, "
-            + "bench-engine, random-model)");
+            + "bench-engine, fuse, random-model)");
       }
       term.out().flush();
       return 0;
@@ -105,7 +111,7 @@ public final class EngineCli {
 
   private static int fail(Terminal term, String command, Throwable e, String message, int status) {
     term.out().flush();
-    String known = Set.of("tokenize", "logits", "generate", "bench-engine", "random-model").contains(command)
+    String known = Set.of("tokenize", "logits", "generate", "bench-engine", "fuse", "random-model").contains(command)
         ? "kvrag " + command + ": " : "kvrag: ";
     term.err().println(known + message.replaceAll("\\s*\\R\\s*", " ").strip());
     if ("1".equals(System.getenv("KVRAG_DEBUG"))) {

@@ -1,0 +1,201 @@
+package dev.kvrag.engine.compress;
+
+import dev.kvrag.engine.fusion.FusedAttention;
+import dev.kvrag.engine.fusion.FusedPrompt;
+import dev.kvrag.engine.fusion.FusedSession;
+import dev.kvrag.engine.fusion.TopK;
+import dev.kvrag.engine.fusion.WindowQueries;
+import dev.kvrag.engine.kv.KvCache;
+import dev.kvrag.engine.kv.LayerKv;
+import dev.kvrag.engine.model.ModelConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * SnapKV (Li et al., 2024; DESIGN §4) on a fused prompt's cache, before decoding. Per layer: the attention
+ * distributions of the last {@code w} prompt tokens (the observation window, under the mode's own attention: for
+ * APE the merged {@code w·p_c + (1 − w)·p_o}) over the earlier {@code N − w} positions, summed over the window
+ * rows, averaged over the query heads of each kv head (GQA, as NVIDIA kvpress does), pooled
+ * ({@link ScorePooling}, kernel {@code k}); each kv head keeps its top {@code C − w} positions (ties to the lower
+ * position) plus the window. A prompt of {@code N ≤ C} tokens is left as it is.
+ *
+ * <p>Layout: every kv head keeps exactly {@code C} entries, so the compacted cache stays one rectangular
+ * {@code [kvHeads][C][headDim]} block per layer, head {@code g}'s row {@code j} holding its {@code j}-th kept
+ * position. Keys carry their RoPE positions, so generated tokens keep their true positions
+ * ({@code N, N + 1, ...}) while taking slots {@code C, C + 1, ...}, and attend to exactly the kept entries of
+ * their kv head and each other. The sequential modes' attention runs unchanged (one backend call per layer);
+ * APE's chunk range now differs per head and is attended head by head.
+ */
+public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling) {
+
+  public static final int DEFAULT_WINDOW = 32;
+  public static final int DEFAULT_KERNEL = 5;
+
+  public SnapKv {
+    if (window < 1) {
+      throw new IllegalArgumentException("snapkv window must be at least 1, got " + window);
+    }
+    if (kernel < 1 || kernel % 2 == 0) {
+      throw new IllegalArgumentException("snapkv kernel must be odd and positive (a centred window), got " + kernel);
+    }
+    if (capacity <= window) {
+      throw new IllegalArgumentException("snapkv capacity " + capacity + " must exceed the window " + window);
+    }
+  }
+
+  /**
+   * {@code snapkv:capacity=C[,window=w][,kernel=k][,pooling=avg|max]}; or from a parameter map with the same keys
+   * ({@link #of}).
+   */
+  public static SnapKv parse(String spec) {
+    String s = spec.strip();
+    if (!s.startsWith("snapkv")) {
+      throw new IllegalArgumentException("not a snapkv spec: '" + spec + "' (snapkv:capacity=C,window=w,kernel=k)");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    int colon = s.indexOf(':');
+    if (colon >= 0 && !s.substring(colon + 1).isBlank()) {
+      for (String pair : s.substring(colon + 1).split(",")) {
+        int eq = pair.indexOf('=');
+        if (eq < 0) {
+          throw new IllegalArgumentException("snapkv parameter '" + pair.strip() + "' needs a value (key=value)");
+        }
+        params.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+      }
+    }
+    return of(params);
+  }
+
+  /** From named parameters; {@code capacity} is required, unknown names are errors that name them. */
+  public static SnapKv of(Map<String, String> params) {
+    for (String key : params.keySet()) {
+      if (!key.equals("window") && !key.equals("kernel") && !key.equals("capacity") && !key.equals("pooling")) {
+        throw new IllegalArgumentException("unknown snapkv parameter '" + key + "' (parameters: capacity, kernel, "
+            + "pooling, window)");
+      }
+    }
+    if (!params.containsKey("capacity")) {
+      throw new IllegalArgumentException("snapkv needs a capacity");
+    }
+    return new SnapKv(integer(params, "window", DEFAULT_WINDOW), integer(params, "kernel", DEFAULT_KERNEL),
+        integer(params, "capacity", 0), params.containsKey("pooling") ? ScorePooling.parse(params.get("pooling"))
+        : ScorePooling.AVG);
+  }
+
+  private static int integer(Map<String, String> params, String key, int fallback) {
+    String v = params.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+        throw new NumberFormatException();
+      }
+      return (int) d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("snapkv " + key + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  /**
+   * The session to decode from: {@code prompt}'s own session when the prompt fits the capacity, else one over the
+   * compacted cache. The prompt must have been fused with an observation window of {@code window} tokens.
+   */
+  public FusedSession compress(FusedPrompt prompt) {
+    FusedSession session = prompt.session();
+    int n = prompt.layout().promptEnd();
+    if (session.nextSlot() != n) {
+      throw new IllegalStateException("SnapKV applies to a prompt before decoding");
+    }
+    if (n <= capacity) {
+      return session;
+    }
+    WindowQueries queries = prompt.window();
+    if (queries == null || queries.size() != window || queries.firstSlot() != n - window) {
+      throw new IllegalArgumentException("the prompt was fused without SnapKV's observation window of " + window
+          + " tokens");
+    }
+    int[][][] kept = select(session, queries, n);
+    KvCache compacted = compact(session, kept);
+    FusedAttention attention = session.attention().compacted(kept);
+    return new FusedSession(session.model(), compacted, attention, capacity, session.nextPosition());
+  }
+
+  /** Per layer and kv head the kept positions, ascending: the top {@code C − w} pooled scores, then the window. */
+  int[][][] select(FusedSession session, WindowQueries queries, int n) {
+    ModelConfig c = session.model().config();
+    int heads = c.heads();
+    int kvHeads = c.kvHeads();
+    int group = heads / kvHeads;
+    int scored = n - window;
+    int[][][] kept = new int[c.layers()][kvHeads][];
+    for (int l = 0; l < c.layers(); l++) {
+      LayerKv kv = session.cache().layer(l);
+      float[] q = queries.queries(l);
+      double[][] byHead = new double[heads][scored];
+      for (int r = 0; r < window; r++) {
+        double[][] p = session.attention().probabilities(l, q, r, queries.firstSlot() + r, kv);
+        for (int h = 0; h < heads; h++) {
+          for (int s = 0; s < scored; s++) {
+            byHead[h][s] += p[h][s];
+          }
+        }
+      }
+      double[] score = new double[scored];
+      double[] pooled = new double[scored];
+      for (int g = 0; g < kvHeads; g++) {
+        java.util.Arrays.fill(score, 0);
+        for (int h = g * group; h < (g + 1) * group; h++) {
+          for (int s = 0; s < scored; s++) {
+            score[s] += byHead[h][s];
+          }
+        }
+        for (int s = 0; s < scored; s++) {
+          score[s] /= group;
+        }
+        pooling.pool(score, scored, kernel, pooled);
+        int[] top = TopK.ascending(pooled, capacity - window);
+        int[] keep = java.util.Arrays.copyOf(top, capacity);
+        for (int r = 0; r < window; r++) {
+          keep[capacity - window + r] = scored + r;
+        }
+        kept[l][g] = keep;
+      }
+    }
+    return kept;
+  }
+
+  private KvCache compact(FusedSession session, int[][][] kept) {
+    ModelConfig c = session.model().config();
+    int kvHeads = c.kvHeads();
+    int hd = c.headDim();
+    KvCache out = session.model().newCache(capacity + 64);
+    int[] slots = new int[capacity];
+    for (int j = 0; j < capacity; j++) {
+      slots[j] = j;
+    }
+    float[] k = new float[capacity * kvHeads * hd];
+    float[] v = new float[capacity * kvHeads * hd];
+    for (int l = 0; l < c.layers(); l++) {
+      LayerKv src = session.cache().layer(l);
+      for (int g = 0; g < kvHeads; g++) {
+        float[] keys = src.keys(g);
+        float[] values = src.values(g);
+        for (int j = 0; j < capacity; j++) {
+          int from = kept[l][g][j] * hd;
+          System.arraycopy(keys, from, k, (j * kvHeads + g) * hd, hd);
+          System.arraycopy(values, from, v, (j * kvHeads + g) * hd, hd);
+        }
+      }
+      out.layer(l).write(slots, k, v, capacity);
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "snapkv:window=" + window + ",kernel=" + kernel + ",capacity=" + capacity + ",pooling="
+        + pooling.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.kvrag.engine.fusion;
+
+import dev.kvrag.engine.compute.AttentionRule;
+import dev.kvrag.engine.compute.Backend;
+import dev.kvrag.engine.kv.LayerKv;
+import dev.kvrag.engine.model.Transformer;
+
+/**
+ * APE's attention (Yang et al., ICLR 2025, as the authors' code computes it; DESIGN §4) for the question and
+ * generated tokens, per head:
+ *
+ * <pre>
+ *   context = all chunk slots,                 logits q·k / (√d · T)   → O_c, L_c (log-sum-exp)
+ *   other   = prefix + question/generated ≤ q, logits q·k / √d         → O_o, L_o
+ *   w = σ(S · T · L_c − L_o),   out = w · O_c + (1 − w) · O_o
+ * </pre>
+ *
+ * With T = S = 1 the merge is {@code e^{L_c} / (e^{L_c} + e^{L_o})}, i.e. one softmax over the union: plain
+ * causal attention. "Other" is two slot ranges (before and after the chunks), each a backend call, merged by
+ * their log-sum-exps, which is exactly a softmax over the union. An empty part has L = −∞ and weight 0.
+ *
+ * <p>The chunk slots are {@code [contextFrom, contextTo)} per layer and kv head: the same range for all heads
+ * until SnapKV keeps different slots per head, after which the layer is attended head by head through
+ * {@link LayerKv#head} views.
+ */
+public final class ApeAttention implements FusedAttention {
+
+  private final Transformer model;
+  private final double temperature;
+  private final double scale;
+  private final int[][] contextFrom;
+  private final int[][] contextTo;
+
+  /** Chunk slots {@code [contextFrom, contextTo)} in every layer and head. */
+  public ApeAttention(Transformer model, double temperature, double scale, int contextFrom, int contextTo) {
+    this(model, temperature, scale, filled(model, contextFrom), filled(model, contextTo));
+  }
+
+  private ApeAttention(Transformer model, double temperature, double scale, int[][] contextFrom, int[][] contextTo) {
+    for (int w : model.config().slidingWindows()) {
+      if (w > 0) {
+        throw new IllegalArgumentException("APE on a sliding-window model is not supported");
+      }
+    }
+    this.model = model;
+    this.temperature = temperature;
+    this.scale = scale;
+    this.contextFrom = contextFrom;
+    this.contextTo = contextTo;
+  }
+
+  private static int[][] filled(Transformer model, int value) {
+    int[][] a = new int[model.config().layers()][model.config().kvHeads()];
+    for (int[] row : a) {
+      java.util.Arrays.fill(row, value);
+    }
+    return a;
+  }
+
+  @Override
+  public void attend(int layer, float[] q, int n, int[] querySlots, LayerKv kv, float[] out) {
+    int heads = model.config().heads();
+    int kvHeads = kv.kvHeads();
+    if (uniform(layer)) {
+      attendRanges(q, n, heads, querySlots, kv, contextFrom[layer][0], contextTo[layer][0], out);
+      return;
+    }
+    int group = heads / kvHeads;
+    int hd = kv.headDim();
+    float[] qg = new float[n * group * hd];
+    float[] og = new float[n * group * hd];
+    for (int g = 0; g < kvHeads; g++) {
+      for (int t = 0; t < n; t++) {
+        System.arraycopy(q, (t * heads + g * group) * hd, qg, t * group * hd, group * hd);
+      }
+      attendRanges(qg, n, group, querySlots, kv.head(g), contextFrom[layer][g], contextTo[layer][g], og);
+      for (int t = 0; t < n; t++) {
+        System.arraycopy(og, t * group * hd, out, (t * heads + g * group) * hd, group * hd);
+      }
+    }
+  }
+
+  private boolean uniform(int layer) {
+    for (int g = 1; g < contextFrom[layer].length; g++) {
+      if (contextFrom[layer][g] != contextFrom[layer][0] || contextTo[layer][g] != contextTo[layer][0]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void attendRanges(float[] q, int n, int heads, int[] slots, LayerKv kv, int cFrom, int cTo, float[] out) {
+    Backend backend = model.backend();
+    float s = model.attentionScale();
+    int hd = kv.headDim();
+    int size = n * heads * hd;
+    float[] oc = new float[size];
+    float[] o1 = new float[size];
+    float[] o2 = new float[size];
+    float[] lc = new float[n * heads];
+    float[] l1 = new float[n * heads];
+    float[] l2 = new float[n * heads];
+    backend.attention(q, n, heads, slots, kv, fixed(cFrom, cTo), (float) (s / temperature), oc, lc);
+    backend.attention(q, n, heads, slots, kv, fixed(0, cFrom), s, o1, l1);
+    backend.attention(q, n, heads, slots, kv, after(cTo), s, o2, l2);
+    for (int r = 0; r < n * heads; r++) {
+      double lo = logAddExp(l1[r], l2[r]);
+      double a1 = lo == Double.NEGATIVE_INFINITY ? 0 : Math.exp(l1[r] - lo);
+      double a2 = lo == Double.NEGATIVE_INFINITY ? 0 : Math.exp(l2[r] - lo);
+      double w = contextWeight(lc[r], lo);
+      for (int d = r * hd; d < (r + 1) * hd; d++) {
+        double other = a1 * o1[d] + a2 * o2[d];
+        out[d] = (float) (w * oc[d] + (1 - w) * other);
+      }
+    }
+  }
+
+  /** {@code σ(S·T·L_c − L_o)}; 0 when the context part is empty, 1 when the other part is. */
+  private double contextWeight(double lc, double lo) {
+    if (lc == Double.NEGATIVE_INFINITY) {
+      return 0;
+    }
+    if (lo == Double.NEGATIVE_INFINITY) {
+      return 1;
+    }
+    return 1 / (1 + Math.exp(-(scale * temperature * lc - lo)));
+  }
+
+  private static double logAddExp(double a, double b) {
+    double m = Math.max(a, b);
+    if (m == Double.NEGATIVE_INFINITY) {
+      return m;
+    }
+    return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  }
+
+  @Override
+  public double[][] probabilities(int layer, float[] q, int row, int querySlot, LayerKv kv) {
+    int heads = model.config().heads();
+    int group = heads / kv.kvHeads();
+    double s = model.attentionScale();
+    double sc = s / temperature;
+    int end = Math.min(kv.length(), querySlot + 1);
+    double[][] p = new double[heads][kv.length()];
+    for (int h = 0; h < heads; h++) {
+      int g = h / group;
+      int cf = contextFrom[layer][g];
+      int ct = contextTo[layer][g];
+      Softmax dots = new Softmax(q, row, h, heads, kv, g, Math.max(end, ct));
+      double lc = dots.lse(cf, ct, sc);
+      double lo = logAddExp(dots.lse(0, cf, s), dots.lse(ct, end, s));
+      double w = contextWeight(lc, lo);
+      dots.add(cf, ct, sc, lc, p[h], w);
+      dots.add(0, cf, s, lo, p[h], 1 - w);
+      dots.add(ct, end, s, lo, p[h], 1 - w);
+    }
+    return p;
+  }
+
+  @Override
+  public FusedAttention compacted(int[][][] kept) {
+    int layers = contextFrom.length;
+    int[][] from = new int[layers][];
+    int[][] to = new int[layers][];
+    for (int l = 0; l < layers; l++) {
+      from[l] = new int[contextFrom[l].length];
+      to[l] = new int[contextTo[l].length];
+      for (int g = 0; g < from[l].length; g++) {
+        from[l][g] = below(kept[l][g], contextFrom[l][g]);
+        to[l][g] = below(kept[l][g], contextTo[l][g]);
+      }
+    }
+    return new ApeAttention(model, temperature, scale, from, to);
+  }
+
+  /** How many of the ascending {@code slots} are below {@code bound}: the compacted index of {@code bound}. */
+  private static int below(int[] slots, int bound) {
+    int c = 0;
+    while (c < slots.length && slots[c] < bound) {
+      c++;
+    }
+    return c;
+  }
+
+  private static AttentionRule fixed(int from, int to) {
+    return new AttentionRule() {
+      @Override
+      public int from(int querySlot) {
+        return from;
+      }
+
+      @Override
+      public int to(int querySlot) {
+        return to;
+      }
+    };
+  }
+
+  /** Slots from {@code from} up to the query's own. */
+  private static AttentionRule after(int from) {
+    return new AttentionRule() {
+      @Override
+      public int from(int querySlot) {
+        return from;
+      }
+
+      @Override
+      public int to(int querySlot) {
+        return querySlot + 1;
+      }
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "APE(T=" + temperature + ", S=" + scale + ")";
+  }
+}
