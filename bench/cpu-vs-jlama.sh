@@ -5,10 +5,12 @@
 # same JDK and GC, and one Markdown table is printed at the end (also kept in bench/target/cpu-vs-jlama/).
 #
 #   bench/cpu-vs-jlama.sh [--model DIR] [--prompt-tokens 256] [--gen-tokens 64] [--threads 2]
-#                         [--rounds 3] [--seed 42] [--jlama-ops native|panama] [--profile] [--nice N]
+#                         [--rounds 3] [--seed 42] [--jlama-ops both|native|panama] [--profile] [--nice N]
 #
 # Our side is `./kvrag bench-engine --model DIR --prompt-tokens N --gen-tokens N --threads N`, plus
 # `--ids-file FILE` when its --help mentions that option (KVRAG_LAUNCHER overrides ./kvrag).
+# Jlama runs with its C kernels (jlama-native) and with its Vector API code, each a row; our row is
+# compared with the faster of the two per phase (--jlama-ops picks one).
 # --profile adds one more engine run with `--profile` after the table: where our time goes, per operation.
 # --nice N runs both engines under `nice -n N` (N < 0 needs root): on a machine others share, both
 # sides then get most of the cores they ask for; the table says so.
@@ -28,7 +30,7 @@ GEN_TOKENS=64
 THREADS=2
 ROUNDS=3
 SEED=42
-JLAMA_OPS=native
+JLAMA_OPS=both
 PROFILE=0
 RUN_PREFIX=()
 
@@ -45,7 +47,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) positive "$1" "${2:-}"; ROUNDS=$2; shift 2 ;;
     --seed) [[ "${2:-}" =~ ^-?[0-9]+$ ]] || die "--seed needs an integer, got '${2:-}'"; SEED=$2; shift 2 ;;
     --jlama-ops)
-      [[ "${2:-}" == native || "${2:-}" == panama ]] || die "--jlama-ops must be native or panama, got '${2:-}'"
+      [[ "${2:-}" =~ ^(native|panama|both)$ ]] || die "--jlama-ops must be native, panama or both, got '${2:-}'"
       JLAMA_OPS=$2; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --nice)
@@ -103,12 +105,23 @@ IDS="$WORK/prompt-ids.txt"
 "$JAVA" -cp "$BENCH_CP" dev.kvrag.bench.peers.PromptIds --model "$MODEL" --count "$PROMPT_TOKENS" --seed "$SEED" --out "$IDS"
 
 # --- the two sides -----------------------------------------------------------------------------
-run_jlama() { # $1 = round
-  "${RUN_PREFIX[@]}" "$JAVA" "${JVM_FLAGS[@]}" -Djava.util.concurrent.ForkJoinPool.common.parallelism=$((THREADS > 1 ? THREADS - 1 : 1)) \
-    -Djlama.force_panama_tensor_operations=$([[ $JLAMA_OPS == panama ]] && echo true || echo false) \
+# Jlama's own launcher flags (run-cli.sh): no Vector API bounds checks, its inlining directive, aligned
+# vectors. Both sides get the same JDK, GC and thread count.
+JLAMA_FLAGS=(-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 --add-opens=jdk.incubator.vector/jdk.incubator.vector=ALL-UNNAMED
+  --add-exports java.base/sun.nio.ch=ALL-UNNAMED -XX:+UnlockDiagnosticVMOptions
+  -XX:CompilerDirectivesFile=bench/peers/jlama/inline-rules.json -XX:+AlignVector -XX:+UseStringDeduplication
+  -Djava.util.concurrent.ForkJoinPool.common.parallelism=$((THREADS > 1 ? THREADS - 1 : 1)))
+case $JLAMA_OPS in
+  both) JLAMA_CONFIGS=(native panama) ;;
+  *) JLAMA_CONFIGS=("$JLAMA_OPS") ;;
+esac
+declare -A JLAMA_LABEL=([native]="Jlama 0.8.4, native ops" [panama]="Jlama 0.8.4, Panama ops")
+run_jlama() { # $1 = native|panama, $2 = round
+  "${RUN_PREFIX[@]}" "$JAVA" "${JVM_FLAGS[@]}" "${JLAMA_FLAGS[@]}" \
+    -Djlama.force_panama_tensor_operations=$([[ $1 == panama ]] && echo true || echo false) \
     -cp "$JLAMA_CP" dev.kvrag.peers.jlama.JlamaSpeed --model "$MODEL" --ids-file "$IDS" \
     --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS" \
-    --warmup 1 --runs 2 >"$WORK/jlama-$1.out" 2>"$WORK/jlama-$1.err"
+    --warmup 1 --runs 2 >"$WORK/jlama-$1-$2.out" 2>"$WORK/jlama-$1-$2.err"
 }
 
 KVRAG=${KVRAG_LAUNCHER:-./kvrag}
@@ -128,36 +141,42 @@ run_engine() { # $1 = round
 }
 
 last_error() { # the last line of a stderr file that says something: no JVM warnings, log lines or stack frames
-  { grep -v -e '^WARNING' -e '^\[main\] INFO' -e '^[[:space:]]*at ' -e '^[[:space:]]*\.\.\. [0-9]* more' "$1" || true; } | tail -n 1
+  { grep -v -e '^WARNING' -e '^\[main\] INFO' -e '^[[:space:]]*at ' -e '^[[:space:]]*\.\.\. [0-9]* more' \
+      -e 'compiler directives added' "$1" || true; } | tail -n 1
 }
-JLAMA_OUT=(); ENGINE_OUT=(); JLAMA_ERROR=""
-side() { # $1 = jlama|engine, $2 = round
-  local name=$1 r=$2
-  if [[ $name == jlama ]]; then
-    [[ -z "$JLAMA_ERROR" ]] || return 0
-    say "round $r/$ROUNDS: Jlama"
-    if run_jlama "$r"; then JLAMA_OUT+=("$WORK/jlama-$r.out")
-    else JLAMA_ERROR="round $r failed: $(last_error "$WORK/jlama-$r.err")"; fi
-  else
-    [[ -z "$ENGINE_ERROR" ]] || return 0
-    say "round $r/$ROUNDS: kvrag engine"
-    if run_engine "$r"; then ENGINE_OUT+=("$WORK/engine-$r.out")
-    else ENGINE_ERROR="round $r failed: $(last_error "$WORK/engine-$r.err")"; fi
-  fi
+declare -A JLAMA_OUT=() JLAMA_ERROR=()
+ENGINE_OUT=()
+jlama_side() { # $1 = round
+  local r=$1 ops
+  for ops in "${JLAMA_CONFIGS[@]}"; do
+    [[ -z "${JLAMA_ERROR[$ops]:-}" ]] || continue
+    say "round $r/$ROUNDS: ${JLAMA_LABEL[$ops]}"
+    if run_jlama "$ops" "$r"; then JLAMA_OUT[$ops]+="${JLAMA_OUT[$ops]:+,}$WORK/jlama-$ops-$r.out"
+    else JLAMA_ERROR[$ops]="round $r failed: $(last_error "$WORK/jlama-$ops-$r.err")"; fi
+  done
+}
+engine_side() { # $1 = round
+  local r=$1
+  [[ -z "$ENGINE_ERROR" ]] || return 0
+  say "round $r/$ROUNDS: kvrag engine"
+  if run_engine "$r"; then ENGINE_OUT+=("$WORK/engine-$r.out")
+  else ENGINE_ERROR="round $r failed: $(last_error "$WORK/engine-$r.err")"; fi
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 for ((r = 1; r <= ROUNDS; r++)); do
   # Alternate who goes first, so neither side always inherits the other's cache and thermal state.
-  if ((r % 2 == 1)); then side jlama "$r"; side engine "$r"; else side engine "$r"; side jlama "$r"; fi
+  if ((r % 2 == 1)); then jlama_side "$r"; engine_side "$r"; else engine_side "$r"; jlama_side "$r"; fi
 done
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
 
 join() { local IFS=,; echo "$*"; }
 TABLE_ARGS=(--model "$MODEL" --prompt-tokens "$PROMPT_TOKENS" --gen-tokens "$GEN_TOKENS" --threads "$THREADS"
-  --jlama "$(join "${JLAMA_OUT[@]}")" --engine "$(join "${ENGINE_OUT[@]}")"
-  --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER")
-[[ -z "$JLAMA_ERROR" ]] || TABLE_ARGS+=(--jlama-error "$JLAMA_ERROR")
+  --engine "$(join "${ENGINE_OUT[@]}")" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER")
+for ops in "${JLAMA_CONFIGS[@]}"; do
+  TABLE_ARGS+=(--jlama "${JLAMA_LABEL[$ops]}=${JLAMA_OUT[$ops]:-}")
+  [[ -z "${JLAMA_ERROR[$ops]:-}" ]] || TABLE_ARGS+=(--jlama-error "${JLAMA_LABEL[$ops]}=${JLAMA_ERROR[$ops]}")
+done
 [[ -z "$ENGINE_ERROR" ]] || TABLE_ARGS+=(--engine-error "$ENGINE_ERROR")
 if ((ENGINE_OWN_IDS)) && [[ -z "$ENGINE_ERROR" ]]; then
   NOTES+=("kvrag bench-engine takes no --ids-file, so it drew its own $PROMPT_TOKENS prompt ids; which ids does not change the work done")
