@@ -4,6 +4,7 @@ import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.generate.ChatMessage;
 import dev.kvrag.engine.generate.ChatTemplate;
 import dev.kvrag.engine.generate.ChatTemplates;
+import dev.kvrag.engine.prompt.ModelChatTemplate;
 import dev.kvrag.engine.generate.Generator;
 import dev.kvrag.engine.generate.SamplingParams;
 import dev.kvrag.engine.model.ModelSession;
@@ -43,7 +44,7 @@ final class GenerateCommand {
     int[] ids;
     int[] stops;
     if (o.has("--chat")) {
-      ChatTemplate template = ChatTemplates.forTokenizer(tok);
+      ChatTemplate template = ModelChatTemplate.forTokenizer(tok);
       ids = tok.encode(template.render(List.of(ChatMessage.user(prompt)), true));
       stops = ChatTemplates.stopTokenIds(tok, template);
     } else {
