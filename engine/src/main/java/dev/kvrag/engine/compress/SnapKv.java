@@ -116,10 +116,11 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
       throw new IllegalArgumentException("the prompt was fused without SnapKV's observation window of " + window
           + " tokens");
     }
+    int limit = Math.min(session.positionLimit(), FusedSession.slidingWindow(session.model()));
     int[][][] kept = select(session, queries, n);
     KvCache compacted = compact(session, kept);
     FusedAttention attention = session.attention().compacted(kept);
-    return new FusedSession(session.model(), compacted, attention, capacity, session.nextPosition());
+    return new FusedSession(session.model(), compacted, attention, capacity, session.nextPosition(), limit);
   }
 
   /** Per layer and kv head the kept positions, ascending: the top {@code C − w} pooled scores, then the window. */

@@ -54,10 +54,12 @@ public record Ape(double temperature, double scale) implements FusionStrategy {
     WindowQueries window = WindowQueries.of(model, in);
     int q = layout.questionLength();
     int start = p + layout.longestChunk();
+    int limit = FusedSession.slidingWindow(model);
+    FusedSession.checkWindow(Math.max(layout.promptEnd(), start + q), limit, "APE");
     int[] slots = FusedLayout.range(layout.contextEnd(), q);
     float[] hidden = TokenPass.all(model, attention, cache, in.question(), FusedLayout.range(start, q), slots, window);
     Recompute recompute = new Recompute(layout.contextEnd(), new int[0], 0.0);
-    return FusedPrompt.of(new FusedSession(model, cache, attention, layout.promptEnd(), start + q), layout, hidden, q,
+    return FusedPrompt.of(new FusedSession(model, cache, attention, layout.promptEnd(), start + q, limit), layout, hidden, q,
         recompute, window);
   }
 }

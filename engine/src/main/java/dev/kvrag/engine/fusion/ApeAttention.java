@@ -22,6 +22,9 @@ import dev.kvrag.engine.model.Transformer;
  * <p>The chunk slots are {@code [contextFrom, contextTo)} per layer and kv head: the same range for all heads
  * until SnapKV keeps different slots per head, after which the layer is attended head by head through
  * {@link LayerKv#head} views.
+ *
+ * <p>No sliding window applies (APE places tokens at shared positions); {@link Ape} refuses prompts that reach
+ * past a sliding-window model's window.
  */
 public final class ApeAttention implements FusedAttention {
 
@@ -37,11 +40,6 @@ public final class ApeAttention implements FusedAttention {
   }
 
   private ApeAttention(Transformer model, double temperature, double scale, int[][] contextFrom, int[][] contextTo) {
-    for (int w : model.config().slidingWindows()) {
-      if (w > 0) {
-        throw new IllegalArgumentException("APE on a sliding-window model is not supported");
-      }
-    }
     this.model = model;
     this.temperature = temperature;
     this.scale = scale;

@@ -14,15 +14,48 @@ public final class FusedSession implements TokenModel {
   private final Transformer model;
   private final KvCache cache;
   private final FusedAttention attention;
+  private final int positionLimit;
   private int nextSlot;
   private int nextPosition;
 
   public FusedSession(Transformer model, KvCache cache, FusedAttention attention, int nextSlot, int nextPosition) {
+    this(model, cache, attention, nextSlot, nextPosition, Integer.MAX_VALUE);
+  }
+
+  /**
+   * @param positionLimit positions or slots at or past it are refused: for an attention that cannot apply the model's
+   *     sliding window (APE, a SnapKV-compacted cache), the window ({@link #slidingWindow})
+   */
+  public FusedSession(Transformer model, KvCache cache, FusedAttention attention, int nextSlot, int nextPosition,
+                      int positionLimit) {
     this.model = model;
     this.cache = cache;
     this.attention = attention;
     this.nextSlot = nextSlot;
     this.nextPosition = nextPosition;
+    this.positionLimit = positionLimit;
+  }
+
+  /**
+   * The shortest sliding window of {@code model}'s layers, {@link Integer#MAX_VALUE} without one: as long as
+   * every position stays below it the window never hides a key, and attentions that do not apply it are exact.
+   */
+  public static int slidingWindow(Transformer model) {
+    int min = Integer.MAX_VALUE;
+    for (int w : model.config().slidingWindows()) {
+      if (w > 0) {
+        min = Math.min(min, w);
+      }
+    }
+    return min;
+  }
+
+  /** Refuses positions up to {@code end} (exclusive) past {@code limit}, naming what cannot handle them. */
+  static void checkWindow(int end, int limit, String what) {
+    if (end > limit) {
+      throw new IllegalArgumentException(what + " over " + end + " positions is not supported on a model with a "
+          + limit + "-token sliding window");
+    }
   }
 
   @Override
@@ -36,11 +69,18 @@ public final class FusedSession implements TokenModel {
       throw new IllegalArgumentException("feed needs at least one token");
     }
     int n = tokenIds.length;
+    // slots and positions differ (APE shares positions, SnapKV compacts slots): both must stay inside
+    checkWindow(Math.max(nextPosition, nextSlot) + n, positionLimit, attention.toString());
     float[] hidden = TokenPass.all(model, attention, cache, tokenIds, FusedLayout.range(nextPosition, n),
         FusedLayout.range(nextSlot, n), null);
     nextSlot += n;
     nextPosition += n;
     return model.logits(hidden, n - 1, 1);
+  }
+
+  /** Positions at or past this are refused (see the constructor). */
+  public int positionLimit() {
+    return positionLimit;
   }
 
   public Transformer model() {

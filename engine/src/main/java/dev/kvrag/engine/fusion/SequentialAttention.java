@@ -8,7 +8,9 @@ import dev.kvrag.engine.model.Transformer;
  * Causal attention by slot, the attention of FULL, PREFIX, NAIVE and CACHEBLEND: a query sees every filled slot
  * up to its own (within the layer's sliding window, if the model has one). After SnapKV every kv head keeps the
  * same number of slots (capacity), so the compacted cache is still one rectangular layer per layer and causal
- * by compacted slot is exactly "the kept entries of the head, then the generated tokens".
+ * by compacted slot is exactly "the kept entries of the head, then the generated tokens". (Slot distances are
+ * then no longer position distances, so a sliding window is applied only before compaction; SnapKV refuses
+ * sequences that reach past a sliding-window model's window.)
  */
 public final class SequentialAttention implements FusedAttention {
 
@@ -47,12 +49,6 @@ public final class SequentialAttention implements FusedAttention {
 
   @Override
   public FusedAttention compacted(int[][][] kept) {
-    for (int w : model.config().slidingWindows()) {
-      if (w > 0) {
-        // after compaction slot distances are no longer position distances
-        throw new IllegalArgumentException("SnapKV on a sliding-window model is not supported");
-      }
-    }
     return new SequentialAttention(model, true);
   }
 
