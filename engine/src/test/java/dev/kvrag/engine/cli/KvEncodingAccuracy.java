@@ -68,7 +68,7 @@ public final class KvEncodingAccuracy {
       System.out.println();
       System.out.println("logits vs the float64 reference, per row max|ours - ref| / max|ref|: median / worst over "
           + "the cases of each mode that reuse stored KV");
-      System.out.printf("%-12s %-12s %22s %22s %22s %22s%n", "model", "mode", "f32", "f16", "bf16", "int8");
+      System.out.printf("%-12s %-18s %22s %22s %22s %22s%n", "model", "mode", "f32", "f16", "bf16", "int8");
       for (String name : new String[] {"llama-bf16", "qwen3-bf16", "qwen2-fp32"}) {
         Path dir = FuseFixturesTest.FIXTURES.resolve(name);
         try (Transformer model = Transformer.load(dir, backend)) {
@@ -76,7 +76,7 @@ public final class KvEncodingAccuracy {
           List<FuseCommand.Case> cases = FuseCommand.readCases(dir.resolve("cases.jsonl"), model.config());
           Map<String, List<double[]>> byMode = new TreeMap<>();
           for (FuseCommand.Case c : cases) {
-            String mode = c.mode().describe().replaceAll(":.*", "");
+            String mode = c.mode().describe().replaceAll(":.*", "") + (c.snapkv() == null ? "" : "+snapkv");
             if (mode.equals("full")) {
               continue;
             }
@@ -89,7 +89,7 @@ public final class KvEncodingAccuracy {
             byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(errs);
           }
           for (Map.Entry<String, List<double[]>> m : byMode.entrySet()) {
-            StringBuilder row = new StringBuilder(String.format("%-12s %-12s", name, m.getKey()));
+            StringBuilder row = new StringBuilder(String.format("%-12s %-18s", name, m.getKey()));
             for (int i = 0; i < encodings.length; i++) {
               double[] col = new double[m.getValue().size()];
               for (int j = 0; j < col.length; j++) {
