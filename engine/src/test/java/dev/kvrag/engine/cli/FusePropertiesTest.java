@@ -202,4 +202,26 @@ class FusePropertiesTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama-bf16", "qwen3-bf16"})
+  void withoutAPrefixOrAContinuationTheModesStillMeetFull(String name) {
+    try (Transformer model = load(name)) {
+      SplittableRandom r = new SplittableRandom(16);
+      String json = randomCase(r, 2, "{\"name\":\"full\"}", null).replaceFirst("\"prefix\":\\[[^]]*]", "\"prefix\":[]")
+          .replaceFirst(",\"continuation\":\\[[^]]*]", "");
+      FuseCommand.Case c = FuseCommand.parseCase(0, json, model.config());
+      assertEquals(0, c.prefix().length);
+      assertEquals(0, c.continuation().length);
+      float[] full = logits(model, json);
+      assertEquals(c.question().length * model.config().vocabSize(), full.length);
+      assertTrue(error(model, logits(model, withMode(json, "{\"name\":\"prefix\"}")), full) < SAME);
+      assertTrue(error(model, logits(model, withMode(json, "{\"name\":\"cacheblend\",\"ratio\":1}")), full) < SAME);
+      String one = json.replaceFirst("\"chunks\":\\[(\\[[^]]*]),[^]]*]]", "\"chunks\":[$1]");
+      assertEquals(1, FuseCommand.parseCase(0, one, model.config()).chunks().size());
+      assertTrue(error(model, logits(model, withMode(one, "{\"name\":\"ape\",\"t\":1,\"s\":1}")),
+          logits(model, one)) < SAME);
+      assertTrue(error(model, logits(model, withMode(one, "{\"name\":\"naive\"}")), logits(model, one)) < SAME);
+    }
+  }
 }
