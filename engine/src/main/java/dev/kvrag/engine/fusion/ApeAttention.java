@@ -145,12 +145,17 @@ public final class ApeAttention implements FusedAttention {
       int cf = contextFrom[layer][g];
       int ct = contextTo[layer][g];
       Softmax dots = new Softmax(q, row, h, heads, kv, g, Math.max(end, ct));
-      double lc = dots.lse(cf, ct, sc);
-      double lo = logAddExp(dots.lse(0, cf, s), dots.lse(ct, end, s));
+      double lc = dots.part(cf, ct, sc);
+      double l1 = dots.part(0, cf, s);
+      double l2 = dots.part(ct, end, s);
+      double lo = logAddExp(l1, l2);
       double w = contextWeight(lc, lo);
-      dots.add(cf, ct, sc, lc, p[h], w);
-      dots.add(0, cf, s, lo, p[h], 1 - w);
-      dots.add(ct, end, s, lo, p[h], 1 - w);
+      // each range's softmax, weighted by its share of the merged distribution
+      dots.add(cf, ct, w, p[h]);
+      if (lo != Double.NEGATIVE_INFINITY) {
+        dots.add(0, cf, (1 - w) * Math.exp(l1 - lo), p[h]);
+        dots.add(ct, end, (1 - w) * Math.exp(l2 - lo), p[h]);
+      }
     }
     return p;
   }

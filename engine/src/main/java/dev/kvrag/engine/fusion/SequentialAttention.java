@@ -42,7 +42,8 @@ public final class SequentialAttention implements FusedAttention {
     double scale = model.attentionScale();
     for (int h = 0; h < heads; h++) {
       Softmax s = new Softmax(q, row, h, heads, kv, h / (heads / kv.kvHeads()), to);
-      s.add(from, to, scale, s.lse(from, to, scale), p[h], 1.0);
+      s.part(from, to, scale);
+      s.add(from, to, 1.0, p[h]);
     }
     return p;
   }
