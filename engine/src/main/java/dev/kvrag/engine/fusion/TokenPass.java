@@ -19,14 +19,15 @@ final class TokenPass {
                      RopeAngles angles, int[] slots, int from, int to, WindowQueries window) {
     int width = model.config().heads() * model.config().headDim();
     float[] out = new float[n * width];
+    Transformer.Buffers buffers = model.buffers(n);
     for (int i = from; i < to; i++) {
-      Qkv qkv = model.attentionInputs(i, hidden, n, angles);
+      Qkv qkv = model.attentionInputs(i, hidden, n, angles, buffers);
       cache.layer(i).write(slots, qkv.k(), qkv.v(), n);
       if (window != null) {
         window.record(i, qkv.q(), n, slots);
       }
       attention.attend(i, qkv.q(), n, slots, cache.layer(i), out);
-      model.finishLayer(i, hidden, n, out);
+      model.finishLayer(i, hidden, n, out, buffers);
     }
   }
 

@@ -146,7 +146,8 @@ public final class Transformer implements AutoCloseable {
     return attentionInputs(i, hidden, n, angles, new Buffers(config, n));
   }
 
-  private Qkv attentionInputs(int i, float[] hidden, int n, RopeAngles angles, Buffers b) {
+  /** {@link #attentionInputs(int, float[], int, RopeAngles)} into reused buffers (q/k/v live in {@code b}). */
+  public Qkv attentionInputs(int i, float[] hidden, int n, RopeAngles angles, Buffers b) {
     LayerWeights w = weights.layers().get(i);
     int hd = config.headDim();
     float[] x = b.x;
@@ -190,7 +191,8 @@ public final class Transformer implements AutoCloseable {
     finishLayer(i, hidden, n, attn, new Buffers(config, n));
   }
 
-  private void finishLayer(int i, float[] hidden, int n, float[] attn, Buffers b) {
+  /** {@link #finishLayer(int, float[], int, float[])} with reused buffers. */
+  public void finishLayer(int i, float[] hidden, int n, float[] attn, Buffers b) {
     LayerWeights w = weights.layers().get(i);
     int dim = config.hiddenSize();
     float[] projected = b.x;
@@ -250,7 +252,7 @@ public final class Transformer implements AutoCloseable {
    * Activations of one pass over {@code n} tokens, reused by every layer so a forward pass allocates them once
    * (q/k/v of one layer are written to the cache before the next layer overwrites them).
    */
-  private static final class Buffers {
+  public static final class Buffers {
     final float[] x;
     final float[] q;
     final float[] k;
@@ -276,6 +278,14 @@ public final class Transformer implements AutoCloseable {
       max = Math.max(max, s);
     }
     return max;
+  }
+
+  /**
+   * Activations for passes over {@code n} tokens, for callers that drive layers one by one (fusion): reuse them
+   * across layers as {@link #forward} does, instead of allocating per call.
+   */
+  public Buffers buffers(int n) {
+    return new Buffers(config, n);
   }
 
   /** Unmaps the checkpoint. The backend belongs to the caller. */
