@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -69,7 +70,7 @@ final class FuseCommand {
     static final KvEncoding F32 = new KvEncoding(KvDtype.F32, KvQuantization.NONE);
 
     static KvEncoding parse(String name) {
-      return switch (name.strip().toLowerCase(java.util.Locale.ROOT)) {
+      return switch (name.strip().toLowerCase(Locale.ROOT)) {
         case "f32" -> F32;
         case "f16" -> new KvEncoding(KvDtype.F16, KvQuantization.NONE);
         case "bf16" -> new KvEncoding(KvDtype.BF16, KvQuantization.NONE);
@@ -286,7 +287,9 @@ final class FuseCommand {
 
       @Override
       public ChunkKv prefix() {
-        return roundTrip(prefixKv(), ChunkKey.of(modelId, "token-ids", new ChunkEncoding("prefix", ""), c.prefix()));
+        // the prefix is itself a chunk, encoded after an empty prefix
+        return roundTrip(prefixKv(), ChunkKey.of(modelId, "token-ids", ChunkEncoding.afterPrefix(new int[0]),
+            c.prefix()));
       }
 
       @Override

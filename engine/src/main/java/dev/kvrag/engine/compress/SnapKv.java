@@ -8,7 +8,9 @@ import dev.kvrag.engine.fusion.WindowQueries;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.LayerKv;
 import dev.kvrag.engine.model.ModelConfig;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -146,7 +148,7 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
       double[] score = new double[scored];
       double[] pooled = new double[scored];
       for (int g = 0; g < kvHeads; g++) {
-        java.util.Arrays.fill(score, 0);
+        Arrays.fill(score, 0);
         for (int h = g * group; h < (g + 1) * group; h++) {
           for (int s = 0; s < scored; s++) {
             score[s] += byHead[h][s];
@@ -157,7 +159,7 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
         }
         pooling.pool(score, scored, kernel, pooled);
         int[] top = TopK.ascending(pooled, capacity - window);
-        int[] keep = java.util.Arrays.copyOf(top, capacity);
+        int[] keep = Arrays.copyOf(top, capacity);
         for (int r = 0; r < window; r++) {
           keep[capacity - window + r] = scored + r;
         }
@@ -197,6 +199,6 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
   @Override
   public String toString() {
     return "snapkv:window=" + window + ",kernel=" + kernel + ",capacity=" + capacity + ",pooling="
-        + pooling.name().toLowerCase(java.util.Locale.ROOT);
+        + pooling.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -59,7 +59,7 @@ public record Ape(double temperature, double scale) implements FusionStrategy {
     int[] slots = FusedLayout.range(layout.contextEnd(), q);
     float[] hidden = TokenPass.all(model, attention, cache, in.question(), FusedLayout.range(start, q), slots, window);
     Recompute recompute = new Recompute(layout.contextEnd(), new int[0], 0.0);
-    return FusedPrompt.of(new FusedSession(model, cache, attention, layout.promptEnd(), start + q, limit), layout, hidden, q,
-        recompute, window);
+    FusedSession session = new FusedSession(model, cache, attention, layout.promptEnd(), start + q, limit);
+    return FusedPrompt.of(session, layout, hidden, q, recompute, window);
   }
 }

@@ -4,6 +4,7 @@ import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.kv.LayerKv;
 import dev.kvrag.engine.model.Transformer;
+import java.util.Arrays;
 
 /**
  * APE's attention (Yang et al., ICLR 2025, as the authors' code computes it; DESIGN §4) for the question and
@@ -50,7 +51,7 @@ public final class ApeAttention implements FusedAttention {
   private static int[][] filled(Transformer model, int value) {
     int[][] a = new int[model.config().layers()][model.config().kvHeads()];
     for (int[] row : a) {
-      java.util.Arrays.fill(row, value);
+      Arrays.fill(row, value);
     }
     return a;
   }

@@ -36,7 +36,8 @@ public record PrefixReuse() implements FusionStrategy {
     ContextLoader.prefix(model, in, cache);
     int reused = layout.prefixLength();
     if (!in.chunks().isEmpty()) {
-      ContextLoader.chunk(model, in, layout, 0, layout.prefixLength(), cache, new RopeShift(model.inverseFrequencies()));
+      RopeShift shift = new RopeShift(model.inverseFrequencies());
+      ContextLoader.chunk(model, in, layout, 0, layout.prefixLength(), cache, shift);
       reused += layout.chunkLengths()[0];
     }
     FusedAttention attention = new SequentialAttention(model);

@@ -104,7 +104,8 @@ class FusePropertiesTest {
         float[] full = logits(model, json);
         assertTrue(error(model, logits(model, withMode(json, "{\"name\":\"prefix\"}")), full) < SAME);
         for (int c = 0; c < model.config().layers(); c++) {
-          float[] blend = logits(model, withMode(json, "{\"name\":\"cacheblend\",\"ratio\":1,\"check_layer\":" + c + "}"));
+          String mode = "{\"name\":\"cacheblend\",\"ratio\":1,\"check_layer\":" + c + "}";
+          float[] blend = logits(model, withMode(json, mode));
           assertTrue(error(model, blend, full) < SAME, "check layer " + c);
         }
         // and the modes that reuse KV are measurably not FULL here, so the comparison can fail

@@ -23,8 +23,10 @@ class SnapKvTest {
   @Test
   void specsAndParameterMapsGiveTheSameSettings() {
     assertEquals(new SnapKv(32, 5, 1024, ScorePooling.AVG), SnapKv.parse("snapkv:capacity=1024"));
-    assertEquals(new SnapKv(8, 7, 64, ScorePooling.MAX), SnapKv.parse("snapkv:window=8,kernel=7,capacity=64,pooling=max"));
-    assertEquals(new SnapKv(4, 3, 9, ScorePooling.AVG), SnapKv.of(Map.of("window", "4", "kernel", "3", "capacity", "9")));
+    assertEquals(new SnapKv(8, 7, 64, ScorePooling.MAX),
+        SnapKv.parse("snapkv:window=8,kernel=7,capacity=64,pooling=max"));
+    assertEquals(new SnapKv(4, 3, 9, ScorePooling.AVG),
+        SnapKv.of(Map.of("window", "4", "kernel", "3", "capacity", "9")));
     SnapKv s = SnapKv.parse("snapkv:window=8,kernel=7,capacity=64,pooling=max");
     assertEquals(s, SnapKv.parse(s.toString()));
   }
@@ -39,7 +41,7 @@ class SnapKvTest {
         assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:size=3")).getMessage());
     assertEquals("snapkv window must be an integer, got '2.5'",
         assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:capacity=9,window=2.5")).getMessage());
-    assertEquals("unknown snapkv pooling 'mean' (avg, max)",
-        assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:capacity=9,pooling=mean")).getMessage());
+    assertEquals("unknown snapkv pooling 'mean' (avg, max)", assertThrows(IllegalArgumentException.class,
+        () -> SnapKv.parse("snapkv:capacity=9,pooling=mean")).getMessage());
   }
 }
