@@ -4,12 +4,11 @@ import dev.kvrag.common.kv.ChunkEncoding;
 import dev.kvrag.common.kv.ChunkKey;
 import dev.kvrag.common.kv.KvDtype;
 import dev.kvrag.common.kv.KvQuantization;
+import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compress.SnapKv;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.fusion.ChunkKvSource;
-import dev.kvrag.engine.fusion.FusedPrompt;
 import dev.kvrag.engine.fusion.FusedSession;
-import dev.kvrag.engine.fusion.FusionInput;
 import dev.kvrag.engine.fusion.FusionModes;
 import dev.kvrag.engine.fusion.FusionStrategy;
 import dev.kvrag.engine.kv.ChunkEncoder;
@@ -55,9 +54,8 @@ final class FuseCommand {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final Set<String> FIELDS = Set.of("prefix", "chunks", "question", "continuation", "mode", "snapkv");
 
-  /** One case of the file: the token ids, the mode, SnapKV's parameters or null. */
-  record Case(int line, int[] prefix, List<int[]> chunks, int[] question, int[] continuation, FusionStrategy mode,
-              SnapKv snapkv) {
+  /** One case of the file: the token ids and what to do with them (a mode, SnapKV or not). */
+  record Case(int line, int[] prefix, List<int[]> chunks, int[] question, int[] continuation, FusionPlan plan) {
 
     int rows() {
       return question.length + continuation.length;
@@ -184,7 +182,7 @@ final class FuseCommand {
       throw new IllegalArgumentException("snapkv window " + snapkv.window() + " is longer than the question ("
           + question.length + " tokens)");
     }
-    return new Case(line, prefix, chunks, question, continuation, mode, snapkv);
+    return new Case(line, prefix, chunks, question, continuation, new FusionPlan(mode, snapkv));
   }
 
   private static int[] ids(JsonNode node, String what, int vocab) {
@@ -252,12 +250,11 @@ final class FuseCommand {
   static float[] logits(Transformer model, String modelId, Case c, KvEncoding encoding) {
     try {
       int vocab = model.config().vocabSize();
-      FusionInput input = new FusionInput(c.prefix(), c.chunks(), c.question(), stored(model, modelId, c, encoding),
-          c.snapkv() == null ? 0 : c.snapkv().window());
-      FusedPrompt prompt = c.mode().fuse(model, input);
+      FusionPlan.Fused fused = c.plan().run(model, c.prefix(), c.chunks(), c.question(),
+          stored(model, modelId, c, encoding));
       float[] out = new float[c.rows() * vocab];
-      System.arraycopy(prompt.questionLogits(), 0, out, 0, c.question().length * vocab);
-      FusedSession session = c.snapkv() == null ? prompt.session() : c.snapkv().compress(prompt);
+      System.arraycopy(fused.prompt().questionLogits(), 0, out, 0, c.question().length * vocab);
+      FusedSession session = fused.session();
       for (int t = 0; t < c.continuation().length; t++) {
         float[] row = session.feed(new int[] {c.continuation()[t]});
         System.arraycopy(row, 0, out, (c.question().length + t) * vocab, vocab);

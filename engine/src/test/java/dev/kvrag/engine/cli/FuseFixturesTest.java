@@ -69,7 +69,7 @@ class FuseFixturesTest {
         NpyReader ref = NpyReader.read(dir.resolve("expected/" + c.line() + ".npy"));
         assertArrayEquals(new int[] {c.rows(), vocab}, ref.shape(), "case " + c.line());
         double err = worstRowError(ours, ref.data(), c.rows(), vocab);
-        String mode = c.mode().describe() + (c.snapkv() == null ? "" : " + " + c.snapkv());
+        String mode = c.plan().mode().describe() + (c.plan().snapkv() == null ? "" : " + " + c.plan().snapkv());
         worstByMode.merge(mode.replaceAll(":.*?( \\+|$)", "$1"), err, Math::max);
         if (!(err <= TOLERANCE)) {
           failures.add("case " + c.line() + " (" + mode + "): " + String.format("%.2e", err));

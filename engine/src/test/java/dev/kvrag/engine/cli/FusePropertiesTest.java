@@ -142,7 +142,7 @@ class FusePropertiesTest {
         String fits = json.replaceFirst("}$", ",\"snapkv\":{\"window\":3,\"kernel\":5,\"capacity\":" + n + "}}");
         assertTrue(error(model, logits(model, fits), logits(model, json)) < SAME);
 
-        FusedPrompt prompt = c.mode().fuse(model, input(model, c, 3));
+        FusedPrompt prompt = c.plan().mode().fuse(model, input(model, c, 3));
         assertSame(prompt.session(), new SnapKv(3, 5, n, ScorePooling.AVG).compress(prompt), "the identity");
         FusedSession compressed = new SnapKv(3, 5, n - 1, ScorePooling.AVG).compress(prompt);
         assertEquals(n - 1, compressed.nextSlot(), "one slot fewer compresses");

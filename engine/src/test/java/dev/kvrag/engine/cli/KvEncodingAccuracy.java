@@ -76,7 +76,7 @@ public final class KvEncodingAccuracy {
           List<FuseCommand.Case> cases = FuseCommand.readCases(dir.resolve("cases.jsonl"), model.config());
           Map<String, List<double[]>> byMode = new TreeMap<>();
           for (FuseCommand.Case c : cases) {
-            String mode = c.mode().describe().replaceAll(":.*", "") + (c.snapkv() == null ? "" : "+snapkv");
+            String mode = c.plan().mode().describe().replaceAll(":.*", "") + (c.plan().snapkv() == null ? "" : "+snapkv");
             if (mode.equals("full")) {
               continue;
             }

@@ -1,0 +1,69 @@
+package dev.kvrag.engine.compress;
+
+import dev.kvrag.engine.fusion.ChunkKvSource;
+import dev.kvrag.engine.fusion.FusedPrompt;
+import dev.kvrag.engine.fusion.FusedSession;
+import dev.kvrag.engine.fusion.FusionInput;
+import dev.kvrag.engine.fusion.FusionModes;
+import dev.kvrag.engine.fusion.FusionStrategy;
+import dev.kvrag.engine.model.Transformer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What happens to a prompt before decoding: a fusion mode, optionally followed by SnapKV — the one path that
+ * {@code ./kvrag fuse}, benchmarks and the inference workers take. Specs read {@code mode[:params][+snapkv:params]},
+ * e.g. {@code cacheblend:ratio=0.15+snapkv:capacity=512,window=16}.
+ *
+ * @param snapkv null for none
+ */
+public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
+
+  /** The prompt fused (its question logits, what was recomputed) and the session to decode from. */
+  public record Fused(FusedPrompt prompt, FusedSession session) {
+  }
+
+  public static FusionPlan parse(String spec) {
+    int plus = spec.indexOf('+');
+    FusionStrategy mode = FusionModes.parse(plus < 0 ? spec : spec.substring(0, plus));
+    return new FusionPlan(mode, plus < 0 ? null : SnapKv.parse(spec.substring(plus + 1)));
+  }
+
+  /**
+   * A comma-separated list of specs, where a piece with {@code =} but no {@code :} continues the previous spec's
+   * parameters: {@code full,cacheblend:ratio=0.15,check_layer=1,ape:t=0.5,s=0.9,naive+snapkv:capacity=256}.
+   */
+  public static List<FusionPlan> parseList(String list) {
+    List<String> specs = new ArrayList<>();
+    for (String piece : list.split(",")) {
+      String p = piece.strip();
+      if (p.isEmpty()) {
+        continue;
+      }
+      if (p.contains("=") && !p.contains(":") && !specs.isEmpty()) {
+        specs.set(specs.size() - 1, specs.getLast() + "," + p);
+      } else {
+        specs.add(p);
+      }
+    }
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException("no fusion modes in '" + list + "'");
+    }
+    return specs.stream().map(FusionPlan::parse).toList();
+  }
+
+  public String describe() {
+    return mode.describe() + (snapkv == null ? "" : "+" + snapkv);
+  }
+
+  /** How many of the question's last tokens SnapKV observes (0 without SnapKV). */
+  public int observationWindow() {
+    return snapkv == null ? 0 : snapkv.window();
+  }
+
+  /** Fuses the prompt and applies SnapKV, if any. */
+  public Fused run(Transformer model, int[] prefix, List<int[]> chunks, int[] question, ChunkKvSource kv) {
+    FusedPrompt prompt = mode.fuse(model, new FusionInput(prefix, chunks, question, kv, observationWindow()));
+    return new Fused(prompt, snapkv == null ? prompt.session() : snapkv.compress(prompt));
+  }
+}
