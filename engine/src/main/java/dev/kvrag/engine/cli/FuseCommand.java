@@ -119,8 +119,12 @@ final class FuseCommand {
     } catch (NoSuchFileException e) {
       throw new UsageException("cases file " + file + " does not exist");
     }
-    List<Case> cases = new ArrayList<>(lines.size());
-    for (int n = 0; n < lines.size(); n++) {
+    int end = lines.size();
+    while (end > 0 && lines.get(end - 1).isBlank()) {
+      end--; // blank lines at the end of the file are no cases; in the middle they are errors (numbering)
+    }
+    List<Case> cases = new ArrayList<>(end);
+    for (int n = 0; n < end; n++) {
       cases.add(parseCase(n, lines.get(n), config));
     }
     if (cases.isEmpty()) {

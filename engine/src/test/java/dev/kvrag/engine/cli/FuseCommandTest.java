@@ -34,7 +34,7 @@ class FuseCommandTest {
       lines.add(all.get(p));
     }
     Path cases = tmp.resolve("cases.jsonl");
-    Files.write(cases, lines);
+    Files.writeString(cases, String.join("\n", lines) + "\n\n\n");
     Path out = tmp.resolve("out");
     EngineCliTest.Result r = EngineCliTest.run("", "fuse", "--model", LLAMA.toString(), "--cases", cases.toString(),
         "--out", out.toString(), "--threads", "2");
@@ -107,7 +107,7 @@ class FuseCommandTest {
             "unknown snapkv parameter 'kernal'"},
         {"{\"question\":[5,6],\"mode\":{\"name\":\"full\"},\"snapkv\":{\"window\":2}}", "snapkv needs a capacity"},
         {"{\"question\":[5,6],", "not valid JSON"},
-        {"", "empty line"},
+        {"\n{\"question\":[5],\"mode\":{\"name\":\"full\"}}", "empty line"},
     };
     for (String[] b : bad) {
       Path cases = tmp.resolve("bad.jsonl");
