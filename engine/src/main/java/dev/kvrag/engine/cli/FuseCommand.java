@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -54,8 +55,13 @@ final class FuseCommand {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final Set<String> FIELDS = Set.of("prefix", "chunks", "question", "continuation", "mode", "snapkv");
 
-  /** One case of the file: the token ids and what to do with them (a mode, SnapKV or not). */
-  record Case(int line, int[] prefix, List<int[]> chunks, int[] question, int[] continuation, FusionPlan plan) {
+  /**
+   * One case of the file: the token ids and what to do with them (a mode, SnapKV or not).
+   *
+   * @param ignored top-level fields the case format does not define (reported, not used)
+   */
+  record Case(int line, int[] prefix, List<int[]> chunks, int[] question, int[] continuation, FusionPlan plan,
+              List<String> ignored) {
 
     int rows() {
       return question.length + continuation.length;
@@ -94,6 +100,7 @@ final class FuseCommand {
     }
     try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
       List<Case> cases = readCases(casesFile, model.config());
+      warnIgnored(cases, term);
       Files.createDirectories(out);
       String modelId = modelId(dir);
       for (Case c : cases) {
@@ -104,6 +111,19 @@ final class FuseCommand {
       }
       term.out().println("fuse: " + cases.size() + " cases -> " + out);
     }
+  }
+
+  /** One line per ignored field name, with the cases that carry it. */
+  private static void warnIgnored(List<Case> cases, Terminal term) {
+    Map<String, List<Integer>> lines = new TreeMap<>();
+    for (Case c : cases) {
+      for (String f : c.ignored()) {
+        lines.computeIfAbsent(f, k -> new ArrayList<>()).add(c.line());
+      }
+    }
+    lines.forEach((f, at) -> term.err().println("kvrag fuse: warning: ignoring unknown field '" + f + "' (fields: "
+        + "chunks, continuation, mode, prefix, question, snapkv) in " + (at.size() == 1 ? "case " + at.getFirst()
+        : at.size() + " cases from case " + at.getFirst())));
   }
 
   static String modelId(Path dir) {
@@ -152,10 +172,12 @@ final class FuseCommand {
     if (!node.isObject()) {
       throw new IllegalArgumentException("a case is a JSON object");
     }
+    // Unknown top-level fields (a generator's labels, say) are reported but do not stop the run; inside "mode"
+    // and "snapkv" every field changes the numbers, so an unknown one there is an error.
+    List<String> ignored = new ArrayList<>();
     for (String name : node.propertyNames()) {
       if (!FIELDS.contains(name)) {
-        throw new IllegalArgumentException("unknown field '" + name + "' (fields: chunks, continuation, mode, prefix, "
-            + "question, snapkv)");
+        ignored.add(name);
       }
     }
     int vocab = config.vocabSize();
@@ -186,7 +208,7 @@ final class FuseCommand {
       throw new IllegalArgumentException("snapkv window " + snapkv.window() + " is longer than the question ("
           + question.length + " tokens)");
     }
-    return new Case(line, prefix, chunks, question, continuation, new FusionPlan(mode, snapkv));
+    return new Case(line, prefix, chunks, question, continuation, new FusionPlan(mode, snapkv), ignored);
   }
 
   private static int[] ids(JsonNode node, String what, int vocab) {

@@ -87,7 +87,6 @@ class FuseCommandTest {
   @Test
   void malformedCasesAreRejectedByName() throws IOException {
     String[][] bad = {
-        {"{\"question\":[5],\"mode\":{\"name\":\"full\"},\"continuaton\":[3]}", "unknown field 'continuaton'"},
         {"{\"question\":[5],\"mode\":{\"name\":\"ape\",\"t\":0.5,\"temperature\":0.5},\"chunks\":[[4]]}", "not both"},
         {"{\"question\":[5],\"mode\":{\"name\":\"cacheblend\",\"ratio\":\"high\"},\"chunks\":[[4]]}",
             "cacheblend ratio must be a number"},
@@ -117,6 +116,22 @@ class FuseCommandTest {
       assertOneLineError(r, "kvrag fuse: case 0: ");
       assertTrue(r.err().contains(b[1]), b[0] + " -> " + r.err());
     }
+  }
+
+  @Test
+  void unknownTopLevelFieldsAreReportedOnceAndIgnored() throws IOException {
+    Path cases = tmp.resolve("labels.jsonl");
+    String line = "{\"question\":[5,6],\"mode\":{\"name\":\"full\"},\"continuaton\":[3],\"kind\":\"x\"}";
+    Files.write(cases, List.of(line, line.replace(",\"continuaton\":[3]", "")));
+    Path out = tmp.resolve("out-labels");
+    EngineCliTest.Result r = EngineCliTest.run("", "fuse", "--model", LLAMA.toString(), "--cases", cases.toString(),
+        "--out", out.toString());
+    assertEquals(0, r.status(), r.err());
+    assertEquals("kvrag fuse: warning: ignoring unknown field 'continuaton' (fields: chunks, continuation, mode, "
+        + "prefix, question, snapkv) in case 0\n"
+        + "kvrag fuse: warning: ignoring unknown field 'kind' (fields: chunks, continuation, mode, prefix, question, "
+        + "snapkv) in 2 cases from case 0\n", r.err());
+    assertArrayEquals(new int[] {2, 320}, NpyReader.read(out.resolve("0.npy")).shape());
   }
 
   @Test
