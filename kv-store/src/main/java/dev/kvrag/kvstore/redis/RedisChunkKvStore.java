@@ -93,7 +93,7 @@ public final class RedisChunkKvStore implements ChunkKvStore, AutoCloseable {
     public List<Removal> configure(RedisKvSettings settings) {
         List<Object> evicted = CONFIGURE.call(redis, ScriptOutputType.MULTI, ns, num(settings.budgetBytes()),
                 num(settings.protectedBytes()), num(settings.idleTtl().toMillis()),
-                bytes(settings.policy().wireName()));
+                bytes(settings.policy().wireName()), bytes(Double.toString(settings.protectedFraction())));
         return removals(evicted);
     }
 
@@ -105,10 +105,7 @@ public final class RedisChunkKvStore implements ChunkKvStore, AutoCloseable {
         }
         long budget = Long.parseLong(c.get("budget_bytes"));
         EvictionPolicy policy = EvictionPolicy.parse(c.getOrDefault("policy", "lru"));
-        long protectedBytes = Long.parseLong(c.getOrDefault("protected_bytes", "0"));
-        // The fraction is derived back from the cap (the cap is what the scripts use); LRU has none, 0.8 stands in.
-        double fraction = policy == EvictionPolicy.SLRU && protectedBytes > 0
-                ? Math.min(Math.nextDown(1.0), (protectedBytes + 0.5) / budget) : 0.8;
+        double fraction = Double.parseDouble(c.getOrDefault("protected_fraction", "0.8"));
         Duration ttl = Duration.ofMillis(Long.parseLong(c.getOrDefault("idle_ttl_ms", "0")));
         return Optional.of(new RedisKvSettings(budget, policy, fraction, ttl));
     }
