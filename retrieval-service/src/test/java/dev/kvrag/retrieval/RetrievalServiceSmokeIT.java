@@ -1,41 +1,35 @@
 package dev.kvrag.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.kvrag.testsupport.RealInfra;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"logging.level.kafka=WARN", "logging.level.state.change.logger=WARN"})
-class RetrievalServiceSmokeIT {
-
-    @DynamicPropertySource
-    static void realInfrastructure(DynamicPropertyRegistry registry) {
-        RealInfra.registerSpringProperties(registry);
-    }
+class RetrievalServiceSmokeIT extends RealInfraSpringTest {
 
     @LocalServerPort
     int port;
 
     @Test
-    void startsAndIsReadyWithRedisAndKafkaUp() {
+    void startsAndIsReadyWithRedisKafkaAndTheIndexUp() {
+        // The index is ready once it has read the chunk log, a moment after the context is up.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get("/actuator/health/readiness").getStatusCode().value() == 200);
         ResponseEntity<Map<String, Object>> readiness = get("/actuator/health/readiness");
-        assertThat(readiness.getStatusCode().value()).isEqualTo(200);
         assertThat(readiness.getBody()).containsEntry("status", "UP");
         assertThat(component(readiness.getBody(), "redis")).containsEntry("status", "UP");
         Map<String, Object> kafka = component(readiness.getBody(), "kafka");
         assertThat(kafka).containsEntry("status", "UP");
         assertThat(details(kafka)).containsEntry("missingTopics", List.of());
         assertThat((Integer) details(kafka).get("brokers")).isPositive();
+        assertThat(component(readiness.getBody(), "index")).containsEntry("status", "UP");
     }
 
     @Test

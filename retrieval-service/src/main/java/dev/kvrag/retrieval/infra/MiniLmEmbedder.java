@@ -13,15 +13,15 @@ import java.util.List;
  * in-process by ONNX Runtime from the model file inside langchain4j's jar: no download at run time. Texts longer
  * than the model's 512 word pieces are embedded in windows and averaged by langchain4j. Thread-safe.
  */
-final class MiniLmEmbedder implements Embedder {
+public final class MiniLmEmbedder implements Embedder {
 
-    static final String MODEL_ID = "all-minilm-l6-v2-q";
+    public static final String MODEL_ID = "all-minilm-l6-v2-q";
 
     private final AllMiniLmL6V2QuantizedEmbeddingModel model;
     private final Timer queryTimer;
     private final Timer chunkTimer;
 
-    MiniLmEmbedder(MeterRegistry registry) {
+    public MiniLmEmbedder(MeterRegistry registry) {
         // The caller's thread runs the batch: ONNX Runtime already spreads one inference over the cores.
         this.model = new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run);
         this.queryTimer = timer(registry, "text");
