@@ -1,6 +1,8 @@
 package dev.kvrag.bench;
 
 import dev.kvrag.bench.kb.KbCommand;
+import dev.kvrag.bench.quality.QualityCommand;
+import dev.kvrag.bench.ttft.TtftCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -40,7 +42,9 @@ public final class BenchCli {
   }
 
   private static final List<Command> COMMANDS = List.of(
-      new KbCommand());
+      new KbCommand(),
+      new QualityCommand(),
+      new TtftCommand());
 
   private BenchCli() {}
 

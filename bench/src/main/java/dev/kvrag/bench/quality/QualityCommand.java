@@ -1,0 +1,139 @@
+package dev.kvrag.bench.quality;
+
+import dev.kvrag.bench.BenchCli;
+import dev.kvrag.bench.BenchCli.Flags;
+import dev.kvrag.bench.BenchCli.UsageException;
+import dev.kvrag.bench.kb.Example;
+import dev.kvrag.bench.kb.QuestionKind;
+import dev.kvrag.common.kv.KvDtype;
+import dev.kvrag.common.kv.KvQuantization;
+import dev.kvrag.engine.compress.FusionPlan;
+import dev.kvrag.engine.compute.cpu.CpuBackend;
+import dev.kvrag.engine.model.Transformer;
+import dev.kvrag.engine.prompt.PromptLayout;
+import dev.kvrag.engine.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code ./kvrag bench-quality}: answer quality and TTFT per fusion mode on the synthetic knowledge base's held-out
+ * split, through the Java engine ({@link QualityRun}). Writes the JSON of the demo-model issue —
+ * {@code {"model","seed","modes":{mode:{"exact_match":{kind..,"all"},"f1":{..},"ttft_ms_p50",
+ * "recompute_fraction","questions"}}}} — keyed by each plan's canonical spec, and prints a table.
+ */
+public final class QualityCommand implements BenchCli.Command {
+
+  private static final Set<String> OPTIONS = Set.of("model", "seed", "questions", "modes", "json", "kv", "threads",
+      "max-answer-tokens");
+
+  @Override
+  public String name() {
+    return "bench-quality";
+  }
+
+  @Override
+  public List<String> usage() {
+    return List.of("bench-quality --model DIR --seed S --questions N [--modes full,naive,cacheblend,ape,...] "
+        + "[--json FILE] [--kv f32|bf16|int8] [--threads N] [--max-answer-tokens 24]");
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out) throws IOException {
+    Flags f = Flags.parse(args, OPTIONS);
+    if (!f.positional().isEmpty()) {
+      throw new UsageException("unexpected argument '" + f.positional().getFirst() + "'");
+    }
+    Path dir = Path.of(f.string("model"));
+    if (!Files.isRegularFile(dir.resolve("config.json"))) {
+      throw new UsageException("no config.json in " + dir + " (--model takes a Hugging Face model directory)");
+    }
+    long seed = f.longValue("seed");
+    int questions = f.intValue("questions", 1);
+    List<FusionPlan> plans = FusionPlan.parseList(f.string("modes", "full"));
+    KvDtype dtype = switch (f.string("kv", "bf16")) {
+      case "f32", "int8" -> KvDtype.F32;
+      case "bf16" -> KvDtype.BF16;
+      default -> throw new UsageException("--kv must be f32, bf16 or int8, got '" + f.string("kv") + "'");
+    };
+    KvQuantization quantization = f.string("kv", "bf16").equals("int8") ? KvQuantization.INT8_CHANNEL
+        : KvQuantization.NONE;
+    int threads = f.intValue("threads", Runtime.getRuntime().availableProcessors(), 1);
+    int maxAnswer = f.intValue("max-answer-tokens", 24, 1);
+
+    Tokenizer tok = Tokenizer.load(dir);
+    PromptLayout layout = PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElse(PromptLayout.DEFAULT);
+    List<Example> examples = QualityRun.heldOut(seed, questions);
+    Map<FusionPlan, List<QualityRun.Answer>> answers;
+    try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
+      QualityRun run = new QualityRun(model, tok, layout, dtype, quantization, maxAnswer);
+      long start = System.nanoTime();
+      answers = run.answer(examples, plans, done -> {
+        if (done % 25 == 0 || done == examples.size()) {
+          System.err.printf("bench-quality: %d/%d questions, %d modes, %.0f s%n", done, examples.size(),
+              plans.size(), (System.nanoTime() - start) / 1e9);
+        }
+      });
+    }
+    Map<String, Object> modes = new LinkedHashMap<>();
+    out.printf("%-44s %9s %9s %11s %11s %9s %9s %9s%n", "mode", "single", "multi", "distractor", "cross_chunk", "all",
+        "TTFT p50", "recomp.");
+    for (var e : answers.entrySet()) {
+      Map<String, Object> summary = summarize(e.getValue());
+      modes.put(e.getKey().describe(), summary);
+      @SuppressWarnings("unchecked")
+      Map<String, Double> em = (Map<String, Double>) summary.get("exact_match");
+      out.printf("%-44s %9.3f %9.3f %11.3f %11.3f %9.3f %8.1fms %8.1f%%%n", e.getKey().describe(),
+          em.get("single_hop"), em.get("multi_hop"), em.get("distractor"), em.get("cross_chunk"), em.get("all"),
+          (double) summary.get("ttft_ms_p50"), 100 * (double) summary.get("recompute_fraction"));
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("model", dir.toString());
+    json.put("seed", seed);
+    json.put("modes", modes);
+    if (f.has("json")) {
+      Path file = Path.of(f.string("json"));
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
+      Files.writeString(file, JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(json)
+          + "\n");
+      out.println("wrote " + file);
+    }
+    return 0;
+  }
+
+  /** Exact match and F1 per question kind and overall, TTFT median, mean recompute fraction, question count. */
+  static Map<String, Object> summarize(List<QualityRun.Answer> answers) {
+    Map<String, Double> em = new LinkedHashMap<>();
+    Map<String, Double> f1 = new LinkedHashMap<>();
+    for (QuestionKind kind : QuestionKind.values()) {
+      List<QualityRun.Answer> of = answers.stream().filter(a -> a.kind().equals(kind.key())).toList();
+      em.put(kind.key(), mean(of.stream().mapToDouble(a -> AnswerScore.exactMatch(a.text(), a.gold()) ? 1 : 0)
+          .toArray()));
+      f1.put(kind.key(), mean(of.stream().mapToDouble(a -> AnswerScore.f1(a.text(), a.gold())).toArray()));
+    }
+    em.put("all", mean(answers.stream().mapToDouble(a -> AnswerScore.exactMatch(a.text(), a.gold()) ? 1 : 0)
+        .toArray()));
+    f1.put("all", mean(answers.stream().mapToDouble(a -> AnswerScore.f1(a.text(), a.gold())).toArray()));
+    double[] ttft = answers.stream().mapToDouble(QualityRun.Answer::ttftMs).sorted().toArray();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("exact_match", em);
+    out.put("f1", f1);
+    out.put("ttft_ms_p50", ttft.length == 0 ? 0.0 : ttft[ttft.length / 2]);
+    out.put("recompute_fraction", mean(answers.stream().mapToDouble(QualityRun.Answer::recomputeFraction).toArray()));
+    out.put("questions", answers.size());
+    return out;
+  }
+
+  private static double mean(double[] v) {
+    return v.length == 0 ? 0.0 : Arrays.stream(v).sum() / v.length;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.kvrag.bench.quality;
+
+import dev.kvrag.bench.kb.Chunk;
+import dev.kvrag.bench.kb.Example;
+import dev.kvrag.bench.kb.ExampleSource;
+import dev.kvrag.bench.kb.Split;
+import dev.kvrag.common.kv.ChunkEncoding;
+import dev.kvrag.common.kv.ChunkKey;
+import dev.kvrag.common.kv.KvDtype;
+import dev.kvrag.common.kv.KvQuantization;
+import dev.kvrag.engine.compress.FusionPlan;
+import dev.kvrag.engine.fusion.ChunkKvSource;
+import dev.kvrag.engine.generate.Sampler;
+import dev.kvrag.engine.kv.ChunkEncoder;
+import dev.kvrag.engine.kv.ChunkKv;
+import dev.kvrag.engine.model.Transformer;
+import dev.kvrag.engine.prompt.EncodedPrompt;
+import dev.kvrag.engine.prompt.PromptEncoder;
+import dev.kvrag.engine.prompt.PromptLayout;
+import dev.kvrag.engine.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * Answers held-out knowledge-base questions with the Java engine under each fusion plan and scores them. The
+ * retrieval of every question is its gold chunks plus its distractors (and a few random others), shuffled with
+ * the chunks of one document kept in document order — exactly the context the training export uses. Every chunk's
+ * KV is encoded once after the prefix, stored in the chunk-KV blob format ({@code storedKv}) and read back for
+ * each question and mode, as the platform does; TTFT covers decoding the blobs, fusing, and the first logits.
+ * Answers are greedy, up to {@code maxAnswerTokens} or an EOS id.
+ */
+public final class QualityRun {
+
+  /** One answered question. */
+  public record Answer(String questionId, String kind, String gold, String text, double ttftMs,
+                       double recomputeFraction) {
+  }
+
+  private final Transformer model;
+  private final Tokenizer tokenizer;
+  private final PromptLayout layout;
+  private final PromptEncoder encoder;
+  private final ChunkEncoder chunkEncoder;
+  private final KvDtype storedDtype;
+  private final KvQuantization storedQuantization;
+  private final int maxAnswerTokens;
+  private final Map<String, byte[]> blobs = new HashMap<>(); // the current knowledge base's chunks
+  private long blobsKb = -1;
+  private byte[] prefixBlob;
+  private ChunkKv prefixKv;
+
+  public QualityRun(Transformer model, Tokenizer tokenizer, PromptLayout layout, KvDtype storedDtype,
+                    KvQuantization storedQuantization, int maxAnswerTokens) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.layout = layout;
+    this.encoder = new PromptEncoder(tokenizer::encode, tokenizer.bosId(), firstEos(tokenizer));
+    this.chunkEncoder = new ChunkEncoder(model, model.config().architecture().hfName());
+    this.storedDtype = storedDtype;
+    this.storedQuantization = storedQuantization;
+    this.maxAnswerTokens = maxAnswerTokens;
+  }
+
+  /** The first {@code questions} held-out examples of seed {@code seed}, in the exporter's order. */
+  public static List<Example> heldOut(long seed, int questions) {
+    List<Example> out = new ArrayList<>(questions);
+    ExampleSource.of(seed, Split.HELDOUT).forEach(questions, out::add);
+    return out;
+  }
+
+  /** Answers every example under every plan; {@code progress} hears about each finished question. */
+  public Map<FusionPlan, List<Answer>> answer(List<Example> examples, List<FusionPlan> plans,
+                                              Consumer<Integer> progress) {
+    Map<FusionPlan, List<Answer>> out = new LinkedHashMap<>();
+    plans.forEach(p -> out.put(p, new ArrayList<>()));
+    int done = 0;
+    for (Example e : examples) {
+      List<String> texts = e.context().stream().map(Chunk::text).toList();
+      EncodedPrompt prompt = encoder.encode(layout.segments(texts, e.question().text()));
+      int[] prefix = prompt.segments().getFirst().ids();
+      List<int[]> chunks = new ArrayList<>();
+      List<byte[]> chunkBlobs = new ArrayList<>();
+      for (int i = 0; i < texts.size(); i++) {
+        int[] ids = prompt.segments().get(1 + i).ids();
+        chunks.add(ids);
+        chunkBlobs.add(blob(prefix, ids, e.kbSeed(), e.context().get(i).id()));
+      }
+      int[] question = prompt.segments().getLast().ids();
+      for (FusionPlan plan : plans) {
+        long t0 = System.nanoTime();
+        FusionPlan.Fused fused = plan.run(model, prefix, chunks, question,
+            ChunkKvSource.decoding(prefixBlob, chunkBlobs));
+        float[] logits = fused.prompt().lastLogits();
+        double ttft = (System.nanoTime() - t0) / 1e6;
+        String text = greedy(fused, logits);
+        out.get(plan).add(new Answer(e.question().id(), e.question().kind().key(), e.question().answer(), text, ttft,
+            fused.prompt().recompute().recomputedFraction()));
+      }
+      progress.accept(++done);
+    }
+    return out;
+  }
+
+  /** A chunk's stored KV, encoded once per knowledge base (examples come knowledge base by knowledge base). */
+  private byte[] blob(int[] prefix, int[] chunk, long kb, String chunkId) {
+    if (prefixKv == null || !Arrays.equals(prefixKv.tokenIds(), prefix)) {
+      prefixKv = chunkEncoder.prefix(prefix);
+      prefixBlob = prefixKv.toBlob(key(prefix, new int[0]), storedDtype, storedQuantization);
+      blobs.clear();
+    }
+    if (kb != blobsKb) {
+      blobs.clear();
+      blobsKb = kb;
+    }
+    return blobs.computeIfAbsent(chunkId,
+        id -> chunkEncoder.chunk(prefixKv, chunk).toBlob(key(prefix, chunk), storedDtype, storedQuantization));
+  }
+
+  private String key(int[] prefix, int[] chunk) {
+    return ChunkKey.of(model.config().architecture().hfName(), "bench-quality", ChunkEncoding.afterPrefix(prefix),
+        chunk).hex();
+  }
+
+  private String greedy(FusionPlan.Fused fused, float[] logits) {
+    int[] eos = tokenizer.eosIds();
+    List<Integer> ids = new ArrayList<>();
+    for (int step = 0; step < maxAnswerTokens; step++) {
+      int next = Sampler.argmax(logits);
+      if (Arrays.stream(eos).anyMatch(x -> x == next)) {
+        break;
+      }
+      ids.add(next);
+      if (step + 1 < maxAnswerTokens) {
+        logits = fused.session().feed(new int[] {next});
+      }
+    }
+    return tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray(), true);
+  }
+
+  private static OptionalInt firstEos(Tokenizer tok) {
+    int[] eos = tok.eosIds();
+    return eos.length == 0 ? OptionalInt.empty() : OptionalInt.of(eos[0]);
+  }
+}

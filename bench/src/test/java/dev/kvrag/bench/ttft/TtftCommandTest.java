@@ -1,0 +1,46 @@
+package dev.kvrag.bench.ttft;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kvrag.bench.BenchCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TtftCommandTest {
+
+  @Test
+  void printsOneRowPerModeAndGridPointWithFullAsTheUnit() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = BenchCli.run(new String[] {"bench-ttft", "--layers", "3", "--chunks", "1,2", "--lengths", "8",
+        "--prefix", "3", "--question", "4", "--runs", "1", "--threads", "1",
+        "--modes", "full,naive,cacheblend:ratio=0.5,check_layer=1"}, new PrintStream(out), new PrintStream(err));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+    List<String> rows = text.lines().filter(l -> l.matches("^\\d+ +8 .*")).toList();
+    assertEquals(6, rows.size(), text);
+    assertTrue(rows.getFirst().contains("1.00x"), rows.getFirst());
+    // NAIVE recomputes nothing of the context; CacheBlend at 0.5 picks half of it (rounded down)
+    assertTrue(rows.get(1).trim().endsWith(" 0.0%"), rows.get(1));
+    assertTrue(text.contains("CacheBlend work bound with L = 3"), text);
+  }
+
+  @Test
+  void theWorkBoundIsTheCheckLayerPassPlusTheRatioOfTheRest() {
+    assertEquals(2.0 / 12 + 0.15 * 10 / 12, TtftCommand.bound(12, 1, 0.15), 1e-12);
+    assertEquals(1.0, TtftCommand.bound(12, 1, 1.0), 1e-12);
+  }
+
+  @Test
+  void rejectsAGridWithANonPositiveLength() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = BenchCli.run(new String[] {"bench-ttft", "--lengths", "0"}, new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(err));
+    assertEquals(2, status);
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lengths values must be positive"));
+  }
+}
