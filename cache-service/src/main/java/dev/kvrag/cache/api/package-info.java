@@ -1,5 +1,5 @@
 /**
- * The service's edge: HTTP endpoints for chunk-KV get/put/stats and the kv-events publisher's triggers.
- * Filled by later issues; this service is a skeleton until then.
+ * The service's edge: the {@code /v1/cache} REST API (stats, entries, blobs, document invalidation, residency),
+ * its RFC 9457 problems, and the kv-events listener that keeps worker residency.
  */
 package dev.kvrag.cache.api;
