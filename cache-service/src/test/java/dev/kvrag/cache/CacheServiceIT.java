@@ -124,7 +124,8 @@ class CacheServiceIT extends RealInfraSpringTest {
                     .getBody();
             assertThat(entry).containsEntry("bytes", BLOB).containsEntry("tokens", TestBlobs.TOKENS)
                     .containsEntry("documentIds", List.of("doc-rest")).containsEntry("segment", "probation")
-                    .containsEntry("hits", 0);
+                    .containsEntry("hits", 0).containsEntry("heldByWorkers", List.of());
+            assertThat((String) entry.get("created")).as("ISO-8601").matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
 
             assertThat(put(id, blob(1), "?documentId=doc-other").getStatusCode().value())
                     .as("a second put replaces").isEqualTo(200);

@@ -102,7 +102,9 @@ public final class TieredChunkKvStore implements ChunkKvStore, AutoCloseable {
         }
         ChunkKvHit hit = fromRedis.hit();
         counters.hit(KvTier.REDIS, tokens, hit.blob().length);
-        announce(events.of(local.put(id, hit.blob(), hit.documentIds())));
+        if (!hit.documentIds().isEmpty()) {
+            announce(events.of(local.put(id, hit.blob(), hit.documentIds())));
+        }
         return new Lookup(hit, removed);
     }
 
