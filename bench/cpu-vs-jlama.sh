@@ -98,7 +98,7 @@ JLAMA_CP="bench/peers/jlama/target/classes:$(cat bench/peers/jlama/target/runtim
 # --- checkpoint and prompt ---------------------------------------------------------------------
 if [[ ! -f "$MODEL/model.safetensors" ]]; then
   say "writing the random checkpoint to $MODEL (about 1 GB, once)"
-  "$JAVA" -cp "$BENCH_CP" dev.kvrag.bench.checkpoint.RandomCheckpoint --out "$MODEL"
+  "$JAVA" -cp "$BENCH_CP" dev.kvrag.bench.checkpoint.PeerCheckpoint --out "$MODEL"
 fi
 [[ -f "$MODEL/config.json" ]] || die "$MODEL has model.safetensors but no config.json"
 IDS="$WORK/prompt-ids.txt"

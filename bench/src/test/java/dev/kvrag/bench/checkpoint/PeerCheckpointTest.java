@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class RandomCheckpointTest {
+class PeerCheckpointTest {
 
     /** Qwen2 in miniature: GQA (4 heads over 2 kv heads), biases, tied embeddings. */
     private static final Qwen2Shape TINY = new Qwen2Shape(64, 2, 4, 2, 96, 512, 256, 1_000_000.0, 1e-6, 500, 500);
@@ -27,7 +27,7 @@ class RandomCheckpointTest {
 
     private static Path repoTokenizers() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve(RandomCheckpoint.DEFAULT_TOKENIZER);
+            Path candidate = p.resolve(PeerCheckpoint.DEFAULT_TOKENIZER);
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
@@ -37,7 +37,7 @@ class RandomCheckpointTest {
 
     @Test
     void writesAHuggingFaceDirectoryWithEveryTensorOfTheShape() throws Exception {
-        long size = RandomCheckpoint.write(dir, TINY, 7, repoTokenizers());
+        long size = PeerCheckpoint.write(dir, TINY, 7, repoTokenizers());
 
         Set<String> files = new HashSet<>();
         try (var list = Files.list(dir)) {
@@ -82,7 +82,7 @@ class RandomCheckpointTest {
 
     @Test
     void tokenizerJsonIsTheRealDecompressedQwenVocabulary() throws Exception {
-        RandomCheckpoint.write(dir, TINY, 7, repoTokenizers());
+        PeerCheckpoint.write(dir, TINY, 7, repoTokenizers());
         JsonNode tok = JsonMapper.builder().build().readTree(dir.resolve("tokenizer.json").toFile());
         assertEquals("BPE", tok.get("model").get("type").asString());
         assertEquals(151643, tok.get("model").get("vocab").size());
@@ -92,7 +92,7 @@ class RandomCheckpointTest {
 
     @Test
     void weightsFollowTheirInitialDistributions() throws Exception {
-        RandomCheckpoint.write(dir, TINY, 7, repoTokenizers());
+        PeerCheckpoint.write(dir, TINY, 7, repoTokenizers());
         SafetensorsReader r = SafetensorsReader.open(dir.resolve("model.safetensors"));
         double[] embed = meanAndStd(r.bf16Values("model.embed_tokens.weight")); // 32,768 draws
         assertEquals(0.0, embed[0], 0.0005);
@@ -106,9 +106,9 @@ class RandomCheckpointTest {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         Path c = dir.resolve("c");
-        RandomCheckpoint.write(a, TINY, 7, repoTokenizers());
-        RandomCheckpoint.write(b, TINY, 7, repoTokenizers());
-        RandomCheckpoint.write(c, TINY, 8, repoTokenizers());
+        PeerCheckpoint.write(a, TINY, 7, repoTokenizers());
+        PeerCheckpoint.write(b, TINY, 7, repoTokenizers());
+        PeerCheckpoint.write(c, TINY, 8, repoTokenizers());
         byte[] bytesA = Files.readAllBytes(a.resolve("model.safetensors"));
         assertArrayEquals(bytesA, Files.readAllBytes(b.resolve("model.safetensors")));
         assertFalse(java.util.Arrays.equals(
@@ -119,15 +119,15 @@ class RandomCheckpointTest {
     @Test
     void aTensorsValuesDoNotDependOnTheTensorsBeforeIt() {
         TensorSpec t = new TensorSpec("model.layers.3.mlp.up_proj.weight", List.of(4), 0, 0.02);
-        double first = RandomCheckpoint.normal(t, 7).getAsDouble();
-        RandomCheckpoint.normal(new TensorSpec("other", List.of(4), 0, 0.02), 7).getAsDouble();
-        assertEquals(first, RandomCheckpoint.normal(t, 7).getAsDouble());
+        double first = PeerCheckpoint.normal(t, 7).getAsDouble();
+        PeerCheckpoint.normal(new TensorSpec("other", List.of(4), 0, 0.02), 7).getAsDouble();
+        assertEquals(first, PeerCheckpoint.normal(t, 7).getAsDouble());
     }
 
     @Test
     void aMissingTokenizerSourceIsNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RandomCheckpoint.write(dir.resolve("m"), TINY, 7, dir.resolve("nowhere")));
+                () -> PeerCheckpoint.write(dir.resolve("m"), TINY, 7, dir.resolve("nowhere")));
         assertTrue(e.getMessage().contains("no tokenizer.json or tokenizer.json.gz in"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("m/model.safetensors")));
     }

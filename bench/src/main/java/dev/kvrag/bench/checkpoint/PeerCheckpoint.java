@@ -14,21 +14,21 @@ import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
 
 /**
- * Writes a Hugging Face checkpoint directory with seeded random bf16 weights at a Qwen2 shape
+ * Writes the peer benchmark's Hugging Face checkpoint directory: seeded random bf16 weights at a Qwen2 shape
  * (config.json, model.safetensors, tokenizer.json, tokenizer_config.json): the common input of the
  * CPU speed benchmark against Jlama. The weights are meaningless; only their shapes, dtype and
  * layout matter for speed. The file itself is written by the engine's streaming
  * {@link SafetensorsWriter}, so a 1 GB checkpoint never sits in memory.
  *
- * <p>{@code RandomCheckpoint [--out DIR] [--seed N] [--tokenizer DIR] [--force]}
+ * <p>{@code PeerCheckpoint [--out DIR] [--seed N] [--tokenizer DIR] [--force]}
  */
-public final class RandomCheckpoint {
+public final class PeerCheckpoint {
 
     public static final Path DEFAULT_OUT = Path.of("models/random/qwen2.5-0.5b");
     public static final Path DEFAULT_TOKENIZER = Path.of("models/tokenizers/qwen3");
     public static final long DEFAULT_SEED = 1234;
 
-    private RandomCheckpoint() {
+    private PeerCheckpoint() {
     }
 
     public static void main(String[] args) {
@@ -44,7 +44,7 @@ public final class RandomCheckpoint {
                     case "--seed" -> seed = parseSeed(value(args, ++i, "--seed"));
                     case "--force" -> force = true;
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + " (usage: RandomCheckpoint [--out DIR] [--seed N] [--tokenizer DIR] [--force])");
+                            + " (usage: PeerCheckpoint [--out DIR] [--seed N] [--tokenizer DIR] [--force])");
                 }
             }
             if (Files.exists(out.resolve("model.safetensors")) && !force) {
