@@ -20,11 +20,16 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -108,6 +113,8 @@ public final class ChunkIndex implements AutoCloseable {
         float[] unit = VectorUtil.l2normalize(embedding.clone(), true);
         Document doc = new Document();
         doc.add(new StringField(CHUNK_ID, chunk.chunkId(), Field.Store.YES));
+        // Fusion needs every candidate's id; doc values answer that without decompressing stored fields.
+        doc.add(new SortedDocValuesField(CHUNK_ID, new BytesRef(chunk.chunkId())));
         doc.add(new StringField(DOCUMENT_ID, chunk.documentId(), Field.Store.YES));
         doc.add(new StoredField(ORDINAL, chunk.ordinal()));
         doc.add(new TextField(TEXT, chunk.text(), Field.Store.YES));
@@ -155,7 +162,7 @@ public final class ChunkIndex implements AutoCloseable {
             return switch (query.mode()) {
                 case BM25 -> hits(stored, lexical, query.k());
                 case VECTOR -> hits(stored, semantic, query.k());
-                case HYBRID -> fused(stored, lexical, semantic, query.k());
+                case HYBRID -> fused(searcher, lexical, semantic, query.k());
             };
         } catch (IOException e) {
             throw new UncheckedIOException("chunk index search failed", e);
@@ -258,12 +265,13 @@ public final class ChunkIndex implements AutoCloseable {
         return hits;
     }
 
-    private static List<SearchHit> fused(StoredFields stored, List<ScoreDoc> lexical, List<ScoreDoc> semantic, int k)
-            throws IOException {
+    private static List<SearchHit> fused(IndexSearcher searcher, List<ScoreDoc> lexical, List<ScoreDoc> semantic,
+                                         int k) throws IOException {
         Map<String, Integer> docOf = new HashMap<>();
-        List<String> lexicalIds = ids(stored, lexical, docOf);
-        List<String> semanticIds = ids(stored, semantic, docOf);
+        List<String> lexicalIds = ids(searcher, lexical, docOf);
+        List<String> semanticIds = ids(searcher, semantic, docOf);
         List<ReciprocalRankFusion.Fused> fused = ReciprocalRankFusion.fuse(List.of(lexicalIds, semanticIds));
+        StoredFields stored = searcher.storedFields();
         List<SearchHit> hits = new ArrayList<>(Math.min(k, fused.size()));
         for (ReciprocalRankFusion.Fused f : fused.subList(0, Math.min(k, fused.size()))) {
             hits.add(hit(stored, docOf.get(f.id()), f.score()));
@@ -271,11 +279,17 @@ public final class ChunkIndex implements AutoCloseable {
         return hits;
     }
 
-    private static List<String> ids(StoredFields stored, List<ScoreDoc> ranked, Map<String, Integer> docOf)
+    private static List<String> ids(IndexSearcher searcher, List<ScoreDoc> ranked, Map<String, Integer> docOf)
             throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         List<String> ids = new ArrayList<>(ranked.size());
         for (ScoreDoc sd : ranked) {
-            String id = stored.document(sd.doc, Set.of(CHUNK_ID)).get(CHUNK_ID);
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(sd.doc, leaves));
+            SortedDocValues values = DocValues.getSorted(leaf.reader(), CHUNK_ID);
+            if (!values.advanceExact(sd.doc - leaf.docBase)) {
+                throw new IllegalStateException("chunk index document " + sd.doc + " has no chunk id");
+            }
+            String id = values.lookupOrd(values.ordValue()).utf8ToString();
             ids.add(id);
             docOf.put(id, sd.doc);
         }
