@@ -1,5 +1,5 @@
 /**
- * The service's edge: listeners on the documents and chunks topics and the top-k HTTP endpoint.
- * Filled by later issues; this service is a skeleton until then.
+ * The service's edge: the {@code documents} listener (the chunker), {@code POST /internal/search},
+ * {@code GET /internal/documents/{id}}, and their RFC 9457 problems.
  */
 package dev.kvrag.retrieval.api;

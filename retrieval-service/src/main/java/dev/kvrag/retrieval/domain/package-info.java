@@ -1,5 +1,5 @@
 /**
- * Chunking, embedding and ranking; plain Java, no framework types.
- * Filled by later issues; this service is a skeleton until then.
+ * Chunking ({@code chunking}), embedding ({@code embedding}), the Lucene index and hybrid ranking ({@code index}),
+ * and what a document event does to the chunk log ({@code ingest}); plain Java, no framework types.
  */
 package dev.kvrag.retrieval.domain;
