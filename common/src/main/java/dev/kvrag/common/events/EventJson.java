@@ -315,6 +315,54 @@ final class EventJson {
             return this;
         }
 
+        Writer field(String name, boolean value) {
+            name(name);
+            out.append(value);
+            return this;
+        }
+
+        /** {@link Double#toString}: the shortest decimal that reads back to the same double. */
+        Writer field(String name, double value) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException("field " + name + " is " + value + "; JSON has no such number");
+            }
+            name(name);
+            out.append(value);
+            return this;
+        }
+
+        Writer field(String name, List<String> values) {
+            name(name);
+            out.append('[');
+            for (int i = 0; i < values.size(); i++) {
+                out.append(i == 0 ? "" : ",");
+                quote(values.get(i));
+            }
+            out.append(']');
+            return this;
+        }
+
+        Writer field(String name, int[][] values) {
+            name(name);
+            out.append('[');
+            for (int i = 0; i < values.length; i++) {
+                out.append(i == 0 ? "[" : ",[");
+                for (int j = 0; j < values[i].length; j++) {
+                    out.append(j == 0 ? "" : ",").append(values[i][j]);
+                }
+                out.append(']');
+            }
+            out.append(']');
+            return this;
+        }
+
+        /** A nested object, written by its own writer (which must not be used afterwards). */
+        Writer field(String name, Writer object) {
+            name(name);
+            out.append(object.out).append('}');
+            return this;
+        }
+
         byte[] toBytes() {
             return out.append('}').toString().getBytes(StandardCharsets.UTF_8);
         }
@@ -436,6 +484,77 @@ final class EventJson {
                     throw new EventFormatException(what + ": " + name + "." + e.getKey() + " is not a string");
                 }
                 out.put((String) e.getKey(), s);
+            }
+            return out;
+        }
+
+        boolean bool(String name) {
+            if (!(required(name) instanceof Boolean b)) {
+                throw wrongType(name, "true or false");
+            }
+            return b;
+        }
+
+        /** A finite JSON number as a double. */
+        double decimal(String name) {
+            if (!(required(name) instanceof Number n)) {
+                throw wrongType(name, "a number");
+            }
+            double v = Double.parseDouble(n.text());
+            if (!Double.isFinite(v)) {
+                throw new EventFormatException(what + ": \"" + name + "\" overflows a double");
+            }
+            return v;
+        }
+
+        List<String> strings(String name) {
+            List<?> list = list(name);
+            List<String> out = new ArrayList<>(list.size());
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof String s)) {
+                    throw new EventFormatException(what + ": " + name + "[" + i + "] is not a string");
+                }
+                out.add(s);
+            }
+            return out;
+        }
+
+        int[][] intArrays(String name) {
+            List<?> list = list(name);
+            int[][] out = new int[list.size()][];
+            for (int i = 0; i < out.length; i++) {
+                if (!(list.get(i) instanceof List<?> row)) {
+                    throw new EventFormatException(what + ": " + name + "[" + i + "] is not an array");
+                }
+                out[i] = new int[row.size()];
+                for (int j = 0; j < out[i].length; j++) {
+                    try {
+                        out[i][j] = Integer.parseInt(((Number) row.get(j)).text());
+                    } catch (ClassCastException | NumberFormatException e) {
+                        throw new EventFormatException(what + ": " + name + "[" + i + "][" + j
+                                + "] is not a 32-bit integer");
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** A nested object; its errors name it as {@code what.name}. */
+        Fields object(String name) {
+            if (!(required(name) instanceof Map<?, ?> map)) {
+                throw wrongType(name, "an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> object = (Map<String, Object>) map;
+            return new Fields(object, what + "." + name);
+        }
+
+        /** An object whose every value is an integer, in the order written. */
+        Map<String, Long> longMap(String name) {
+            Fields inner = object(name);
+            Map<String, Long> out = new LinkedHashMap<>();
+            for (String key : inner.object().keySet()) {
+                out.put(key, inner.integer(key));
             }
             return out;
         }
