@@ -87,16 +87,29 @@ public final class Tokenizer {
 
   /** The ids of {@code text}; special tokens written in it become their ids; no BOS/EOS added. */
   public int[] encode(String text) {
+    return encode(text, false);
+  }
+
+  /**
+   * The ids of untrusted {@code text} (documents, user questions): a special token written in it, such as
+   * {@code <|im_end|>}, stays text and is tokenized as text — HF's {@code split_special_tokens=True} — so
+   * content can never inject control tokens into a prompt. Non-special added tokens still match. No BOS/EOS.
+   */
+  public int[] encodeText(String text) {
+    return encode(text, true);
+  }
+
+  private int[] encode(String text, boolean specialsAsText) {
     text = Unicode.withoutLoneSurrogates(text);
     IdList ids = new IdList(Math.max(16, text.length() / 3));
     List<Piece> words = new ArrayList<>();
-    for (Segment raw : added.splitRaw(text)) {
+    for (Segment raw : added.splitRaw(text, specialsAsText)) {
       if (raw.isToken()) {
         ids.add(raw.tokenId());
         continue;
       }
       String normalized = normalizer.normalize(text.substring(raw.start(), raw.end()));
-      for (Segment segment : added.splitNormalized(normalized)) {
+      for (Segment segment : added.splitNormalized(normalized, specialsAsText)) {
         if (segment.isToken()) {
           ids.add(segment.tokenId());
           continue;

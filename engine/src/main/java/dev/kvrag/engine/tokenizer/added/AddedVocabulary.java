@@ -105,14 +105,19 @@ public final class AddedVocabulary {
         id, t.content(), t.singleWord(), t.lstrip(), t.rstrip(), t.normalized(), t.special());
   }
 
-  /** Splits raw text at the non-normalized added tokens. */
-  public List<Segment> splitRaw(String text) {
-    return split(text, rawTrie);
+  /**
+   * Splits raw text at the non-normalized added tokens.
+   *
+   * @param specialsAsText when true a special token written in the text is left as text (HF's
+   *     {@code encode_special_tokens}: the match is skipped, not replaced by a shorter one)
+   */
+  public List<Segment> splitRaw(String text, boolean specialsAsText) {
+    return split(text, rawTrie, specialsAsText);
   }
 
-  /** Splits normalized text at the normalized added tokens. */
-  public List<Segment> splitNormalized(String normalizedText) {
-    return split(normalizedText, normalizedTrie);
+  /** Splits normalized text at the normalized added tokens; see {@link #splitRaw}. */
+  public List<Segment> splitNormalized(String normalizedText, boolean specialsAsText) {
+    return split(normalizedText, normalizedTrie, specialsAsText);
   }
 
   public int id(String content) {
@@ -138,7 +143,7 @@ public final class AddedVocabulary {
    * HF's {@code find_matches}, offsets in UTF-16 units instead of bytes. The flags come from the
    * token registered last under the matched id, as in HF.
    */
-  private List<Segment> split(String text, Trie trie) {
+  private List<Segment> split(String text, Trie trie, boolean specialsAsText) {
     List<Segment> segments = new ArrayList<>();
     if (trie.isEmpty()) {
       segments.add(new Segment(0, text.length(), -1));
@@ -155,6 +160,9 @@ public final class AddedVocabulary {
       int stop = (int) match;
       from = stop;
       AddedToken token = byId.get(trie.idAt(text, start, stop));
+      if (specialsAsText && specialContents.contains(token.content())) {
+        continue;
+      }
       if (token.singleWord()) {
         boolean startSpace = start == 0 || !Unicode.isWordCharacter(text.codePointBefore(start));
         boolean stopSpace =
