@@ -60,7 +60,7 @@ public final class QualityRun {
     this.model = model;
     this.tokenizer = tokenizer;
     this.layout = layout;
-    this.encoder = new PromptEncoder(tokenizer::encode, tokenizer.bosId(), firstEos(tokenizer));
+    this.encoder = new PromptEncoder(tokenizer::encodeText, tokenizer.bosId(), firstEos(tokenizer));
     this.chunkEncoder = new ChunkEncoder(model, model.config().architecture().hfName());
     this.storedDtype = storedDtype;
     this.storedQuantization = storedQuantization;

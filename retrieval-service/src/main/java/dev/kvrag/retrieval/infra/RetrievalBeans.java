@@ -45,7 +45,7 @@ class RetrievalBeans {
     Chunker chunker(ServedModel model, RetrievalProperties properties) {
         Tokenizer tokenizer = model.tokenizer();
         int[] eos = tokenizer.eosIds();
-        PromptEncoder encoder = new PromptEncoder(tokenizer::encode, tokenizer.bosId(),
+        PromptEncoder encoder = new PromptEncoder(tokenizer::encodeText, tokenizer.bosId(),
                 eos.length == 0 ? OptionalInt.empty() : OptionalInt.of(eos[0]));
         ChunkingPolicy policy = new ChunkingPolicy(properties.chunking().maxTokens(),
                 properties.chunking().overlapTokens());
