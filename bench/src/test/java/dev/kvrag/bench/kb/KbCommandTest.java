@@ -102,7 +102,8 @@ class KbCommandTest {
         "kvrag bench-kb: option --examples must be between 1 and 2147483647, got 0");
     assertOneLine(kvrag("bench-kb", "frobnicate"),
         "kvrag bench-kb: unknown action 'frobnicate' (export, stats, sample, layout)");
-    assertOneLine(kvrag("bench-nope"), "kvrag: unknown command 'bench-nope' (known: bench-kb)");
+    assertOneLine(kvrag("bench-nope"),
+        "kvrag: unknown command 'bench-nope' (known: bench-kb, bench-quality, bench-ttft)");
   }
 
   @Test
