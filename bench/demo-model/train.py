@@ -464,7 +464,9 @@ def save_model(model, tok, layout, args, out):
     model = model.to(torch.bfloat16)
     model.generation_config = GenerationConfig(bos_token_id=1, eos_token_id=2, pad_token_id=0, do_sample=False,
                                                max_new_tokens=32)
-    model.save_pretrained(out, safe_serialization=True)
+    # Shards of at most 12 MB: the device tool returns files of at most 16 MiB each (the engine reads
+    # sharded checkpoints through model.safetensors.index.json).
+    model.save_pretrained(out, safe_serialization=True, max_shard_size="12MB")
     tok.save(str(out / "tokenizer.json"))
     (out / "tokenizer_config.json").write_text(json.dumps(tokenizer_config(layout["chat_template"],
                                                                           args.max_positions), indent=2) + "\n")
