@@ -1,5 +1,5 @@
 /**
- * The service's edge: the inference-requests listener and the chunks listener that precomputes KV.
- * Filled by later issues; this service is a skeleton until then.
+ * The service's edge: the {@code inference-requests} listener (consumer group {@code inference-workers}) and the
+ * {@code chunks} listener that precomputes KV (consumer group {@code inference-precompute}).
  */
 package dev.kvrag.inference.api;

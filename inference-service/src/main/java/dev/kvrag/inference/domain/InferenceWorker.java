@@ -1,0 +1,231 @@
+package dev.kvrag.inference.domain;
+
+import dev.kvrag.common.events.EventFormatException;
+import dev.kvrag.common.events.InferenceRequest;
+import dev.kvrag.common.events.InferenceResult;
+import dev.kvrag.common.events.KvTier;
+import dev.kvrag.engine.compress.FusionPlan;
+import dev.kvrag.engine.fusion.FusionModes;
+import dev.kvrag.engine.generate.FinishReason;
+import dev.kvrag.engine.generate.GenerationResult;
+import dev.kvrag.engine.generate.Generator;
+import dev.kvrag.engine.generate.SamplingParams;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Answers one delivery of an inference request: claim it (a redelivered request is answered once), lay the prompt
+ * out, fetch each chunk's KV as the mode asks (local tier, Redis, else computed after the prefix), fuse with the
+ * request's mode (or the default), decode and stream each piece of text to the result stream, then the {@code done}
+ * entry with timings and cache use; chunks computed on the way are stored afterwards, so the next request over them
+ * hits. A request that cannot be answered gets an {@code error} entry ({@link RequestProblem}); nothing about a
+ * request stops the worker.
+ */
+public final class InferenceWorker {
+
+    /**
+     * @param defaultPlan what a request without a mode gets
+     * @param maxPromptTokens prefix + chunks + question tokens a request may have
+     * @param maxNewTokens the largest {@code maxTokens} a request may ask for
+     */
+    public record Settings(FusionPlan defaultPlan, int maxPromptTokens, int maxNewTokens) {
+
+        public Settings {
+            if (maxPromptTokens < 1 || maxNewTokens < 1) {
+                throw new IllegalArgumentException("prompt and answer limits must be positive, got " + maxPromptTokens
+                        + " and " + maxNewTokens);
+            }
+        }
+    }
+
+    private final ServedModel model;
+    private final StoredChunks stored;
+    private final Results results;
+    private final RequestLedger ledger;
+    private final Settings settings;
+    private final PromptAssembler assembler;
+
+    public InferenceWorker(ServedModel model, StoredChunks stored, Results results, RequestLedger ledger,
+                           Settings settings) {
+        this.model = model;
+        this.stored = stored;
+        this.results = results;
+        this.ledger = ledger;
+        this.settings = settings;
+        this.assembler = new PromptAssembler(model, settings.maxPromptTokens());
+    }
+
+    /**
+     * Handles one record value.
+     *
+     * @param pickedUpAtMs when the worker took the record (epoch ms): the end of its queueing, checked against its
+     *     deadline
+     * @throws RuntimeException only when the result stream or the ledger fails (the record is then redelivered)
+     */
+    public Outcome handle(byte[] value, long pickedUpAtMs) {
+        long start = System.nanoTime();
+        InferenceRequest request;
+        try {
+            request = InferenceRequest.fromJson(value);
+        } catch (EventFormatException e) {
+            Optional<String> id = InferenceRequest.requestIdOf(value);
+            if (id.isEmpty()) {
+                return new Outcome.Unreadable(e.getMessage());
+            }
+            if (!ledger.claim(id.get())) {
+                return new Outcome.Duplicate(id.get());
+            }
+            return fail(id.get(), RequestProblem.malformed(e.getMessage()), List.of());
+        }
+        String id = request.requestId();
+        if (!ledger.claim(id)) {
+            return new Outcome.Duplicate(id);
+        }
+        Attempt attempt = new Attempt(request, pickedUpAtMs, start);
+        Outcome answered;
+        try {
+            answered = attempt.answer();
+        } catch (RuntimeException e) {
+            return fail(id, RequestProblem.of(e), attempt.warnings());
+        }
+        ledger.complete(id);
+        return answered;
+    }
+
+    private Outcome fail(String requestId, RequestProblem problem, List<String> warnings) {
+        results.failed(requestId, problem.toFailure());
+        ledger.complete(requestId);
+        return new Outcome.Failed(requestId, problem, warnings);
+    }
+
+    /** The mode a request asks for; its spec errors are the request's fault. */
+    FusionPlan plan(String mode) {
+        if (mode == null) {
+            return settings.defaultPlan();
+        }
+        try {
+            return FusionPlan.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw RequestProblem.unprocessable("mode '" + mode + "': " + e.getMessage());
+        }
+    }
+
+    /** One request being answered. */
+    private final class Attempt {
+
+        private final InferenceRequest request;
+        private final long pickedUpAtMs;
+        private final long start;
+        private RequestKv kv;
+
+        Attempt(InferenceRequest request, long pickedUpAtMs, long start) {
+            this.request = request;
+            this.pickedUpAtMs = pickedUpAtMs;
+            this.start = start;
+        }
+
+        List<String> warnings() {
+            return kv == null ? List.of() : List.copyOf(kv.warnings());
+        }
+
+        Outcome answer() {
+            InferenceRequest r = request;
+            if (pickedUpAtMs > r.deadlineMs()) {
+                throw RequestProblem.deadlineExceeded("request " + r.requestId() + " was picked up "
+                        + (pickedUpAtMs - r.deadlineMs()) + " ms after its deadline");
+            }
+            if (!r.modelId().equals(model.id())) {
+                throw RequestProblem.unprocessable("model '" + r.modelId() + "' is not served here; this worker "
+                        + "serves '" + model.id() + "'");
+            }
+            if (!r.tokenizerId().equals(model.tokenizerId())) {
+                throw RequestProblem.unprocessable("tokenizer " + r.tokenizerId() + " is not the served model's ("
+                        + model.tokenizerId() + "): the chunk token ids would mean other text");
+            }
+            if (r.maxTokens() > settings.maxNewTokens()) {
+                throw RequestProblem.unprocessable("maxTokens " + r.maxTokens() + " is more than this worker "
+                        + "generates (" + settings.maxNewTokens() + ")");
+            }
+            FusionPlan plan = plan(r.mode());
+            PromptPlan prompt = assembler.assemble(r);
+            if (prompt.chunks().isEmpty() && plan.mode().needsChunks()) {
+                // Nothing retrieved, nothing to fuse: the prompt is the prefix and the question.
+                plan = new FusionPlan(FusionModes.create("full", Map.of()), plan.snapkv());
+            }
+            try {
+                plan.mode().check(model.transformer().config(), prompt.chunks().size());
+            } catch (IllegalArgumentException e) {
+                throw RequestProblem.unprocessable("mode '" + plan.describe() + "': " + e.getMessage());
+            }
+            if (plan.observationWindow() > prompt.question().length) {
+                throw RequestProblem.unprocessable("mode '" + plan.describe() + "': the snapkv window of "
+                        + plan.observationWindow() + " tokens is longer than the question (" + prompt.question().length
+                        + " tokens)");
+            }
+
+            kv = new RequestKv(model, stored, prompt);
+            long fuseStart = System.nanoTime();
+            FusionPlan.Fused fused = plan.run(model.transformer(), prompt.prefix(), prompt.chunkTokenIds(),
+                    prompt.question(), kv);
+            long fuseEnd = System.nanoTime();
+            SamplingParams sampling = new SamplingParams(r.temperature(), 0, 1, r.seed(), r.maxTokens(), List.of());
+            int[] pieces = {0};
+            GenerationResult generated = Generator.generate(new FusedDecoding(fused, prompt.question()),
+                    model.tokenizer(), prompt.question(), sampling, model.tokenizer().eosIds(),
+                    text -> results.token(r.requestId(), new InferenceResult.Token(pieces[0]++, text)));
+
+            double kvLoadMs = ms(kv.loadNanos());
+            double firstLogitsMs = ms(generated.promptNanos());
+            double recomputeMs = Math.max(0, ms(fuseEnd - fuseStart) - kvLoadMs) + firstLogitsMs;
+            int cached = kv.cachedTokens(fused.prompt().recompute().recomputedSlots());
+            int context = prompt.contextTokens();
+            InferenceResult.Timings timings = new InferenceResult.Timings(
+                    round(Math.max(0, pickedUpAtMs - r.createdAtMs())), round(kvLoadMs), round(recomputeMs),
+                    round(ms(fuseEnd - start) + firstLogitsMs), round(ms(generated.decodeNanos())),
+                    round(ms(System.nanoTime() - start)));
+            InferenceResult.CacheUse cache = new InferenceResult.CacheUse(allTiers(kv.hits()), kv.misses(),
+                    context == 0 ? 0 : 1 - (double) cached / context);
+            InferenceResult.Done done = new InferenceResult.Done(r.requestId(), generated.text(),
+                    finishReason(generated.finishReason()), plan.describe(), prompt.promptTokens(),
+                    generated.tokenIds().length, cached, timings, cache);
+            results.done(done);
+            kv.storeComputed();
+            return new Outcome.Answered(done, modeName(plan), kv.traffic(), List.copyOf(kv.warnings()));
+        }
+    }
+
+    /** The mode's name without parameters ({@code cacheblend}): a bounded metric label. */
+    static String modeName(FusionPlan plan) {
+        String spec = plan.mode().describe();
+        int colon = spec.indexOf(':');
+        return colon < 0 ? spec : spec.substring(0, colon);
+    }
+
+    static String finishReason(FinishReason reason) {
+        return switch (reason) {
+            case EOS -> "eos";
+            case STOP_STRING -> "stop";
+            case MAX_TOKENS -> "length";
+        };
+    }
+
+    /** Hits by tier, every tier present (the contract's {@code hitsByTier}). */
+    static Map<String, Long> allTiers(Map<KvTier, Long> hits) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (KvTier tier : KvTier.values()) {
+            out.put(tier.wireName(), hits.getOrDefault(tier, 0L));
+        }
+        return out;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** Microsecond resolution: enough for a latency breakdown, short on the wire. */
+    private static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.kvrag.inference.domain;
+
+import dev.kvrag.common.events.InferenceResult;
+import java.util.List;
+
+/** What handling one delivery of a request did; the listener logs it and counts it. */
+public sealed interface Outcome {
+
+    /**
+     * The answer is on the result stream.
+     *
+     * @param modeName the fusion mode's name ({@code cacheblend}), a bounded metric label
+     * @param warnings what went wrong without costing the answer (a chunk that could not be stored)
+     */
+    record Answered(InferenceResult.Done done, String modeName, KvTraffic traffic, List<String> warnings)
+            implements Outcome {
+    }
+
+    /** An {@code error} entry is on the result stream instead. */
+    record Failed(String requestId, RequestProblem problem, List<String> warnings) implements Outcome {
+    }
+
+    /** Another delivery claimed the request first; nothing was done. */
+    record Duplicate(String requestId) implements Outcome {
+    }
+
+    /** The value names no request id, so there is no stream to answer on; it was dropped. */
+    record Unreadable(String reason) implements Outcome {
+    }
+}

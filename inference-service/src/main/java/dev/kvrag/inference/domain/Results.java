@@ -1,0 +1,17 @@
+package dev.kvrag.inference.domain;
+
+import dev.kvrag.common.events.InferenceResult;
+
+/**
+ * Where a request's results go: its result stream ({@link InferenceResult#streamKey}), token entries as they are
+ * decoded, then one {@code done} or {@code error} entry. A {@code done} also goes to the audit log. Implemented on
+ * Redis Streams and Kafka in {@code infra/}; failures propagate (the request is then redelivered).
+ */
+public interface Results {
+
+    void token(String requestId, InferenceResult.Token token);
+
+    void done(InferenceResult.Done done);
+
+    void failed(String requestId, InferenceResult.Failure failure);
+}

@@ -1,0 +1,158 @@
+package dev.kvrag.inference.infra;
+
+import dev.kvrag.inference.InferenceProperties;
+import dev.kvrag.inference.domain.InferenceWorker;
+import dev.kvrag.inference.domain.Precompute;
+import dev.kvrag.inference.domain.Results;
+import dev.kvrag.inference.domain.ServedModel;
+import dev.kvrag.inference.domain.StoredChunks;
+import dev.kvrag.kvstore.events.KvEventSink;
+import dev.kvrag.kvstore.events.KvEventSource;
+import dev.kvrag.kvstore.local.LocalKvTier;
+import dev.kvrag.kvstore.redis.RedisChunkKvStore;
+import dev.kvrag.kvstore.tiered.TieredChunkKvStore;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.ExponentialBackOff;
+
+/**
+ * Wires the plain-Java worker to Redis and Kafka: the kv-store's tiered store (local hot tier in front of the
+ * shared Redis tier, kv-events to Kafka), the result streams, the request ledger and the chunk-id index, on the
+ * worker's own Lettuce client for the Redis that {@code spring.data.redis.*} names (the one Boot's health check
+ * uses).
+ */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+
+    @Bean(destroyMethod = "shutdown")
+    RedisClient workerRedisClient(DataRedisProperties redis, InferenceProperties properties) {
+        RedisURI uri;
+        if (redis.getUrl() != null) {
+            uri = RedisURI.create(redis.getUrl());
+        } else {
+            RedisURI.Builder b = RedisURI.builder().withHost(redis.getHost()).withPort(redis.getPort())
+                    .withDatabase(redis.getDatabase());
+            if (redis.getPassword() != null) {
+                b = redis.getUsername() != null
+                        ? b.withAuthentication(redis.getUsername(), redis.getPassword())
+                        : b.withPassword(redis.getPassword().toCharArray());
+            }
+            uri = b.build();
+        }
+        uri.setTimeout(properties.redisTimeout());
+        RedisClient client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build()).build());
+        return client;
+    }
+
+    /** Result streams, claims, the chunk-id index: small string commands on one multiplexed connection. */
+    @Bean(destroyMethod = "close")
+    StatefulRedisConnection<String, String> workerRedisConnection(RedisClient workerRedisClient) {
+        return workerRedisClient.connect();
+    }
+
+    @Bean(destroyMethod = "close")
+    RedisChunkKvStore redisChunkKvStore(RedisClient workerRedisClient, InferenceProperties properties) {
+        return RedisChunkKvStore.connect(workerRedisClient, properties.keyNamespace());
+    }
+
+    @Bean
+    LocalKvTier localKvTier(InferenceProperties properties) {
+        return new LocalKvTier(properties.localTierSize().toBytes());
+    }
+
+    @Bean
+    KvEventSource kvEventSource(InferenceProperties properties) {
+        String id = properties.workerId();
+        return new KvEventSource(id.isBlank() ? "inference@" + hostName() + ":" + ProcessHandle.current().pid() : id);
+    }
+
+    @Bean
+    KvEventSink kvEventSink(KafkaTemplate<String, byte[]> kafka) {
+        return new KafkaKvEventSink(kafka);
+    }
+
+    /** Closing flushes this worker's local-tier hit counts into the store-wide counters. */
+    @Bean(destroyMethod = "close")
+    TieredChunkKvStore tieredChunkKvStore(LocalKvTier local, RedisChunkKvStore redis, KvEventSource source,
+                                          KvEventSink sink) {
+        return new TieredChunkKvStore(local, redis, source, sink, Duration.ofSeconds(10));
+    }
+
+    @Bean
+    StoredChunks storedChunks(TieredChunkKvStore store, RedisChunkKvStore redis,
+                              StatefulRedisConnection<String, String> workerRedisConnection,
+                              InferenceProperties properties, ServedModel model) {
+        return new StoredChunks(store, new RedisChunkKeys(workerRedisConnection.sync(), properties.keyNamespace(),
+                model.id()), id -> redis.metadata(id).isPresent());
+    }
+
+    @Bean
+    Results results(StatefulRedisConnection<String, String> workerRedisConnection,
+                    KafkaTemplate<String, byte[]> kafka) {
+        return new RedisResults(workerRedisConnection.sync(), kafka);
+    }
+
+    @Bean
+    InferenceWorker inferenceWorker(ServedModel model, StoredChunks stored, Results results,
+                                    StatefulRedisConnection<String, String> workerRedisConnection,
+                                    InferenceProperties properties) {
+        return new InferenceWorker(model, stored, results, new RedisRequestLedger(workerRedisConnection.sync()),
+                new InferenceWorker.Settings(properties.defaultPlan(), properties.maxPromptTokens(),
+                        properties.maxNewTokens()));
+    }
+
+    @Bean
+    Precompute precompute(ServedModel model, StoredChunks stored) {
+        return new Precompute(model, stored);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    KvEventFollower kvEventFollower(ConsumerFactory<String, byte[]> consumerFactory, TieredChunkKvStore store) {
+        Properties overrides = new Properties();
+        overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KvEventFollower(() -> consumerFactory.createConsumer(null, "inference-kv-events", null, overrides),
+                store);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    ResidencyReporter residencyReporter(TieredChunkKvStore store, InferenceProperties properties) {
+        return new ResidencyReporter(store, properties.residencyReportInterval());
+    }
+
+    /**
+     * A record whose handling fails for a reason outside it (Redis or Kafka unavailable: the listeners turn every
+     * problem of the record itself into an outcome) is retried with backoff for two minutes, then skipped with an
+     * error in the log; by then the gateway has given up on a request, and a chunk is computed when first asked for.
+     */
+    @Bean
+    DefaultErrorHandler listenerRetries() {
+        ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+        backOff.setMaxInterval(10_000);
+        backOff.setMaxElapsedTime(120_000);
+        return new DefaultErrorHandler(backOff);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown-host";
+        }
+    }
+}
