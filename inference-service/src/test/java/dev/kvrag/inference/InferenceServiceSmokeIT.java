@@ -2,29 +2,14 @@ package dev.kvrag.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kvrag.testsupport.RealInfra;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"logging.level.kafka=WARN", "logging.level.state.change.logger=WARN"})
-class InferenceServiceSmokeIT {
-
-    @DynamicPropertySource
-    static void realInfrastructure(DynamicPropertyRegistry registry) {
-        RealInfra.registerSpringProperties(registry);
-    }
-
-    @LocalServerPort
-    int port;
+class InferenceServiceSmokeIT extends RealInfraSpringTest {
 
     @Test
     void startsAndIsReadyWithRedisAndKafkaUp() {
@@ -47,6 +32,21 @@ class InferenceServiceSmokeIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> components = (Map<String, Object>) liveness.getBody().get("components");
         assertThat(components).containsOnlyKeys("livenessState");
+    }
+
+    @Test
+    void everyWorkerSeriesIsOnThePrometheusEndpointFromTheStart() {
+        String metrics = RestClient.create("http://127.0.0.1:" + port).get().uri("/actuator/prometheus").retrieve()
+                .body(String.class);
+        for (String series : List.of("kvrag_ttft_seconds_bucket{mode=\"cacheblend\"", "kvrag_ttft_seconds_count{mode=\"full\"",
+                "kvrag_recompute_ratio_bucket{le=\"0.15\"", "kvrag_cache_hits_total{tier=\"local\"",
+                "kvrag_cache_hits_total{tier=\"redis\"", "kvrag_cache_misses_total",
+                "kvrag_kv_bytes_moved_total{direction=\"read\",tier=\"redis\"",
+                "kvrag_kv_bytes_moved_total{direction=\"write\",tier=\"local\"",
+                "kvrag_inference_requests_total{outcome=\"rejected\"", "kvrag_precompute_chunks_total{outcome=\"stored\"",
+                "kvrag_kv_bytes{tier=\"local\"")) {
+            assertThat(metrics).as("series " + series).contains(series);
+        }
     }
 
     private ResponseEntity<Map<String, Object>> get(String path) {

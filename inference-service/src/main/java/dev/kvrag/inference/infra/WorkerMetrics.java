@@ -59,7 +59,7 @@ public class WorkerMetrics {
         }
         recompute = DistributionSummary.builder("kvrag.recompute.ratio")
                 .description("Share of the context (prefix and chunks) whose KV a request computed")
-                .serviceLevelObjectives(0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1).register(registry);
+                .serviceLevelObjectives(0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1).register(registry);
         for (KvTier tier : KvTier.values()) {
             hits.put(tier, Counter.builder("kvrag.cache.hits").description("Chunk lookups answered by the tier")
                     .tag("tier", tier.wireName()).register(registry));
