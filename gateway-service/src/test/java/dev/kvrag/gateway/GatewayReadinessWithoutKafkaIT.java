@@ -12,11 +12,16 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
-/** Readiness must reflect Kafka: with no broker behind the bootstrap address the service is alive but not ready. */
+/**
+ * Readiness must reflect Kafka: with no broker behind the bootstrap address the service is alive but not ready. Its
+ * context is closed afterwards: its Kafka clients would otherwise retry the dead address for the rest of the run.
+ */
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "kvrag.gateway.kafka-health-timeout=300ms")
 class GatewayReadinessWithoutKafkaIT {

@@ -2,29 +2,15 @@ package dev.kvrag.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kvrag.testsupport.RealInfra;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseEntity;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.client.RestClient;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"logging.level.kafka=WARN", "logging.level.state.change.logger=WARN"})
-class GatewayServiceSmokeIT {
-
-    @DynamicPropertySource
-    static void realInfrastructure(DynamicPropertyRegistry registry) {
-        RealInfra.registerSpringProperties(registry);
-    }
-
-    @LocalServerPort
-    int port;
+/** Health and its probes are served without an API key; readiness means Redis and Kafka are there. */
+class GatewayServiceSmokeIT extends GatewaySpringTest {
 
     @Test
     void startsAndIsReadyWithRedisAndKafkaUp() {
