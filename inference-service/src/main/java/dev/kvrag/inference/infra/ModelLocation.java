@@ -14,12 +14,12 @@ final class ModelLocation {
     /**
      * @param configured {@code kvrag.inference.model-dir}, or null
      * @param workingDir where the search for {@code models/demo} starts (then each parent)
-     * @throws IllegalStateException naming the property, when there is no model
+     * @throws ModelNotFoundException naming the property, when there is no model
      */
     static Path resolve(Path configured, Path workingDir) {
         if (configured != null) {
             if (!Files.isRegularFile(configured.resolve("config.json"))) {
-                throw new IllegalStateException("kvrag.inference.model-dir " + configured.toAbsolutePath()
+                throw new ModelNotFoundException("kvrag.inference.model-dir " + configured.toAbsolutePath()
                         + " is not a model directory (no config.json)");
             }
             return configured;
@@ -30,8 +30,8 @@ final class ModelLocation {
                 return dir;
             }
         }
-        throw new IllegalStateException("no model to serve: kvrag.inference.model-dir (KVRAG_MODEL_DIR) is not set and "
-                + "there is no " + DEFAULT + " with a config.json in " + workingDir.toAbsolutePath()
+        throw new ModelNotFoundException("no model to serve: kvrag.inference.model-dir (KVRAG_MODEL_DIR) is not set "
+                + "and there is no " + DEFAULT + " with a config.json in " + workingDir.toAbsolutePath()
                 + " or its parents; set kvrag.inference.model-dir to a model directory (config.json, "
                 + "model.safetensors, tokenizer.json)");
     }
