@@ -71,7 +71,7 @@ public record GatewayProperties(
                         @DefaultValue("2000") int maxQuestionChars,
                         @DefaultValue("cacheblend:ratio=0.15,check_layer=1") String defaultMode,
                         @DefaultValue("64") int defaultMaxTokens,
-                        @DefaultValue("1024") int maxMaxTokens,
+                        @DefaultValue("512") int maxMaxTokens,
                         @DefaultValue("1000") int maxDocumentIds,
                         @DefaultValue("240") int snippetChars) {
     }
