@@ -53,7 +53,8 @@ public record InferenceProperties(
                     + threads);
         }
         if (localTierSize.toBytes() <= 0) {
-            throw new IllegalArgumentException("kvrag.inference.local-tier-size must be positive, got " + localTierSize);
+            throw new IllegalArgumentException("kvrag.inference.local-tier-size must be positive, got "
+                    + localTierSize);
         }
         if (maxPromptTokens < 1 || maxNewTokens < 1) {
             throw new IllegalArgumentException("kvrag.inference.max-prompt-tokens and max-new-tokens must be positive");

@@ -36,8 +36,9 @@ public final class TestModel {
         if (dir == null) {
             try {
                 Path d = Files.createTempDirectory("kvrag-inference-test-model");
-                ModelConfig c = new ModelConfig(Architecture.LLAMA, 32, 64, 3, 4, 2, 8, 151_936, 1e-5f, Rope.plain(10000),
-                        true, false, false, DType.BF16, new int[3], OptionalInt.empty(), new int[] {EOS});
+                ModelConfig c = new ModelConfig(Architecture.LLAMA, 32, 64, 3, 4, 2, 8, 151_936, 1e-5f,
+                        Rope.plain(10000), true, false, false, DType.BF16, new int[3], OptionalInt.empty(),
+                        new int[] {EOS});
                 RandomCheckpoint.write(d, c, DType.BF16, 3);
                 Files.copy(QWEN3.resolve("tokenizer.json.gz"), d.resolve("tokenizer.json.gz"));
                 Files.copy(QWEN3.resolve("tokenizer_config.json"), d.resolve("tokenizer_config.json"));

@@ -110,6 +110,7 @@ class InferenceRequestTest {
     private static void assertMessage(String json, String expected) {
         EventFormatException e = assertThrows(EventFormatException.class,
                 () -> InferenceRequest.fromJson(json.getBytes(StandardCharsets.UTF_8)));
-        assertTrue(e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
+        assertTrue(e.getMessage().contains(expected),
+                () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
     }
 }

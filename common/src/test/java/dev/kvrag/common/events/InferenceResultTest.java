@@ -27,10 +27,10 @@ class InferenceResultTest {
     @Test
     void theDoneEntryHasTheContractsShape() {
         assertEquals("{\"requestId\":\"r-1\",\"answer\":\"Oslo\",\"finishReason\":\"eos\","
-                        + "\"mode\":\"cacheblend:ratio=0.15,check_layer=1\",\"promptTokens\":812,\"completionTokens\":3,"
-                        + "\"cachedTokens\":790,\"timings\":{\"queueMs\":1.2,\"kvLoadMs\":3.1,\"recomputeMs\":40.2,"
-                        + "\"ttftMs\":47.9,\"decodeMs\":20.3,\"totalMs\":70.1},\"cache\":{\"hitsByTier\":{\"local\":4,"
-                        + "\"redis\":1},\"misses\":1,\"recomputeFraction\":0.15}}",
+                        + "\"mode\":\"cacheblend:ratio=0.15,check_layer=1\",\"promptTokens\":812,"
+                        + "\"completionTokens\":3,\"cachedTokens\":790,\"timings\":{\"queueMs\":1.2,\"kvLoadMs\":3.1,"
+                        + "\"recomputeMs\":40.2,\"ttftMs\":47.9,\"decodeMs\":20.3,\"totalMs\":70.1},"
+                        + "\"cache\":{\"hitsByTier\":{\"local\":4,\"redis\":1},\"misses\":1,\"recomputeFraction\":0.15}}",
                 new String(done().toJson(), StandardCharsets.UTF_8));
         assertEquals(5, done().cache().hits());
     }
@@ -72,6 +72,7 @@ class InferenceResultTest {
     private static void assertMessage(String json, String expected) {
         EventFormatException e = assertThrows(EventFormatException.class,
                 () -> InferenceResult.fromEntry("done", json));
-        assertTrue(e.getMessage().contains(expected), () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
+        assertTrue(e.getMessage().contains(expected),
+                () -> "'" + e.getMessage() + "' should contain '" + expected + "'");
     }
 }

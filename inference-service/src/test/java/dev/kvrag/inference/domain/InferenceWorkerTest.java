@@ -131,8 +131,8 @@ class InferenceWorkerTest {
         }
         Outcome late = worker.handle(request("late", null, "d1#0").toJson(), NOW + 60_001);
         assertEquals(504, assertInstanceOf(Outcome.Failed.class, late).problem().status());
-        assertEquals("request late was picked up 1 ms after its deadline", ((InferenceResult.Failure) streams.last("late"))
-                .detail());
+        assertEquals("request late was picked up 1 ms after its deadline",
+                ((InferenceResult.Failure) streams.last("late")).detail());
         assertEquals(new Outcome.Unreadable("inference request is not valid JSON: expected a field name at "
                 + "character 1"), worker.handle("{".getBytes(StandardCharsets.UTF_8), NOW));
         answered(worker.handle(good.toJson(), NOW));
