@@ -119,6 +119,7 @@ public final class InferenceWorker {
         private final long pickedUpAtMs;
         private final long start;
         private RequestKv kv;
+        private int pieces;
 
         Attempt(InferenceRequest request, long pickedUpAtMs, long start) {
             this.request = request;
@@ -131,6 +132,38 @@ public final class InferenceWorker {
         }
 
         Outcome answer() {
+            checkServable();
+            PromptPlan prompt = assembler.assemble(request);
+            FusionPlan plan = planFor(prompt);
+            kv = new RequestKv(model, stored, prompt);
+            long fuseStart = System.nanoTime();
+            FusionPlan.Fused fused = plan.run(model.transformer(), prompt.prefix(), prompt.chunkTokenIds(),
+                    prompt.question(), kv);
+            long fuseEnd = System.nanoTime();
+            GenerationResult generated = Generator.generate(new FusedDecoding(fused, prompt.question()),
+                    model.tokenizer(), prompt.question(), sampling(), model.tokenizer().eosIds(), this::stream);
+
+            double kvLoadMs = ms(kv.loadNanos());
+            double firstLogitsMs = ms(generated.promptNanos());
+            int cached = kv.cachedTokens(fused.prompt().recompute().recomputedSlots());
+            int context = prompt.contextTokens();
+            InferenceResult.Timings timings = new InferenceResult.Timings(
+                    round(Math.max(0, pickedUpAtMs - request.createdAtMs())), round(kvLoadMs),
+                    round(Math.max(0, ms(fuseEnd - fuseStart) - kvLoadMs) + firstLogitsMs),
+                    round(ms(fuseEnd - start) + firstLogitsMs), round(ms(generated.decodeNanos())),
+                    round(ms(System.nanoTime() - start)));
+            InferenceResult.CacheUse cache = new InferenceResult.CacheUse(allTiers(kv.hits()), kv.misses(),
+                    context == 0 ? 0 : 1 - (double) cached / context);
+            InferenceResult.Done done = new InferenceResult.Done(request.requestId(), generated.text(),
+                    finishReason(generated.finishReason()), plan.describe(), prompt.promptTokens(),
+                    generated.tokenIds().length, cached, timings, cache);
+            results.done(done);
+            kv.storeComputed();
+            return new Outcome.Answered(done, modeName(plan), kv.traffic(), List.copyOf(kv.warnings()));
+        }
+
+        /** Refuses what no prompt of this worker could answer: late, another model or tokenizer, too long. */
+        private void checkServable() {
             InferenceRequest r = request;
             if (pickedUpAtMs > r.deadlineMs()) {
                 throw RequestProblem.deadlineExceeded("request " + r.requestId() + " was picked up "
@@ -148,8 +181,11 @@ public final class InferenceWorker {
                 throw RequestProblem.unprocessable("maxTokens " + r.maxTokens() + " is more than this worker "
                         + "generates (" + settings.maxNewTokens() + ")");
             }
-            FusionPlan plan = plan(r.mode());
-            PromptPlan prompt = assembler.assemble(r);
+        }
+
+        /** The request's fusion plan, checked against the model and this prompt. */
+        private FusionPlan planFor(PromptPlan prompt) {
+            FusionPlan plan = plan(request.mode());
             if (prompt.chunks().isEmpty() && plan.mode().needsChunks()) {
                 // Nothing retrieved, nothing to fuse: the prompt is the prefix and the question.
                 plan = new FusionPlan(FusionModes.create("full", Map.of()), plan.snapkv());
@@ -164,35 +200,16 @@ public final class InferenceWorker {
                         + plan.observationWindow() + " tokens is longer than the question (" + prompt.question().length
                         + " tokens)");
             }
+            return plan;
+        }
 
-            kv = new RequestKv(model, stored, prompt);
-            long fuseStart = System.nanoTime();
-            FusionPlan.Fused fused = plan.run(model.transformer(), prompt.prefix(), prompt.chunkTokenIds(),
-                    prompt.question(), kv);
-            long fuseEnd = System.nanoTime();
-            SamplingParams sampling = new SamplingParams(r.temperature(), 0, 1, r.seed(), r.maxTokens(), List.of());
-            int[] pieces = {0};
-            GenerationResult generated = Generator.generate(new FusedDecoding(fused, prompt.question()),
-                    model.tokenizer(), prompt.question(), sampling, model.tokenizer().eosIds(),
-                    text -> results.token(r.requestId(), new InferenceResult.Token(pieces[0]++, text)));
+        private SamplingParams sampling() {
+            return new SamplingParams(request.temperature(), 0, 1, request.seed(), request.maxTokens(), List.of());
+        }
 
-            double kvLoadMs = ms(kv.loadNanos());
-            double firstLogitsMs = ms(generated.promptNanos());
-            double recomputeMs = Math.max(0, ms(fuseEnd - fuseStart) - kvLoadMs) + firstLogitsMs;
-            int cached = kv.cachedTokens(fused.prompt().recompute().recomputedSlots());
-            int context = prompt.contextTokens();
-            InferenceResult.Timings timings = new InferenceResult.Timings(
-                    round(Math.max(0, pickedUpAtMs - r.createdAtMs())), round(kvLoadMs), round(recomputeMs),
-                    round(ms(fuseEnd - start) + firstLogitsMs), round(ms(generated.decodeNanos())),
-                    round(ms(System.nanoTime() - start)));
-            InferenceResult.CacheUse cache = new InferenceResult.CacheUse(allTiers(kv.hits()), kv.misses(),
-                    context == 0 ? 0 : 1 - (double) cached / context);
-            InferenceResult.Done done = new InferenceResult.Done(r.requestId(), generated.text(),
-                    finishReason(generated.finishReason()), plan.describe(), prompt.promptTokens(),
-                    generated.tokenIds().length, cached, timings, cache);
-            results.done(done);
-            kv.storeComputed();
-            return new Outcome.Answered(done, modeName(plan), kv.traffic(), List.copyOf(kv.warnings()));
+        /** Each piece of text as it is decoded, numbered from 0. */
+        private void stream(String text) {
+            results.token(request.requestId(), new InferenceResult.Token(pieces++, text));
         }
     }
 

@@ -112,6 +112,12 @@ class WorkerConfiguration {
     InferenceWorker inferenceWorker(ServedModel model, StoredChunks stored, Results results,
                                     StatefulRedisConnection<String, String> workerRedisConnection,
                                     InferenceProperties properties) {
+        try {
+            properties.defaultPlan().mode().check(model.transformer().config(), 1);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("kvrag.inference.default-mode '" + properties.defaultMode() + "' does "
+                    + "not fit model '" + model.id() + "': " + e.getMessage());
+        }
         return new InferenceWorker(model, stored, results, new RedisRequestLedger(workerRedisConnection.sync()),
                 new InferenceWorker.Settings(properties.defaultPlan(), properties.maxPromptTokens(),
                         properties.maxNewTokens()));
