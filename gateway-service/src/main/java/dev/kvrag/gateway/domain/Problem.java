@@ -26,8 +26,8 @@ public final class Problem extends RuntimeException {
         return new Problem(400, "invalid-request", "Invalid request", detail, null);
     }
 
-    public static Problem unknownMode(String detail) {
-        return new Problem(400, "unknown-mode", "Unknown fusion mode", detail, null);
+    public static Problem invalidMode(String detail) {
+        return new Problem(400, "invalid-mode", "Invalid fusion mode", detail, null);
     }
 
     public static Problem tooLarge(String detail) {

@@ -51,7 +51,7 @@ class BadInputIT extends GatewaySpringTest {
         assertProblem(api.post("/v1/query", "{\"question\": \"" + "why ".repeat(501) + "\"}"), 413, "too-large",
                 "question has 2003 characters; at most 2000 are allowed");
         ResponseEntity<Map<String, Object>> mode = api.post("/v1/query", "{\"question\": \"q\", \"mode\": \"turbo\"}");
-        assertProblem(mode, 400, "unknown-mode", "mode 'turbo': unknown fusion mode 'turbo'");
+        assertProblem(mode, 400, "invalid-mode", "mode 'turbo': unknown fusion mode 'turbo'");
         assertThat((String) mode.getBody().get("detail")).contains("full, prefix, naive, cacheblend, ape");
         assertProblem(api.post("/v1/query", "{\"question\": \"q\", \"k\": 0}"), 400, "invalid-request",
                 "k must be between 1 and 32, got 0");
@@ -116,7 +116,8 @@ class BadInputIT extends GatewaySpringTest {
         int before = RETRIEVAL.searches.get();
         try {
             ResponseEntity<Map<String, Object>> r = api.post("/v1/query", "{\"question\": \"anything\"}");
-            assertProblem(r, 503, "retrieval-unavailable", "the retrieval service at " + RETRIEVAL.baseUrl());
+            assertProblem(r, 503, "retrieval-unavailable", "the retrieval service at " + RETRIEVAL.baseUrl()
+                    + " answered 500");
             assertThat(r.getHeaders().getFirst("Retry-After")).isEqualTo("2");
             assertThat(RETRIEVAL.searches.get() - before).as("attempts, with retries").isEqualTo(3);
         } finally {

@@ -96,13 +96,13 @@ public final class QuestionRules {
     private static String checkedMode(String spec, String what) {
         String s = spec == null ? "" : spec.strip();
         if (s.isEmpty()) {
-            throw Problem.unknownMode(what + " is blank; modes: " + String.join(", ", FusionModes.NAMES));
+            throw Problem.invalidMode(what + " is blank; modes: " + String.join(", ", FusionModes.NAMES));
         }
         try {
             FusionPlan.parse(s);
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
-            throw Problem.unknownMode(what + " '" + s + "': " + message
+            throw Problem.invalidMode(what + " '" + s + "': " + message
                     + (message.contains("modes:") ? "" : "; modes: " + String.join(", ", FusionModes.NAMES)));
         }
         return s;

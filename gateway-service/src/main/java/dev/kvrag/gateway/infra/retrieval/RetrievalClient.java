@@ -16,6 +16,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
+import org.springframework.web.client.RestClientResponseException;
 
 /**
  * The retrieval-service's internal API over HTTP ({@code POST /internal/search}, {@code GET /internal/documents/{id}};
@@ -85,9 +86,21 @@ public final class RetrievalClient implements Retrieval {
                     throw refused(e);
                 }
             });
+        } catch (RestClientResponseException e) {
+            throw unavailable("answered " + e.getStatusCode().value() + " " + e.getStatusText());
         } catch (RestClientException e) {
-            throw unavailable("did not answer: " + e.getMessage());
+            throw unavailable("cannot be reached (" + rootCause(e) + ")");
         }
+    }
+
+    /** The innermost cause, as its message or, when it has none (a refused connection), its class. */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getClass().getSimpleName() + ": " + root.getMessage()
+                : root.getClass().getSimpleName();
     }
 
     private static Problem refused(HttpClientErrorException e) {

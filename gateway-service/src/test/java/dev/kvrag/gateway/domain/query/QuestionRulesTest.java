@@ -42,7 +42,7 @@ class QuestionRulesTest {
     void anUnknownModeIsRefusedNamingTheKnownModes() {
         Problem p = problem(() -> check("q", null, "blend", null, null, null));
         assertThat(p.status()).isEqualTo(400);
-        assertThat(p.type()).isEqualTo("unknown-mode");
+        assertThat(p.type()).isEqualTo("invalid-mode");
         assertThat(p.getMessage()).contains("'blend'").contains("full, prefix, naive, cacheblend, ape");
     }
 
