@@ -55,9 +55,13 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
+    /**
+     * Public paths are matched on the container's decoded and normalized path, never on the raw request URI, where
+     * {@code /actuator/health/../../v1/models} would look public.
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         return publicPaths.stream().anyMatch(p -> paths.match(p, path));
     }
 

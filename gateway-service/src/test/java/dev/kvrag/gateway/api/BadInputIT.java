@@ -39,6 +39,8 @@ class BadInputIT extends GatewaySpringTest {
                 "the API key sent is not one of this gateway's keys");
         assertThat(xApiKey("/v1/models", "test-key-2")).isEqualTo(200);
         assertThat(xApiKey("/v1/models", "test-key-3")).isEqualTo(401);
+        assertThat(rawGet("/actuator/health/../../v1/models")).as("a public prefix does not open other paths")
+                .doesNotContain("test-model");
 
         // Questions
         assertProblem(api.post("/v1/query", "{\"question\": \"q\""), 400, "invalid-json",
@@ -138,6 +140,15 @@ class BadInputIT extends GatewaySpringTest {
         try (HttpClient http = HttpClient.newHttpClient()) {
             return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .header("X-API-Key", key).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        }
+    }
+
+    /** GET of a path exactly as written (no client-side normalization), without a key. */
+    private String rawGet(String path) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
