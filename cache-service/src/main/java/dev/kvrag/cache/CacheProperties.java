@@ -2,6 +2,7 @@ package dev.kvrag.cache;
 
 import dev.kvrag.kvstore.redis.EvictionPolicy;
 import dev.kvrag.kvstore.redis.RedisKvSettings;
+import dev.kvrag.service.health.KafkaHealthTimeout;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -39,7 +40,7 @@ public record CacheProperties(
         @DefaultValue("5s") Duration redisTimeout,
         @DefaultValue("10s") Duration eventPublishTimeout,
         @DefaultValue("15m") Duration residencyIdleTimeout,
-        @DefaultValue("") String instanceId) {
+        @DefaultValue("") String instanceId) implements KafkaHealthTimeout {
 
     public CacheProperties {
         if (maxBlobSize.toBytes() <= 0) {

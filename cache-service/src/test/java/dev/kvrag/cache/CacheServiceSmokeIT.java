@@ -1,54 +1,17 @@
 package dev.kvrag.cache;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.List;
-import java.util.Map;
+import dev.kvrag.testsupport.HealthEndpoint;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.client.RestClient;
 
 class CacheServiceSmokeIT extends RealInfraSpringTest {
 
     @Test
     void startsAndIsReadyWithRedisAndKafkaUp() {
-        ResponseEntity<Map<String, Object>> readiness = get("/actuator/health/readiness");
-        assertThat(readiness.getStatusCode().value()).isEqualTo(200);
-        assertThat(readiness.getBody()).containsEntry("status", "UP");
-        assertThat(component(readiness.getBody(), "redis")).containsEntry("status", "UP");
-        Map<String, Object> kafka = component(readiness.getBody(), "kafka");
-        assertThat(kafka).containsEntry("status", "UP");
-        assertThat(details(kafka)).containsEntry("missingTopics", List.of());
-        assertThat((Integer) details(kafka).get("brokers")).isPositive();
+        HealthEndpoint.assertReadyWithRedisAndKafka(port);
     }
 
     @Test
     void livenessDoesNotDependOnRedisOrKafka() {
-        ResponseEntity<Map<String, Object>> liveness = get("/actuator/health/liveness");
-        assertThat(liveness.getStatusCode().value()).isEqualTo(200);
-        assertThat(liveness.getBody()).containsEntry("status", "UP");
-        assertThat(component(liveness.getBody(), "livenessState")).containsEntry("status", "UP");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> components = (Map<String, Object>) liveness.getBody().get("components");
-        assertThat(components).containsOnlyKeys("livenessState");
-    }
-
-    private ResponseEntity<Map<String, Object>> get(String path) {
-        return RestClient.create("http://127.0.0.1:" + port).get().uri(path).retrieve()
-                .onStatus(status -> true, (request, response) -> { })
-                .toEntity(new ParameterizedTypeReference<>() { });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> component(Map<String, Object> health, String name) {
-        Map<String, Object> components = (Map<String, Object>) health.get("components");
-        assertThat(components).as("health components").containsKey(name);
-        return (Map<String, Object>) components.get(name);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> details(Map<String, Object> component) {
-        return (Map<String, Object>) component.get("details");
+        HealthEndpoint.assertLivenessDependsOnNothingOutside(port);
     }
 }

@@ -1,5 +1,6 @@
 package dev.kvrag.gateway;
 
+import dev.kvrag.service.health.KafkaHealthTimeout;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ public record GatewayProperties(
         @DefaultValue Retrieval retrieval,
         @DefaultValue Query query,
         @DefaultValue Inference inference,
-        @DefaultValue Documents documents) {
+        @DefaultValue Documents documents) implements KafkaHealthTimeout {
 
     public GatewayProperties {
         apiKeys = apiKeys == null ? List.of()

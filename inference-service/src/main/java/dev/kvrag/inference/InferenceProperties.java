@@ -2,6 +2,7 @@ package dev.kvrag.inference;
 
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.inference.domain.KvEncoding;
+import dev.kvrag.service.health.KafkaHealthTimeout;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -43,7 +44,7 @@ public record InferenceProperties(
         @DefaultValue("512") int maxNewTokens,
         @DefaultValue("") String workerId,
         @DefaultValue("5s") Duration redisTimeout,
-        @DefaultValue("5m") Duration residencyReportInterval) {
+        @DefaultValue("5m") Duration residencyReportInterval) implements KafkaHealthTimeout {
 
     public InferenceProperties {
         modelDir = modelDir == null || modelDir.toString().isBlank() ? null : modelDir;

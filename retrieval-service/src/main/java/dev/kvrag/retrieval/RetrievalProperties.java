@@ -1,5 +1,6 @@
 package dev.kvrag.retrieval;
 
+import dev.kvrag.service.health.KafkaHealthTimeout;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,7 +18,7 @@ public record RetrievalProperties(
         @DefaultValue Model model,
         @DefaultValue Chunking chunking,
         @DefaultValue Search search,
-        @DefaultValue Index index) {
+        @DefaultValue Index index) implements KafkaHealthTimeout {
 
     /**
      * The served model, whose tokenizer cuts the chunks.

@@ -3,14 +3,11 @@ package dev.kvrag.retrieval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.kvrag.testsupport.HealthEndpoint;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.client.RestClient;
 
 class RetrievalServiceSmokeIT extends RealInfraSpringTest {
 
@@ -21,43 +18,13 @@ class RetrievalServiceSmokeIT extends RealInfraSpringTest {
     void startsAndIsReadyWithRedisKafkaAndTheIndexUp() {
         // The index is ready once it has read the chunk log, a moment after the context is up.
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> get("/actuator/health/readiness").getStatusCode().value() == 200);
-        ResponseEntity<Map<String, Object>> readiness = get("/actuator/health/readiness");
-        assertThat(readiness.getBody()).containsEntry("status", "UP");
-        assertThat(component(readiness.getBody(), "redis")).containsEntry("status", "UP");
-        Map<String, Object> kafka = component(readiness.getBody(), "kafka");
-        assertThat(kafka).containsEntry("status", "UP");
-        assertThat(details(kafka)).containsEntry("missingTopics", List.of());
-        assertThat((Integer) details(kafka).get("brokers")).isPositive();
-        assertThat(component(readiness.getBody(), "index")).containsEntry("status", "UP");
+                .until(() -> HealthEndpoint.get(port, "/actuator/health/readiness").getStatusCode().value() == 200);
+        Map<String, Object> readiness = HealthEndpoint.assertReadyWithRedisAndKafka(port);
+        assertThat(HealthEndpoint.component(readiness, "index")).containsEntry("status", "UP");
     }
 
     @Test
     void livenessDoesNotDependOnRedisOrKafka() {
-        ResponseEntity<Map<String, Object>> liveness = get("/actuator/health/liveness");
-        assertThat(liveness.getStatusCode().value()).isEqualTo(200);
-        assertThat(liveness.getBody()).containsEntry("status", "UP");
-        assertThat(component(liveness.getBody(), "livenessState")).containsEntry("status", "UP");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> components = (Map<String, Object>) liveness.getBody().get("components");
-        assertThat(components).containsOnlyKeys("livenessState");
-    }
-
-    private ResponseEntity<Map<String, Object>> get(String path) {
-        return RestClient.create("http://127.0.0.1:" + port).get().uri(path).retrieve()
-                .onStatus(status -> true, (request, response) -> { })
-                .toEntity(new ParameterizedTypeReference<>() { });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> component(Map<String, Object> health, String name) {
-        Map<String, Object> components = (Map<String, Object>) health.get("components");
-        assertThat(components).as("health components").containsKey(name);
-        return (Map<String, Object>) components.get(name);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> details(Map<String, Object> component) {
-        return (Map<String, Object>) component.get("details");
+        HealthEndpoint.assertLivenessDependsOnNothingOutside(port);
     }
 }

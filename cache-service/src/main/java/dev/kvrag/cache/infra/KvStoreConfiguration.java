@@ -6,13 +6,10 @@ import dev.kvrag.cache.domain.KvStoreAdmin;
 import dev.kvrag.cache.domain.WorkerResidency;
 import dev.kvrag.kvstore.events.KvEventSource;
 import dev.kvrag.kvstore.redis.RedisChunkKvStore;
-import io.lettuce.core.ClientOptions;
+import dev.kvrag.service.redis.KvStoreRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,24 +23,7 @@ class KvStoreConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     RedisClient kvStoreRedisClient(DataRedisProperties redis, CacheProperties properties) {
-        RedisURI uri;
-        if (redis.getUrl() != null) {
-            uri = RedisURI.create(redis.getUrl());
-        } else {
-            RedisURI.Builder b = RedisURI.builder().withHost(redis.getHost()).withPort(redis.getPort())
-                    .withDatabase(redis.getDatabase());
-            if (redis.getPassword() != null) {
-                b = redis.getUsername() != null
-                        ? b.withAuthentication(redis.getUsername(), redis.getPassword())
-                        : b.withPassword(redis.getPassword().toCharArray());
-            }
-            uri = b.build();
-        }
-        uri.setTimeout(properties.redisTimeout());
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build()).build());
-        return client;
+        return KvStoreRedisClient.create(redis, properties.redisTimeout());
     }
 
     @Bean(destroyMethod = "close")

@@ -11,10 +11,8 @@ import dev.kvrag.kvstore.events.KvEventSource;
 import dev.kvrag.kvstore.local.LocalKvTier;
 import dev.kvrag.kvstore.redis.RedisChunkKvStore;
 import dev.kvrag.kvstore.tiered.TieredChunkKvStore;
-import io.lettuce.core.ClientOptions;
+import dev.kvrag.service.redis.KvStoreRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -40,24 +38,7 @@ class WorkerConfiguration {
 
     @Bean(destroyMethod = "shutdown")
     RedisClient workerRedisClient(DataRedisProperties redis, InferenceProperties properties) {
-        RedisURI uri;
-        if (redis.getUrl() != null) {
-            uri = RedisURI.create(redis.getUrl());
-        } else {
-            RedisURI.Builder b = RedisURI.builder().withHost(redis.getHost()).withPort(redis.getPort())
-                    .withDatabase(redis.getDatabase());
-            if (redis.getPassword() != null) {
-                b = redis.getUsername() != null
-                        ? b.withAuthentication(redis.getUsername(), redis.getPassword())
-                        : b.withPassword(redis.getPassword().toCharArray());
-            }
-            uri = b.build();
-        }
-        uri.setTimeout(properties.redisTimeout());
-        RedisClient client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build()).build());
-        return client;
+        return KvStoreRedisClient.create(redis, properties.redisTimeout());
     }
 
     /** Result streams, claims, the chunk-id index: small string commands on one multiplexed connection. */

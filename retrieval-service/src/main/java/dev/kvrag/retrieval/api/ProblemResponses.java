@@ -1,7 +1,6 @@
 package dev.kvrag.retrieval.api;
 
-import java.util.List;
-import java.util.stream.Collectors;
+import dev.kvrag.service.problem.UnreadableBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -14,10 +13,6 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.core.exc.StreamReadException;
-import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Every error as RFC 9457 problem+json. Bad input is a 4xx whose {@code detail} says exactly what to change, and
@@ -49,48 +44,8 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail body = problem(HttpStatus.BAD_REQUEST, "Invalid request", unreadable(e));
+        ProblemDetail body = problem(HttpStatus.BAD_REQUEST, "Invalid request", UnreadableBody.describe(e));
         return handleExceptionInternal(e, body, headers, status, request);
-    }
-
-    static String unreadable(HttpMessageNotReadableException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-            return "field '" + path(m.getPath()) + "' must be " + expected(m.getTargetType());
-        }
-        if (cause instanceof StreamReadException s) {
-            return "request body is not valid JSON: " + s.getOriginalMessage() + at(s.getLocation());
-        }
-        if (cause instanceof JacksonException j) {
-            return "request body does not fit the request: " + j.getOriginalMessage() + at(j.getLocation());
-        }
-        return "request body is missing or unreadable; send a JSON object";
-    }
-
-    private static String path(List<JacksonException.Reference> path) {
-        return path.stream().map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String expected(Class<?> type) {
-        if (type == null) {
-            return "of another type";
-        }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (List.class.isAssignableFrom(type)) {
-            return "an array";
-        }
-        return "a JSON " + (type.isRecord() ? "object" : type.getSimpleName());
-    }
-
-    private static String at(TokenStreamLocation location) {
-        return location == null || location.getLineNr() < 1 ? ""
-                : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail) {

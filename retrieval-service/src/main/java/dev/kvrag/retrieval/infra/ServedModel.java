@@ -1,10 +1,10 @@
 package dev.kvrag.retrieval.infra;
 
 import dev.kvrag.common.events.TokenizerId;
+import dev.kvrag.common.model.ModelDirectory;
 import dev.kvrag.engine.tokenizer.Tokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The model whose tokenizer cuts chunks: its directory, its id, its tokenizer and that tokenizer's id.
@@ -12,9 +12,6 @@ import java.util.List;
  * @param id what chunk events name as their model
  */
 public record ServedModel(Path dir, String id, Tokenizer tokenizer, String tokenizerId) {
-
-    /** Looked for, in this order, in the working directory and then each of its parents. */
-    static final List<Path> DEFAULT_DIRS = List.of(Path.of("models", "demo"), Path.of("models", "tokenizers", "qwen3"));
 
     /**
      * @param dir the configured directory, or null for the default search
@@ -32,15 +29,8 @@ public record ServedModel(Path dir, String id, Tokenizer tokenizer, String token
     }
 
     static Path defaultDir(Path workingDir) {
-        for (Path at = workingDir; at != null; at = at.getParent()) {
-            for (Path candidate : DEFAULT_DIRS) {
-                Path dir = at.resolve(candidate);
-                if (Files.exists(dir.resolve("tokenizer.json")) || Files.exists(dir.resolve("tokenizer.json.gz"))) {
-                    return dir;
-                }
-            }
-        }
-        throw new IllegalStateException("no model directory: none of " + DEFAULT_DIRS + " holds a tokenizer in "
-                + workingDir + " or its parents; set kvrag.retrieval.model.dir (KVRAG_MODEL_DIR)");
+        return ModelDirectory.nearestTokenizer(workingDir).orElseThrow(() -> new IllegalStateException(
+                "no model directory: none of " + ModelDirectory.TOKENIZER_DIRS + " holds a tokenizer in " + workingDir
+                        + " or its parents; set kvrag.retrieval.model.dir (KVRAG_MODEL_DIR)"));
     }
 }

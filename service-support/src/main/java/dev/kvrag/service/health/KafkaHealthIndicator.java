@@ -1,31 +1,28 @@
-package dev.kvrag.cache.infra;
+package dev.kvrag.service.health;
 
 import dev.kvrag.common.events.Topics;
 import dev.kvrag.common.kafka.KafkaClusterProbe;
 import dev.kvrag.common.kafka.KafkaClusterState;
-import dev.kvrag.cache.CacheProperties;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.stereotype.Component;
 
 /**
- * Health component {@code kafka} (Boot has none): UP when the cluster answers within
- * {@code kvrag.cache.kafka-health-timeout} and every platform topic exists. Part of the readiness group.
+ * Health component {@code kafka} (Boot has none): UP when the cluster answers within the service's
+ * {@link KafkaHealthTimeout} and every platform topic exists. Part of the readiness group.
  */
-@Component
-class KafkaHealthIndicator extends AbstractHealthIndicator implements AutoCloseable {
+public final class KafkaHealthIndicator extends AbstractHealthIndicator implements AutoCloseable {
 
     private final Admin admin;
     private final Duration timeout;
 
-    KafkaHealthIndicator(KafkaAdmin kafkaAdmin, CacheProperties properties) {
+    KafkaHealthIndicator(Map<String, Object> adminConfig, Duration timeout) {
         super("Kafka health check failed");
         // One long-lived client: creating one per probe would reconnect and re-fetch metadata every time.
-        this.admin = Admin.create(kafkaAdmin.getConfigurationProperties());
-        this.timeout = properties.kafkaHealthTimeout();
+        this.admin = Admin.create(adminConfig);
+        this.timeout = timeout;
     }
 
     @Override
