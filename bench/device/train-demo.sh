@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs ON THE GPU MACHINE (device tool): trains the demo model and leaves what must come back under $OUT
+# within the tool's limits (at most 8 files of at most 16 MiB): each model shard (train.py writes shards
+# of <= 12 MB) as its own file, everything else in one demo-rest.tgz.
+#
+# Here, first:   bench/device/make-jdk.sh && bench/device/stage-classpath.sh bench
+# Then the call: run(command="bash bench/device/train-demo.sh [train.py args]", carry=[".device"])
+# Back here:     bench/device/unpack-demo.sh /work/.device/<n>   (fills models/demo and docs/demo-model)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
+[[ -f .device/jdk.tgz && -f .device/classpath-bench.txt ]] \
+  || { echo "train-demo: carry .device (make-jdk.sh and stage-classpath.sh bench make it)" >&2; exit 2; }
+tar xzf .device/jdk.tgz
+export KVRAG_JAVA=$PWD/.jdk-device/bin/java KVRAG_CLASSPATH=@.device/classpath-bench.txt PYTHONUNBUFFERED=1
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+rc=0
+python3 bench/demo-model/train.py --out /tmp/kvrag-demo/model --report-dir /tmp/kvrag-demo/report "$@" \
+  2>&1 | tee "$OUT/train.log" || rc=$?
+if [[ -d /tmp/kvrag-demo/model ]]; then
+  cp /tmp/kvrag-demo/model/*.safetensors "$OUT/"
+fi
+tar czf "$OUT/demo-rest.tgz" -C /tmp/kvrag-demo --exclude='*.safetensors' . || true
+ls -la "$OUT"
+exit $rc
