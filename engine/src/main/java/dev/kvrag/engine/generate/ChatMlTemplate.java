@@ -1,7 +1,6 @@
 package dev.kvrag.engine.generate;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * ChatML, as Qwen2, Qwen2.5 and Qwen3 render it: {@code <|im_start|>role\ncontent<|im_end|>\n} per
@@ -21,7 +20,6 @@ import java.util.Set;
  */
 final class ChatMlTemplate implements ChatTemplate {
 
-  private static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
   private final String defaultSystemPrompt;
   private final boolean qwen3Reasoning;
@@ -47,15 +45,7 @@ final class ChatMlTemplate implements ChatTemplate {
 
   @Override
   public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-    if (messages.isEmpty()) {
-      throw new ChatTemplateException("cannot render an empty conversation");
-    }
-    for (ChatMessage m : messages) {
-      if (!ROLES.contains(m.role())) {
-        throw new ChatTemplateException("role '" + m.role() + "' is not supported by the built-in "
-            + name() + " renderer (system, user, assistant)");
-      }
-    }
+    ChatTemplates.requirePlainRoles(messages, name());
     StringBuilder out = new StringBuilder();
     if (defaultSystemPrompt != null && !messages.getFirst().role().equals("system")) {
       turn(out, "system", defaultSystemPrompt);

@@ -5,7 +5,9 @@ import dev.kvrag.engine.tokenizer.TokenizerConfig;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +22,7 @@ import java.util.stream.IntStream;
 public final class ChatTemplates {
 
   /** Qwen2/2.5's inserted system turn: {@code '<|im_start|>system\nYou are ...<|im_end|>\n'} as a literal. */
+  private static final Set<String> PLAIN_ROLES = Set.of("system", "user", "assistant");
   private static final Pattern DEFAULT_SYSTEM = Pattern.compile(
       "<\\|im_start\\|>system(?:\\\\n|\\n)([^'\"<>{}\\\\]+)<\\|im_end\\|>");
   private static final Pattern FIXED_DATE = Pattern.compile("date_string\\s*=\\s*[\"']([^\"']+)[\"']");
@@ -40,6 +43,22 @@ public final class ChatTemplates {
    * token (Llama-3 base checkpoints name {@code <|end_of_text|>} as EOS, yet a chat turn ends with
    * {@code <|eot_id|>}).
    */
+  /**
+   * Refuses what the built-in renderers cannot render as HF's template would: an empty conversation, or a
+   * role other than system, user and assistant.
+   */
+  static void requirePlainRoles(List<ChatMessage> messages, String templateName) {
+    if (messages.isEmpty()) {
+      throw new ChatTemplateException("cannot render an empty conversation");
+    }
+    for (ChatMessage m : messages) {
+      if (!PLAIN_ROLES.contains(m.role())) {
+        throw new ChatTemplateException("role '" + m.role() + "' is not supported by the built-in "
+            + templateName + " renderer (system, user, assistant)");
+      }
+    }
+  }
+
   public static int[] stopTokenIds(Tokenizer tok, ChatTemplate template) {
     IntStream endOfTurn = tok.tokenId(template.endOfTurnToken()).stream();
     return IntStream.concat(Arrays.stream(tok.eosIds()), endOfTurn).distinct().sorted().toArray();

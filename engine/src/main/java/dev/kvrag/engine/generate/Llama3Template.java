@@ -1,7 +1,6 @@
 package dev.kvrag.engine.generate;
 
 import java.util.List;
-import java.util.Set;
 
 /**
  * Llama 3 header format: {@code <|start_header_id|>role<|end_header_id|>\n\n{content|trim}<|eot_id|>}
@@ -20,7 +19,6 @@ import java.util.Set;
  */
 final class Llama3Template implements ChatTemplate {
 
-  private static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
   private final String bosToken;
   private final boolean alwaysAddsGenerationPrompt;
@@ -48,15 +46,7 @@ final class Llama3Template implements ChatTemplate {
 
   @Override
   public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-    if (messages.isEmpty()) {
-      throw new ChatTemplateException("cannot render an empty conversation");
-    }
-    for (ChatMessage m : messages) {
-      if (!ROLES.contains(m.role())) {
-        throw new ChatTemplateException("role '" + m.role() + "' is not supported by the built-in "
-            + name() + " renderer (system, user, assistant)");
-      }
-    }
+    ChatTemplates.requirePlainRoles(messages, name());
     StringBuilder out = new StringBuilder(bosToken);
     List<ChatMessage> rest = messages;
     if (knowledgeDateHeader != null) {
