@@ -3,10 +3,9 @@ package dev.kvrag.bench.quality;
 import dev.kvrag.bench.BenchCli;
 import dev.kvrag.bench.BenchCli.Flags;
 import dev.kvrag.bench.BenchCli.UsageException;
+import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Example;
 import dev.kvrag.bench.kb.QuestionKind;
-import dev.kvrag.common.kv.KvDtype;
-import dev.kvrag.common.kv.KvQuantization;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.model.Transformer;
@@ -58,13 +57,7 @@ public final class QualityCommand implements BenchCli.Command {
     long seed = f.longValue("seed");
     int questions = f.intValue("questions", 1);
     List<FusionPlan> plans = FusionPlan.parseList(f.string("modes", "full"));
-    KvDtype dtype = switch (f.string("kv", "bf16")) {
-      case "f32", "int8" -> KvDtype.F32;
-      case "bf16" -> KvDtype.BF16;
-      default -> throw new UsageException("--kv must be f32, bf16 or int8, got '" + f.string("kv") + "'");
-    };
-    KvQuantization quantization = f.string("kv", "bf16").equals("int8") ? KvQuantization.INT8_CHANNEL
-        : KvQuantization.NONE;
+    StoredKv stored = StoredKv.parse(f.string("kv", "bf16"));
     int threads = f.intValue("threads", Runtime.getRuntime().availableProcessors(), 1);
     int maxAnswer = f.intValue("max-answer-tokens", 24, 1);
 
@@ -73,7 +66,7 @@ public final class QualityCommand implements BenchCli.Command {
     List<Example> examples = QualityRun.heldOut(seed, questions);
     Map<FusionPlan, List<QualityRun.Answer>> answers;
     try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
-      QualityRun run = new QualityRun(model, tok, layout, dtype, quantization, maxAnswer);
+      QualityRun run = new QualityRun(model, tok, layout, stored, maxAnswer);
       long start = System.nanoTime();
       answers = run.answer(examples, plans, done -> {
         if (done % 25 == 0 || done == examples.size()) {

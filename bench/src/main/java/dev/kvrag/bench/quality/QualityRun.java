@@ -1,13 +1,12 @@
 package dev.kvrag.bench.quality;
 
+import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Chunk;
 import dev.kvrag.bench.kb.Example;
 import dev.kvrag.bench.kb.ExampleSource;
 import dev.kvrag.bench.kb.Split;
 import dev.kvrag.common.kv.ChunkEncoding;
 import dev.kvrag.common.kv.ChunkKey;
-import dev.kvrag.common.kv.KvDtype;
-import dev.kvrag.common.kv.KvQuantization;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.fusion.ChunkKvSource;
 import dev.kvrag.engine.generate.Sampler;
@@ -47,23 +46,21 @@ public final class QualityRun {
   private final PromptLayout layout;
   private final PromptEncoder encoder;
   private final ChunkEncoder chunkEncoder;
-  private final KvDtype storedDtype;
-  private final KvQuantization storedQuantization;
+  private final StoredKv stored;
   private final int maxAnswerTokens;
   private final Map<String, byte[]> blobs = new HashMap<>(); // the current knowledge base's chunks
   private long blobsKb = -1;
   private byte[] prefixBlob;
   private ChunkKv prefixKv;
 
-  public QualityRun(Transformer model, Tokenizer tokenizer, PromptLayout layout, KvDtype storedDtype,
-                    KvQuantization storedQuantization, int maxAnswerTokens) {
+  public QualityRun(Transformer model, Tokenizer tokenizer, PromptLayout layout, StoredKv stored,
+                    int maxAnswerTokens) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.layout = layout;
     this.encoder = new PromptEncoder(tokenizer::encodeText, tokenizer.bosId(), firstEos(tokenizer));
     this.chunkEncoder = new ChunkEncoder(model, model.config().architecture().hfName());
-    this.storedDtype = storedDtype;
-    this.storedQuantization = storedQuantization;
+    this.stored = stored;
     this.maxAnswerTokens = maxAnswerTokens;
   }
 
@@ -111,7 +108,7 @@ public final class QualityRun {
   private byte[] blob(int[] prefix, int[] chunk, long kb, String chunkId) {
     if (prefixKv == null || !Arrays.equals(prefixKv.tokenIds(), prefix)) {
       prefixKv = chunkEncoder.prefix(prefix);
-      prefixBlob = prefixKv.toBlob(key(prefix, new int[0]), storedDtype, storedQuantization);
+      prefixBlob = prefixKv.toBlob(key(prefix, new int[0]), stored.dtype(), stored.quantization());
       blobs.clear();
     }
     if (kb != blobsKb) {
@@ -119,7 +116,7 @@ public final class QualityRun {
       blobsKb = kb;
     }
     return blobs.computeIfAbsent(chunkId,
-        id -> chunkEncoder.chunk(prefixKv, chunk).toBlob(key(prefix, chunk), storedDtype, storedQuantization));
+        id -> chunkEncoder.chunk(prefixKv, chunk).toBlob(key(prefix, chunk), stored.dtype(), stored.quantization()));
   }
 
   private String key(int[] prefix, int[] chunk) {

@@ -3,10 +3,9 @@ package dev.kvrag.bench.ttft;
 import dev.kvrag.bench.BenchCli;
 import dev.kvrag.bench.BenchCli.Flags;
 import dev.kvrag.bench.BenchCli.UsageException;
+import dev.kvrag.bench.StoredKv;
 import dev.kvrag.common.kv.ChunkEncoding;
 import dev.kvrag.common.kv.ChunkKey;
-import dev.kvrag.common.kv.KvDtype;
-import dev.kvrag.common.kv.KvQuantization;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.DType;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
@@ -91,7 +90,7 @@ public final class TtftCommand implements BenchCli.Command {
       ChunkEncoder encoder = new ChunkEncoder(model, "bench-ttft");
       out.printf("bench-ttft: %s, %s (%d layers); prefix %d + chunks + question %d tokens; stored KV %s; "
               + "median of %d runs%n", dir.getFileName(), backend.describe(), model.config().layers(), prefixLength,
-          questionLength, stored.name, runs);
+          questionLength, stored.name(), runs);
       out.printf("%-7s %-7s %-44s %10s %8s %11s%n", "chunks", "length", "mode", "TTFT ms", "vs full", "recomputed");
       for (int length : lengths) {
         for (int count : chunkCounts) {
@@ -102,10 +101,10 @@ public final class TtftCommand implements BenchCli.Command {
           }
           int[] question = ids(random, questionLength, vocab);
           ChunkKv prefixKv = encoder.prefix(prefix);
-          byte[] prefixBlob = stored.blob(prefixKv, prefix, new int[0]);
+          byte[] prefixBlob = blob(stored, prefixKv, prefix, new int[0]);
           List<byte[]> blobs = new ArrayList<>();
           for (int[] chunk : chunks) {
-            blobs.add(stored.blob(encoder.chunk(prefixKv, chunk), prefix, chunk));
+            blobs.add(blob(stored, encoder.chunk(prefixKv, chunk), prefix, chunk));
           }
           double[][] ms = new double[plans.size()][runs];
           double[] recomputed = new double[plans.size()];
@@ -148,20 +147,9 @@ public final class TtftCommand implements BenchCli.Command {
         false, false, DType.BF16, new int[layers], OptionalInt.of(1), new int[] {2});
   }
 
-  private record StoredKv(String name, KvDtype dtype, KvQuantization quantization) {
-    static StoredKv parse(String s) {
-      return switch (s) {
-        case "f32" -> new StoredKv(s, KvDtype.F32, KvQuantization.NONE);
-        case "bf16" -> new StoredKv(s, KvDtype.BF16, KvQuantization.NONE);
-        case "int8" -> new StoredKv(s, KvDtype.F32, KvQuantization.INT8_CHANNEL);
-        default -> throw new UsageException("--kv must be f32, bf16 or int8, got '" + s + "'");
-      };
-    }
-
-    byte[] blob(ChunkKv kv, int[] prefix, int[] chunk) {
-      String key = ChunkKey.of("bench-ttft", "ids", ChunkEncoding.afterPrefix(prefix), chunk).hex();
-      return kv.toBlob(key, dtype, quantization);
-    }
+  private static byte[] blob(StoredKv stored, ChunkKv kv, int[] prefix, int[] chunk) {
+    String key = ChunkKey.of("bench-ttft", "ids", ChunkEncoding.afterPrefix(prefix), chunk).hex();
+    return kv.toBlob(key, stored.dtype(), stored.quantization());
   }
 
   private static int[] ints(Flags f, String name, String fallback) {

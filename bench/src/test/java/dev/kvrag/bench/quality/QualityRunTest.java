@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Example;
-import dev.kvrag.common.kv.KvDtype;
-import dev.kvrag.common.kv.KvQuantization;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.DType;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
@@ -46,8 +45,8 @@ class QualityRunTest {
     List<FusionPlan> plans = FusionPlan.parseList("full,prefix,cacheblend:ratio=1,check_layer=1,naive");
     Map<FusionPlan, List<QualityRun.Answer>> answers;
     try (CpuBackend backend = new CpuBackend(2); Transformer model = Transformer.load(dir, backend)) {
-      QualityRun run = new QualityRun(model, Tokenizer.load(dir), PromptLayout.DEFAULT, KvDtype.F32,
-          KvQuantization.NONE, 6);
+      QualityRun run = new QualityRun(model, Tokenizer.load(dir), PromptLayout.DEFAULT,
+          StoredKv.parse("f32"), 6);
       answers = run.answer(examples, plans, done -> { });
     }
     List<List<String>> texts = answers.values().stream().map(a -> a.stream().map(QualityRun.Answer::text).toList())
