@@ -12,10 +12,11 @@ One run, seeded, bounded by wall time (default 9 minutes on one H100):
               tied embeddings: about 11 M parameters (or --init-from a saved one, to train on)
   4. training every example is encoded as the engine encodes prompts: each segment (prefix, chunks,
               question, answer) tokenized on its own, ids concatenated, BOS first, EOS after the answer;
-              one example per row, full causal attention (sequential encoding), right padding (pads sit
-              after the real tokens, so causal attention never lets a real token see one);
-              loss = CE(answer + EOS) + lm_weight * CE(the prompt's tokens); bf16 autocast, fused AdamW;
-              curriculum: early examples keep only the needed pages and one distractor page
+              packed rows (packing.py): one context (the union of 1..3 examples' contexts of one knowledge
+              base, in the platform's chunk order) then up to 16 question/answer blocks answerable from it,
+              each block seeing the context and itself at the positions it has alone (llama_train.py),
+              so each block computes exactly the single-question prompt (sequential encoding);
+              loss = CE(answer + EOS) + lm_weight * CE(the prompt's tokens); bf16 autocast, fused AdamW
   5. eval     greedy exact match per question kind on held-out examples every --eval-every seconds,
               and at the end on all of them with the saved bf16 weights computed in fp32 (as the
               engine's CPU backend does)
@@ -40,6 +41,9 @@ import sys
 import time
 import traceback
 from pathlib import Path
+
+from llama_train import TrainLlama, block_mask
+from packing import ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
 
 START = time.time()
 
@@ -67,6 +71,14 @@ def parse_args(argv):
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--heldout-seed", type=int, default=777, help="exporter seed of the held-out split")
     p.add_argument("--train-examples", type=int, default=250_000)
+    p.add_argument("--per-kb", type=int, default=200,
+                   help="questions the exporter asks of each knowledge base (packed rows draw on all of them)")
+    p.add_argument("--questions-per-row", type=int, default=16,
+                   help="question blocks packed after one context (1: one example per row, as the engine sees it)")
+    p.add_argument("--merge-max", type=int, default=3,
+                   help="a packed row's context is the union of the contexts of 1..this many examples")
+    p.add_argument("--run", type=int, default=0,
+                   help="mixed into the batch-order seed: a chained run (--init-from) on the same data sees new rows")
     p.add_argument("--extra-chunks", type=int, default=1,
                    help="random chunks the exporter adds to each training context beside needed and distractors")
     p.add_argument("--heldout-examples", type=int, default=2_000)
@@ -92,9 +104,6 @@ def parse_args(argv):
     p.add_argument("--final-reserve", type=float, default=70.0, help="seconds kept for the final eval and export")
     p.add_argument("--eval-every", type=float, default=100.0, help="seconds between held-out evals")
     p.add_argument("--eval-examples", type=int, default=400, help="held-out examples per periodic eval")
-    p.add_argument("--curriculum", type=float, default=0.3,
-                   help="share of the run over which short contexts (needed chunks + one distractor page) give way "
-                        "to full ones: at progress 0 every example is short, from this progress on none is; 0: off")
     p.add_argument("--init-from", help="continue training a saved model directory: its tokenizer and weights "
                    "(the model-shape options are then ignored; use a new --seed and a short --warmup)")
     p.add_argument("--dry-run", action="store_true", help="tiny model, few examples and steps: a smoke test")
@@ -147,7 +156,8 @@ def export_data(args, data_dir):
     for part in range(EXPORT_PARTS):
         out = data_dir / f"train-{part}.jsonl"
         cmd = base + ["export", "--seed", str(args.seed * 1000 + part), "--split", "train",
-                      "--examples", str(per_part), "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
+                      "--examples", str(per_part), "--per-kb", str(args.per_kb),
+                      "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
         jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
     cmd = base + ["export", "--seed", str(args.heldout_seed), "--split", "heldout",
                   "--examples", str(args.heldout_examples), "--out", str(data_dir / "heldout.jsonl")]
@@ -174,6 +184,7 @@ def export_data(args, data_dir):
 
 def export_key(args):
     return {"seed": args.seed, "heldout_seed": args.heldout_seed, "extra_chunks": args.extra_chunks,
+            "per_kb": args.per_kb,
             "train_examples": math.ceil(args.train_examples / EXPORT_PARTS) * EXPORT_PARTS,
             "heldout_examples": args.heldout_examples}
 
@@ -226,20 +237,6 @@ def read_examples(path, segments, limit=None):
             if limit and len(examples) >= limit:
                 break
     return examples
-
-
-def shortened(examples, rng):
-    """The curriculum's easy version of each example: the same prompt layout and order, but only the
-    pages of the needed chunks and of one distractor page (chosen at random) stay in the context."""
-    out = []
-    for ex_id, kind, segs, ans, rec in examples:
-        page = [c.split("#")[0] for c in rec["chunk_ids"]]
-        needed_pages = {c.split("#")[0] for c in rec["needed"]}
-        distractor_pages = sorted({c.split("#")[0] for c in rec["distractors"]})
-        keep_pages = needed_pages | ({rng.choice(distractor_pages)} if distractor_pages else set())
-        chunks = [seg for seg, p in zip(segs[1:-1], page) if p in keep_pages]
-        out.append((ex_id, kind, [segs[0]] + chunks + [segs[-1]], ans, rec))
-    return out
 
 
 # ------------------------------------------------------------------------------------------ tokenizer
@@ -301,54 +298,8 @@ def build_sequences(examples, seg_ids, bos, eos):
 
 # ------------------------------------------------------------------------------------------- batching
 
-def batches(lengths, batch_tokens, max_len, rng):
-    """Endless stream of index lists: shuffled, sorted by length within pools of 8192, rows x padded
-    length <= batch_tokens, then the batches of a pool shuffled. Little padding, random order."""
-    import numpy as np
-
-    order = np.arange(len(lengths))
-    while True:
-        rng.shuffle(order)
-        for start in range(0, len(order), 8192):
-            pool = order[start:start + 8192]
-            pool = pool[np.argsort(lengths[pool], kind="stable")]
-            cut = []
-            i = 0
-            while i < len(pool):
-                j = i
-                width = 0
-                while j < len(pool):
-                    w = pad_to(min(int(lengths[pool[j]]), max_len))
-                    if (j - i + 1) * max(width, w) > batch_tokens and j > i:
-                        break
-                    width = max(width, w)
-                    j += 1
-                cut.append(pool[i:j])
-                i = j
-            rng.shuffle(cut)
-            yield from cut
-
-
 def pad_to(n, multiple=16):
     return (n + multiple - 1) // multiple * multiple
-
-
-def make_batch(idx, flat, offsets, lengths, answer_start, max_len):
-    """Right-padded token rows and two masks over the predicted token t (loss of logits[t - 1]):
-    context = the prompt's tokens after BOS, answer = the answer's tokens and EOS."""
-    import numpy as np
-
-    width = pad_to(min(int(lengths[idx].max()), max_len))
-    tokens = np.zeros((len(idx), width), dtype=np.int64)       # PAD = 0
-    context = np.zeros((len(idx), width), dtype=np.bool_)
-    answer = np.zeros((len(idx), width), dtype=np.bool_)
-    for r, n in enumerate(idx):
-        n_len = min(int(lengths[n]), max_len)
-        tokens[r, :n_len] = flat[offsets[n]:offsets[n] + n_len]
-        a = int(answer_start[n])
-        context[r, 1:min(a, n_len)] = True
-        answer[r, a:n_len] = True
-    return tokens, context, answer
 
 
 # ------------------------------------------------------------------------------------------ the model
@@ -573,27 +524,29 @@ def main(argv):
         tok = train_tokenizer(args, segments, train)
     seg_ids = encode_all(tok, segments)
     bos, eos, pad = tok.token_to_id(BOS), tok.token_to_id(EOS), tok.token_to_id(PAD)
-    flat, offsets, lengths, answer_start = build_sequences(train, seg_ids, bos, eos)
     h_flat, h_offsets, h_lengths, h_answer_start = build_sequences(heldout, seg_ids, bos, eos)
-    short = build_sequences(shortened(train, random.Random(args.seed + 2)), seg_ids, bos, eos) \
-        if args.curriculum > 0 else None
+    _, _, lengths, _ = build_sequences(train[:20_000], seg_ids, bos, eos)
+    index = KbIndex(train)
+    sample_rng = np.random.default_rng(args.seed + 3)
+    sample = [packed_row(index, train, seg_ids, bos, eos, sample_rng, args.merge_max, args.questions_per_row,
+                         args.max_positions) for _ in range(2_000)]
     chunk_tokens = [len(seg_ids[i]) for ex in train[:5000] for i in ex[2][1:-1]]
     chunk_chars = [len(segments.strings[i]) for ex in train[:5000] for i in ex[2][1:-1]]
     data_stats = {
-        "train_examples": len(train), "heldout_examples": len(heldout),
-        "train_tokens": int(lengths.sum()), "mean_example_tokens": float(lengths.mean()),
-        "max_example_tokens": int(lengths.max()), "mean_chunk_tokens": float(np.mean(chunk_tokens)),
-        "mean_short_example_tokens": float(short[2].mean()) if short else None,
+        "train_examples": len(train), "heldout_examples": len(heldout), "knowledge_bases": len(index.kb_list),
+        "mean_example_tokens": float(lengths.mean()), "max_example_tokens": int(lengths.max()),
+        "mean_chunk_tokens": float(np.mean(chunk_tokens)),
+        "mean_packed_row_tokens": float(np.mean([len(r[0]) for r in sample])),
+        "mean_questions_per_packed_row": float(np.mean([int(r[2].max()) for r in sample])),
+        "answer_targets_per_1000_tokens": float(1000 * sum(int((r[4] == ANSWER).sum()) for r in sample)
+                                                / sum(len(r[0]) for r in sample)),
         "chars_per_token": float(np.sum(chunk_chars) / np.sum(chunk_tokens)),
         "heldout_kinds": {k: sum(1 for e in heldout if e[1] == k) for k in KINDS}}
     run_log["data"] = data_stats
     run_log["phases"]["tokenize_s"] = time.time() - t
     log("data: " + json.dumps(data_stats))
-    if lengths.max() > args.max_positions:
-        log(f"WARNING: {int((lengths > args.max_positions).sum())} examples longer than {args.max_positions} "
-            "tokens are cut at the end (their answers lose supervision)")
 
-    # 3. model
+    # 3. model: HF's class holds the weights for evaluation and export; TrainLlama (same names) trains them
     if args.init_from:
         from transformers import AutoModelForCausalLM
         model = AutoModelForCausalLM.from_pretrained(args.init_from, dtype=torch.float32,
@@ -604,14 +557,15 @@ def main(argv):
     else:
         model = make_model(args, pad_to(tok.get_vocab_size(), 64), bos, eos, pad).to(device)
     c = model.config
-    params = sum(p.numel() for p in model.parameters())
+    trainee = TrainLlama(c).to(device).load_hf(model)
+    params = sum(p.numel() for p in trainee.parameters())
     run_log["parameters"] = params
     run_log["model_config"] = c.to_dict()
     log(f"model: {c.num_hidden_layers} layers x {c.hidden_size}, {c.num_attention_heads}/{c.num_key_value_heads} "
         f"heads, vocab {c.vocab_size}: {params / 1e6:.2f} M parameters"
         + (f", continued from {args.init_from}" if args.init_from else ""))
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    decay = [p for n, p in trainee.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in trainee.named_parameters() if p.dim() < 2]
     fused = device.type == "cuda"
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay},
                                    {"params": no_decay, "weight_decay": 0.0}],
@@ -620,13 +574,13 @@ def main(argv):
     # 4. training
     deadline = START + args.time_budget - args.final_reserve
     train_start = time.time()
-    rng = np.random.default_rng(args.seed)
-    stream = batches(lengths, args.batch_tokens, args.max_positions, rng)
-    short_stream = batches(short[2], args.batch_tokens, args.max_positions, rng) if short else None
+    rng = np.random.default_rng([args.seed, args.run])
+    stream = packed_batches(index, train, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
+                            args.max_positions, args.batch_tokens)
     eval_rng = random.Random(args.seed + 1)
     eval_idx = sorted(eval_rng.sample(range(len(heldout)), min(args.eval_examples, len(heldout))))
     history, evals = [], []
-    step, tokens_seen, real_tokens, short_steps = 0, 0, 0, 0
+    step, tokens_seen, real_tokens, questions_seen = 0, 0, 0, 0
     last_eval = time.time()
     acc_answer = torch.zeros((), device=device)
     acc_context = torch.zeros((), device=device)
@@ -634,31 +588,35 @@ def main(argv):
     log(f"training until step {args.max_steps} or {deadline - time.time():.0f} s from now")
     while step < args.max_steps and time.time() < deadline:
         progress = max(step / args.max_steps, (time.time() - train_start) / max(1.0, deadline - train_start))
-        easy = short is not None and rng.random() < 1 - progress / args.curriculum
-        source = short if easy else (flat, offsets, lengths, answer_start)
-        idx = next(short_stream if easy else stream)
-        tokens, context, answer = make_batch(idx, *source, args.max_positions)
-        short_steps += easy
+        tokens, positions, segments_np, targets, classes = next(stream)
+        real = segments_np != PAD_SEGMENT
+        row_blocks = np.where(real, segments_np, 0).max(axis=1)
+        blocks = int(row_blocks.max())
         x = torch.from_numpy(tokens).to(device, non_blocking=True)
-        c = torch.from_numpy(context[:, 1:]).to(device, non_blocking=True)
-        a = torch.from_numpy(answer[:, 1:]).to(device, non_blocking=True)
+        pos = torch.from_numpy(positions).to(device, non_blocking=True)
+        # One block per row: the block mask is plain causal attention on every real token (flash kernels).
+        mask = block_mask(torch.from_numpy(segments_np).to(device, non_blocking=True)) if blocks > 1 else None
+        chosen = torch.from_numpy(np.flatnonzero(classes.reshape(-1) > 0)).to(device, non_blocking=True)
+        tgt = torch.from_numpy(targets.reshape(-1)).to(device, non_blocking=True)[chosen]
+        is_answer = torch.from_numpy(classes.reshape(-1) == ANSWER).to(device, non_blocking=True)[chosen]
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, progress, args)
-        model.train()
+        trainee.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            logits = model(input_ids=x).logits
-        ce = torch.nn.functional.cross_entropy(logits[:, :-1].float().reshape(-1, logits.size(-1)),
-                                               x[:, 1:].reshape(-1), reduction="none").view(x.size(0), -1)
-        answer_loss = (ce * a).sum() / a.sum().clamp(min=1)
-        context_loss = (ce * c).sum() / c.sum().clamp(min=1)
+            hidden = trainee(x, pos, mask)
+            logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
+        ce = torch.nn.functional.cross_entropy(logits.float(), tgt, reduction="none")
+        answer_loss = (ce * is_answer).sum() / is_answer.sum().clamp(min=1)
+        context_loss = (ce * ~is_answer).sum() / (~is_answer).sum().clamp(min=1)
         loss = answer_loss + args.lm_weight * context_loss
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
-        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        grad_norm = torch.nn.utils.clip_grad_norm_(trainee.parameters(), 1.0)
         optimizer.step()
         step += 1
         tokens_seen += tokens.size
-        real_tokens += int(np.minimum(source[2][idx], args.max_positions).sum())
+        real_tokens += int(real.sum())
+        questions_seen += int(row_blocks.sum())
         acc_answer += answer_loss.detach()
         acc_context += context_loss.detach()
         acc_n += 1
@@ -667,14 +625,16 @@ def main(argv):
             entry = {"step": step, "time_s": round(elapsed, 1), "lr": optimizer.param_groups[0]["lr"],
                      "answer_loss": acc_answer.item() / acc_n, "context_loss": acc_context.item() / acc_n,
                      "grad_norm": float(grad_norm), "tokens_per_s": real_tokens / max(elapsed, 1e-6),
-                     "padding": 1 - real_tokens / max(tokens_seen, 1), "short_steps": short_steps}
+                     "questions_per_s": questions_seen / max(elapsed, 1e-6),
+                     "padding": 1 - real_tokens / max(tokens_seen, 1)}
             history.append(entry)
             acc_answer.zero_()
             acc_context.zero_()
             acc_n = 0
             log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
                 f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
-                f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  pad {entry['padding']:.1%}  short {short_steps}")
+                f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  {entry['questions_per_s']:.0f} q/s  "
+                f"pad {entry['padding']:.1%}")
             if not math.isfinite(entry["answer_loss"]):
                 log("loss is not finite: stopping training, saving what there is")
                 break
@@ -683,6 +643,7 @@ def main(argv):
                 sub = [heldout[i] for i in eval_idx]
                 sub_off = np.concatenate([[0], np.cumsum([h_lengths[i] for i in eval_idx])])
                 sub_flat = np.concatenate([h_flat[h_offsets[i]:h_offsets[i + 1]] for i in eval_idx])
+                trainee.to_hf(model)
                 em, counts, _ = evaluate(model, tok, sub, sub_flat, sub_off, [h_answer_start[i] for i in eval_idx],
                                          eos, pad, device, autocast=True)
                 evals.append({"step": step, "time_s": round(time.time() - train_start, 1), "em": em})
@@ -691,10 +652,16 @@ def main(argv):
                 log("periodic eval failed:\n" + traceback.format_exc())
             last_eval = time.time()
     train_s = time.time() - train_start
-    run_log.update({"steps": step, "short_context_steps": short_steps, "tokens_seen_padded": int(tokens_seen),
-                    "tokens_seen": int(real_tokens),
+    run_log.update({"steps": step, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
+                    "questions_seen": int(questions_seen),
                     "train_s": train_s, "history": history, "evals": evals})
-    log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens")
+    log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens, {questions_seen} questions")
+    try:
+        trainee.to_hf(model)
+    except Exception:
+        log("copying the weights into HF's class failed:\n" + traceback.format_exc())
+        torch.save(trainee.state_dict(), report / "emergency_state_dict.pt")
+        raise
 
     # 5./6. export first (nothing after this may lose the model), then final checks
     try:

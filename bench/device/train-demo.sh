@@ -6,6 +6,9 @@
 # Here, first:   bench/device/make-jdk.sh && bench/device/stage-classpath.sh bench
 # Then the call: run(command="bash bench/device/train-demo.sh [train.py args]", carry=[".device"])
 # Back here:     bench/device/unpack-demo.sh /work/.device/<n>   (fills models/demo and docs/demo-model)
+# Chaining:      `train-demo.sh --continue [train.py args]` trains on from the last run's model: the one this
+#                machine still holds (a call within its warm period), else the one carried in .device/demo-prev
+#                (unpack-demo.sh's models/demo copied there); pass a new --run so the rows differ.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
@@ -14,8 +17,26 @@ cd "$(dirname "$0")/../.."
 tar xzf .device/jdk.tgz
 export KVRAG_JAVA=$PWD/.jdk-device/bin/java KVRAG_CLASSPATH=@.device/classpath-bench.txt PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+args=()
+for a in "$@"; do
+  if [[ $a == --continue ]]; then
+    if [[ -d /tmp/kvrag-demo/model ]]; then
+      rm -rf /tmp/kvrag-demo/prev && mv /tmp/kvrag-demo/model /tmp/kvrag-demo/prev
+      args+=(--init-from /tmp/kvrag-demo/prev)
+    elif [[ -d .device/demo-prev ]]; then
+      args+=(--init-from .device/demo-prev)
+    else
+      echo "train-demo: --continue, but no model from an earlier run here (/tmp/kvrag-demo/model) or carried (.device/demo-prev)" >&2
+      exit 2
+    fi
+  else
+    args+=("$a")
+  fi
+done
+echo "train.py ${args[*]}"
+rm -rf /tmp/kvrag-demo/report
 rc=0
-python3 bench/demo-model/train.py --out /tmp/kvrag-demo/model --report-dir /tmp/kvrag-demo/report "$@" \
+python3 bench/demo-model/train.py --out /tmp/kvrag-demo/model --report-dir /tmp/kvrag-demo/report "${args[@]}" \
   2>&1 | tee "$OUT/train.log" || rc=$?
 if [[ -d /tmp/kvrag-demo/model ]]; then
   cp /tmp/kvrag-demo/model/*.safetensors "$OUT/"

@@ -1,0 +1,170 @@
+"""The Llama forward pass used for training: HF LlamaForCausalLM's computation and parameter names, plus
+two things HF's class does not take cheaply, explicit position ids per token and a block attention mask.
+
+Why not train HF's class directly: a packed row (see packing.py) holds one context and several
+question/answer blocks; each block sees the context and itself, never another block, and starts at the
+position right after the context, so every block computes exactly what the same question alone after the
+same context computes (what the engine computes at question time). That needs a per-row mask and
+positions; here both are plain tensors and the attention is one scaled_dot_product_attention call.
+
+The parameters are named as in HF's state dict (`model.layers.3.self_attn.q_proj.weight`, ...), so
+`load_hf` / `to_hf` copy weights one to one; the saved checkpoint is always written by HF's own class.
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class RmsNorm(nn.Module):
+    def __init__(self, dim, eps):
+        super().__init__()
+        self.weight = nn.Parameter(torch.ones(dim))
+        self.eps = eps
+
+    def forward(self, x):
+        dtype = x.dtype
+        x = x.float()
+        x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+        return self.weight * x.to(dtype)
+
+
+class Attention(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.heads, self.kv_heads = c.num_attention_heads, c.num_key_value_heads
+        self.head_dim = getattr(c, "head_dim", None) or c.hidden_size // c.num_attention_heads
+        self.q_proj = nn.Linear(c.hidden_size, self.heads * self.head_dim, bias=False)
+        self.k_proj = nn.Linear(c.hidden_size, self.kv_heads * self.head_dim, bias=False)
+        self.v_proj = nn.Linear(c.hidden_size, self.kv_heads * self.head_dim, bias=False)
+        self.o_proj = nn.Linear(self.heads * self.head_dim, c.hidden_size, bias=False)
+
+    def forward(self, x, cos, sin, mask):
+        b, t, _ = x.shape
+        q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
+        q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        group = self.heads // self.kv_heads
+        if group > 1:
+            k = k.repeat_interleave(group, dim=1)
+            v = v.repeat_interleave(group, dim=1)
+        out = attend(q, k, v, mask)
+        return self.o_proj(out.transpose(1, 2).reshape(b, t, -1))
+
+
+def rotate(x, cos, sin):
+    """Rotate-half RoPE (HF's apply_rotary_pos_emb); cos/sin are [b, t, head_dim]."""
+    half = x.shape[-1] // 2
+    rotated = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+    return x * cos.unsqueeze(1).to(x.dtype) + rotated * sin.unsqueeze(1).to(x.dtype)
+
+
+def attend(q, k, v, mask):
+    """mask None: plain causal attention (flash kernels); else a [b, t, t] boolean mask, True = may attend."""
+    if hasattr(F, "scaled_dot_product_attention"):
+        if mask is None:
+            return F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask.unsqueeze(1))
+    # PyTorch < 2.0 (the build machine's Debian torch): the same arithmetic, written out.
+    wide = torch.promote_types(q.dtype, torch.float32)
+    scores = (q.to(wide) @ k.to(wide).transpose(-1, -2)) / math.sqrt(q.shape[-1])
+    t = q.shape[-2]
+    allowed = torch.ones(t, t, dtype=torch.bool, device=q.device).tril() if mask is None else mask.unsqueeze(1)
+    scores = scores.masked_fill(~allowed, float("-inf"))
+    return (scores.softmax(-1) @ v.to(wide)).to(q.dtype)
+
+
+class Mlp(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.gate_proj = nn.Linear(c.hidden_size, c.intermediate_size, bias=False)
+        self.up_proj = nn.Linear(c.hidden_size, c.intermediate_size, bias=False)
+        self.down_proj = nn.Linear(c.intermediate_size, c.hidden_size, bias=False)
+
+    def forward(self, x):
+        return self.down_proj(F.silu(self.gate_proj(x)) * self.up_proj(x))
+
+
+class Layer(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.input_layernorm = RmsNorm(c.hidden_size, c.rms_norm_eps)
+        self.self_attn = Attention(c)
+        self.post_attention_layernorm = RmsNorm(c.hidden_size, c.rms_norm_eps)
+        self.mlp = Mlp(c)
+
+    def forward(self, x, cos, sin, mask):
+        x = x + self.self_attn(self.input_layernorm(x), cos, sin, mask)
+        return x + self.mlp(self.post_attention_layernorm(x))
+
+
+class Body(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.embed_tokens = nn.Embedding(c.vocab_size, c.hidden_size)
+        self.layers = nn.ModuleList(Layer(c) for _ in range(c.num_hidden_layers))
+        self.norm = RmsNorm(c.hidden_size, c.rms_norm_eps)
+
+
+class TrainLlama(nn.Module):
+    """Tied-embedding Llama. forward(tokens, positions, mask) -> final hidden states [b, t, hidden];
+    `logits(hidden)` projects chosen rows only (the loss needs few of them)."""
+
+    def __init__(self, config):
+        super().__init__()
+        if not config.tie_word_embeddings:
+            raise ValueError("TrainLlama expects tied embeddings")
+        self.config = config
+        self.model = Body(config)
+        head_dim = getattr(config, "head_dim", None) or config.hidden_size // config.num_attention_heads
+        self.register_buffer("inv_freq", 1.0 / (rope_theta(config) ** (
+            torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim)), persistent=False)
+
+    def forward(self, tokens, positions, mask=None):
+        angles = positions.float().unsqueeze(-1) * self.inv_freq
+        angles = torch.cat((angles, angles), dim=-1)
+        cos, sin = angles.cos(), angles.sin()
+        x = self.model.embed_tokens(tokens)
+        for layer in self.model.layers:
+            x = layer(x, cos, sin, mask)
+        return self.model.norm(x)
+
+    def logits(self, hidden):
+        return hidden @ self.model.embed_tokens.weight.t()
+
+    def load_hf(self, hf_model):
+        state = {k: v for k, v in hf_model.state_dict().items() if k != "lm_head.weight"}
+        self.load_state_dict(state, strict=True)
+        return self
+
+    def to_hf(self, hf_model):
+        missing, unexpected = hf_model.load_state_dict(self.state_dict(), strict=False)
+        if unexpected or any(k != "lm_head.weight" for k in missing):
+            raise RuntimeError(f"weights do not match HF's Llama: missing {missing}, unexpected {unexpected}")
+        head, embed = hf_model.get_output_embeddings(), hf_model.get_input_embeddings()
+        if head.weight.data_ptr() != embed.weight.data_ptr():
+            with torch.no_grad():
+                head.weight.copy_(embed.weight)
+        return hf_model
+
+
+def rope_theta(config):
+    params = getattr(config, "rope_parameters", None)
+    if isinstance(params, dict) and "rope_theta" in params:
+        if params.get("rope_type", "default") != "default":
+            raise ValueError("TrainLlama implements plain RoPE only")
+        return float(params["rope_theta"])
+    return float(getattr(config, "rope_theta", 10000.0))
+
+
+def block_mask(segments):
+    """[b, t] segment ids (0 = the shared context, k > 0 = question block k; pads carry their own id)
+    -> [b, t, t] boolean: query i may see key j when j <= i and j is context or in i's own block."""
+    t = segments.shape[1]
+    causal = torch.ones(t, t, dtype=torch.bool, device=segments.device).tril()
+    key_context = (segments == 0).unsqueeze(1)
+    same = segments.unsqueeze(2) == segments.unsqueeze(1)
+    return causal & (key_context | same)

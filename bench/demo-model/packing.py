@@ -1,0 +1,140 @@
+"""Packed training rows: one context, several questions about it.
+
+An example's answer is a few tokens after ~600 tokens of context, so a row that holds one question
+gives the model one short lesson in reading per 600 tokens. A knowledge base has far more questions
+than any one context can answer; a packed row takes the chunks of 1..merge_max examples of one
+knowledge base (the union of their contexts), then up to K questions of that knowledge base whose needed
+chunks all sit in that union, each as its own block:
+
+    [BOS] prefix chunk ... chunk | Question: q1\\nAnswer: a1[EOS] | Question: q2\\nAnswer: a2[EOS] | ...
+                  segment 0      |           segment 1           |           segment 2           |
+
+Each block attends to the context and to itself (llama_train.block_mask) and its positions start right
+after the context, so block k computes exactly what the prompt "context + question k" computes alone: the
+prompt layout the engine and the platform use. Chunks are ordered as the platform orders them
+(ChunkOrder.byDocument: grouped by page, pages in order of first appearance after a shuffle, chunks in
+page order); a single-example row keeps the exporter's own order.
+
+Targets: the context's tokens (prefix, chunks) and each block's question tokens carry the LM loss
+(weight class 1), each answer token and its EOS the answer loss (class 2); nothing predicts across a
+block boundary except the context's last token predicting the first block's first token.
+"""
+
+from collections import defaultdict
+
+import numpy as np
+
+CONTEXT, ANSWER = 1, 2
+PAD_SEGMENT = 1 << 20
+
+
+class KbIndex:
+    """Training examples grouped by knowledge base: chunk id -> segment index, and each example's
+    question/answer segments and needed chunk ids."""
+
+    def __init__(self, examples):
+        self.kbs = defaultdict(list)
+        self.chunk_segment = defaultdict(dict)
+        for n, (_, _, segs, _, rec) in enumerate(examples):
+            kb = rec["kb_seed"]
+            self.kbs[kb].append(n)
+            for cid, seg in zip(rec["chunk_ids"], segs[1:-1]):
+                self.chunk_segment[kb][cid] = seg
+        self.kb_list = sorted(self.kbs)
+        self.needed = [frozenset(rec["needed"]) for (_, _, _, _, rec) in examples]
+
+
+def chunk_position(chunk_id):
+    page, _, pos = chunk_id.rpartition("#")
+    return page, int(pos)
+
+
+def by_document(chunk_ids, rng):
+    """The platform's order for a shuffled set of chunks: pages in order of first appearance, chunks in
+    page order."""
+    shuffled = list(chunk_ids)
+    rng.shuffle(shuffled)
+    pages = {}
+    for cid in shuffled:
+        page, pos = chunk_position(cid)
+        pages.setdefault(page, []).append((pos, cid))
+    return [cid for chunks in pages.values() for _, cid in sorted(chunks)]
+
+
+def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len):
+    """One row's token ids, positions, segment ids, targets and target classes (numpy arrays)."""
+    kb = index.kb_list[rng.integers(len(index.kb_list))]
+    members = index.kbs[kb]
+    m = int(rng.integers(1, merge_max + 1))
+    seeds = [members[i] for i in rng.choice(len(members), size=min(m, len(members)), replace=False)]
+    prefix_seg = examples[seeds[0]][2][0]
+    if len(seeds) == 1:
+        chunk_segs = examples[seeds[0]][2][1:-1]
+        chunk_set = set(examples[seeds[0]][4]["chunk_ids"])
+    else:
+        chunk_set = {cid for s in seeds for cid in examples[s][4]["chunk_ids"]}
+        chunk_segs = [index.chunk_segment[kb][cid] for cid in by_document(chunk_set, rng)]
+    context = [np.array([bos], np.int32), seg_ids[prefix_seg]] + [seg_ids[s] for s in chunk_segs]
+    context = np.concatenate(context)
+    answerable = [n for n in members if n not in seeds and index.needed[n] <= chunk_set]
+    rng.shuffle(answerable)
+    questions = seeds + answerable[:max(0, per_row - len(seeds))]
+
+    tokens, positions, segments, targets, classes = [context], [np.arange(len(context))], \
+        [np.zeros(len(context), np.int64)], [np.append(context[1:], -1)], [np.full(len(context), CONTEXT, np.int8)]
+    classes[0][-1] = 0  # set below, when the first block is known
+    length = len(context)
+    for k, n in enumerate(questions, start=1):
+        q, a = seg_ids[examples[n][2][-1]], seg_ids[examples[n][3]]
+        block = np.concatenate([q, a, np.array([eos], np.int32)])
+        if length + len(block) > max_len:
+            break
+        tgt = np.append(block[1:], -1)
+        cls = np.full(len(block), CONTEXT, np.int8)
+        cls[len(q) - 1:len(block) - 1] = ANSWER  # the last question token predicts the answer's first
+        cls[-1] = 0
+        if k == 1:
+            targets[0][-1] = block[0]
+            classes[0][-1] = CONTEXT
+        tokens.append(block)
+        positions.append(np.arange(len(context), len(context) + len(block)))
+        segments.append(np.full(len(block), k, np.int64))
+        targets.append(tgt)
+        classes.append(cls)
+        length += len(block)
+    return tuple(np.concatenate(parts) for parts in (tokens, positions, segments, targets, classes))
+
+
+def packed_batch(rows):
+    """Right-padded [b, t] arrays from rows; pads get their own segment and no target."""
+    width = max(len(r[0]) for r in rows)
+    width = (width + 15) // 16 * 16
+    b = len(rows)
+    tokens = np.zeros((b, width), np.int64)
+    positions = np.zeros((b, width), np.int64)
+    segments = np.full((b, width), PAD_SEGMENT, np.int64)
+    targets = np.full((b, width), -1, np.int64)
+    classes = np.zeros((b, width), np.int8)
+    for i, (tok, pos, seg, tgt, cls) in enumerate(rows):
+        n = len(tok)
+        tokens[i, :n], positions[i, :n], segments[i, :n], targets[i, :n], classes[i, :n] = tok, pos, seg, tgt, cls
+    return tokens, positions, segments, targets, classes
+
+
+def packed_batches(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, batch_tokens):
+    """Endless stream of batches of about batch_tokens padded tokens: rows made in pools of 256, sorted
+    by length, cut into batches, the batches of a pool shuffled."""
+    while True:
+        pool = [packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len)
+                for _ in range(256)]
+        pool.sort(key=lambda r: len(r[0]))
+        cut, i = [], 0
+        while i < len(pool):
+            j = i + 1
+            while j < len(pool) and (j - i + 1) * ((len(pool[j][0]) + 15) // 16 * 16) <= batch_tokens:
+                j += 1
+            cut.append(pool[i:j])
+            i = j
+        order = rng.permutation(len(cut))
+        for o in order:
+            yield packed_batch(cut[o])
