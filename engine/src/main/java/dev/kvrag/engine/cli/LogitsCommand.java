@@ -1,5 +1,6 @@
 package dev.kvrag.engine.cli;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.kv.KvCache;
@@ -46,7 +47,7 @@ final class LogitsCommand {
         positions[t] = t;
       }
       KvCache cache = model.newCache(n);
-      float[] hidden = model.forward(ids, positions, positions, cache, AttentionRule.causal());
+      Activations hidden = model.forward(ids, positions, positions, cache, AttentionRule.causal());
       int block = Math.max(1, BLOCK_VALUES / vocab);
       try (NpyWriter npy = new NpyWriter(out, n, vocab)) {
         for (int from = 0; from < n; from += block) {

@@ -1,12 +1,14 @@
 package dev.kvrag.engine.compute;
 
+import dev.kvrag.engine.kv.HostLayerKv;
 import dev.kvrag.engine.kv.LayerKv;
 
 /**
- * The numeric operations a transformer forward pass needs, over fp32 activations laid out row-major
- * ({@code [tokens][features]}). Weights are read in place in their stored dtype. This is the seam between
- * the model code (which reads like the paper) and the hardware: {@code cpu/} implements it with the Vector
- * API and a shared thread pool; a CUDA backend implements the same operations on the GPU.
+ * The numeric operations a transformer forward pass needs, over fp32 {@link Activations} laid out row-major
+ * ({@code [tokens][features]}), and the storage its KV cache lives in. Weights are read in place in their stored
+ * dtype. This is the seam between the model code (which reads like the paper) and the hardware: {@code cpu/}
+ * implements it with the Vector API and a shared thread pool over Java arrays; {@code cuda/} keeps activations and
+ * the KV cache in device memory, so that a forward pass moves only token ids in and logits out.
  *
  * <p>Implementations parallelise internally and are safe to share between threads (operations may be
  * serialised).
@@ -16,20 +18,71 @@ public interface Backend extends AutoCloseable {
   /** Short description for logs and benchmark tables, e.g. {@code cpu(threads=2, lanes=16)}. */
   String describe();
 
+  /** A zero-filled buffer of {@code length} floats. */
+  Activations allocate(int length);
+
+  /**
+   * {@code data} as activations of this backend. The array is handed over: the CPU backend wraps it without a
+   * copy, so the caller must not change it afterwards.
+   */
+  Activations upload(float[] data);
+
+  /** Overwrites the first {@code src.length} floats of {@code dst} with {@code src}. */
+  void upload(float[] src, Activations dst);
+
+  /** A copy of floats {@code [from, from + count)} of {@code a} in host memory. */
+  float[] download(Activations a, int from, int count);
+
+  /** A copy of all of {@code a} in host memory. */
+  default float[] download(Activations a) {
+    return download(a, 0, a.length());
+  }
+
+  /** {@code out[r][*] = x[rows[r]][*]}: the rows {@code rows} of {@code x[*][width]}, in that order. */
+  Activations gatherRows(Activations x, int width, int[] rows);
+
+  /**
+   * An empty KV layer of this backend's cache storage (the working cache of a sequence: device memory on a GPU).
+   * {@link #attention} and {@link #writeKv} take layers made here.
+   */
+  default LayerKv newLayerKv(int kvHeads, int headDim, int initialCapacity) {
+    return new HostLayerKv(kvHeads, headDim, initialCapacity);
+  }
+
+  /**
+   * An empty KV layer for KV that waits in host memory between uses (stored chunks about to be fused): plain
+   * arrays on the CPU, page-locked memory on a GPU so that it reaches the device by DMA.
+   */
+  default LayerKv newStoredLayerKv(int kvHeads, int headDim, int initialCapacity) {
+    return new HostLayerKv(kvHeads, headDim, initialCapacity);
+  }
+
+  /**
+   * Stores the K/V of {@code n} tokens, {@code k[t][kvHeads][headDim]} and likewise {@code v}, at slots
+   * {@code slots[t]} of {@code kv} (see {@link LayerKv#write(int[], float[], float[], int)}).
+   */
+  void writeKv(LayerKv kv, int[] slots, Activations k, Activations v, int n);
+
+  /**
+   * CacheBlend's value deviation of the first {@code count} tokens: {@code d_t = Σ_{g, d} (v[t][g][d] −
+   * V_kv[g][t][d])²} with {@code v[t][kvHeads][headDim]} fresh values and {@code kv} the cached layer.
+   */
+  double[] valueDeviations(Activations v, LayerKv kv, int count);
+
   /** {@code out[t][*] = table[ids[t]][*]} widened to fp32. */
-  void embed(Weight table, int[] ids, float[] out);
+  void embed(Weight table, int[] ids, Activations out);
 
   /**
    * {@code out[t][r] = Σ_c x[t][c] · W[r][c] + bias[r]} for {@code t < n}: PyTorch's {@code x @ W.T + b}.
    * {@code bias} may be null.
    */
-  void matmul(float[] x, int n, Weight w, float[] bias, float[] out);
+  void matmul(Activations x, int n, Weight w, float[] bias, Activations out);
 
   /**
    * Several projections of the same input (q/k/v, gate/up) at once, so the backend can prepare the
    * input once and run them in one parallel region. Entries of {@code biases} may be null.
    */
-  default void matmul(float[] x, int n, Weight[] ws, float[][] biases, float[][] outs) {
+  default void matmul(Activations x, int n, Weight[] ws, float[][] biases, Activations[] outs) {
     for (int i = 0; i < ws.length; i++) {
       matmul(x, n, ws[i], biases[i], outs[i]);
     }
@@ -39,19 +92,19 @@ public interface Backend extends AutoCloseable {
    * RMSNorm of each of {@code rows} rows of length {@code dim}, in fp32 exactly as HF computes it:
    * {@code x * rsqrt(mean(x²) + eps) * weight}. {@code out} may be {@code x}.
    */
-  void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out);
+  void rmsNorm(Activations x, int rows, int dim, float[] weight, float eps, Activations out);
 
   /**
    * Rotary embedding in place on {@code x[n][heads][headDim]}, rotate-half convention (pairs are
    * {@code i} and {@code i + headDim/2}, not interleaved), angles of token {@code t} from {@code angles}.
    */
-  void rope(float[] x, int n, int heads, int headDim, RopeAngles angles);
+  void rope(Activations x, int n, int heads, int headDim, RopeAngles angles);
 
   /** {@code gate[i] = silu(gate[i]) * up[i]} for {@code i < count}. */
-  void siluMul(float[] gate, float[] up, int count);
+  void siluMul(Activations gate, Activations up, int count);
 
   /** {@code acc[i] += x[i]} for {@code i < count}. */
-  void add(float[] acc, float[] x, int count);
+  void add(Activations acc, Activations x, int count);
 
   /**
    * Scaled dot-product attention of {@code n} queries {@code q[n][heads][headDim]} against the filled
@@ -64,8 +117,8 @@ public interface Backend extends AutoCloseable {
    *            so partial attentions over disjoint key sets can be merged exactly; an empty key range
    *            gives output 0 and lse -∞.
    */
-  void attention(float[] q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
-          float[] out, float[] lse);
+  void attention(Activations q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
+                 Activations out, float[] lse);
 
   /** Releases threads and buffers. */
   @Override

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 
 /**
  * A {@link Backend} decorator that adds up wall time per operation (matmuls keyed by weight shape), to show
- * where a forward pass spends its time. Costs two {@code nanoTime} calls per operation.
+ * where a forward pass spends its time. Costs two {@code nanoTime} calls per operation. On a backend that runs
+ * asynchronously (CUDA) the times are those of issuing the work, except where an operation waits for results.
  */
 public final class TimedBackend implements Backend {
 
@@ -47,21 +48,82 @@ public final class TimedBackend implements Backend {
   }
 
   @Override
-  public void embed(Weight table, int[] ids, float[] out) {
+  public Activations allocate(int length) {
+    return inner.allocate(length);
+  }
+
+  @Override
+  public Activations upload(float[] data) {
+    long s = System.nanoTime();
+    Activations a = inner.upload(data);
+    add("upload", s);
+    return a;
+  }
+
+  @Override
+  public void upload(float[] src, Activations dst) {
+    long s = System.nanoTime();
+    inner.upload(src, dst);
+    add("upload", s);
+  }
+
+  @Override
+  public float[] download(Activations a, int from, int count) {
+    long s = System.nanoTime();
+    float[] out = inner.download(a, from, count);
+    add("download", s);
+    return out;
+  }
+
+  @Override
+  public Activations gatherRows(Activations x, int width, int[] rows) {
+    long s = System.nanoTime();
+    Activations out = inner.gatherRows(x, width, rows);
+    add("gatherRows", s);
+    return out;
+  }
+
+  @Override
+  public LayerKv newLayerKv(int kvHeads, int headDim, int initialCapacity) {
+    return inner.newLayerKv(kvHeads, headDim, initialCapacity);
+  }
+
+  @Override
+  public LayerKv newStoredLayerKv(int kvHeads, int headDim, int initialCapacity) {
+    return inner.newStoredLayerKv(kvHeads, headDim, initialCapacity);
+  }
+
+  @Override
+  public void writeKv(LayerKv kv, int[] slots, Activations k, Activations v, int n) {
+    long s = System.nanoTime();
+    inner.writeKv(kv, slots, k, v, n);
+    add("writeKv", s);
+  }
+
+  @Override
+  public double[] valueDeviations(Activations v, LayerKv kv, int count) {
+    long s = System.nanoTime();
+    double[] d = inner.valueDeviations(v, kv, count);
+    add("valueDeviations", s);
+    return d;
+  }
+
+  @Override
+  public void embed(Weight table, int[] ids, Activations out) {
     long s = System.nanoTime();
     inner.embed(table, ids, out);
     add("embed", s);
   }
 
   @Override
-  public void matmul(float[] x, int n, Weight w, float[] bias, float[] out) {
+  public void matmul(Activations x, int n, Weight w, float[] bias, Activations out) {
     long s = System.nanoTime();
     inner.matmul(x, n, w, bias, out);
     add(key(n, w), s);
   }
 
   @Override
-  public void matmul(float[] x, int n, Weight[] ws, float[][] biases, float[][] outs) {
+  public void matmul(Activations x, int n, Weight[] ws, float[][] biases, Activations[] outs) {
     long s = System.nanoTime();
     inner.matmul(x, n, ws, biases, outs);
     StringBuilder k = new StringBuilder();
@@ -76,36 +138,36 @@ public final class TimedBackend implements Backend {
   }
 
   @Override
-  public void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out) {
+  public void rmsNorm(Activations x, int rows, int dim, float[] weight, float eps, Activations out) {
     long s = System.nanoTime();
     inner.rmsNorm(x, rows, dim, weight, eps, out);
     add("rmsNorm", s);
   }
 
   @Override
-  public void rope(float[] x, int n, int heads, int headDim, RopeAngles angles) {
+  public void rope(Activations x, int n, int heads, int headDim, RopeAngles angles) {
     long s = System.nanoTime();
     inner.rope(x, n, heads, headDim, angles);
     add("rope", s);
   }
 
   @Override
-  public void siluMul(float[] gate, float[] up, int count) {
+  public void siluMul(Activations gate, Activations up, int count) {
     long s = System.nanoTime();
     inner.siluMul(gate, up, count);
     add("siluMul", s);
   }
 
   @Override
-  public void add(float[] acc, float[] x, int count) {
+  public void add(Activations acc, Activations x, int count) {
     long s = System.nanoTime();
     inner.add(acc, x, count);
     add("add", s);
   }
 
   @Override
-  public void attention(float[] q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
-                        float[] out, float[] lse) {
+  public void attention(Activations q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
+                        Activations out, float[] lse) {
     long s = System.nanoTime();
     inner.attention(q, n, heads, querySlots, kv, rule, scale, out, lse);
     add(n == 1 ? "attention decode" : "attention prefill", s);

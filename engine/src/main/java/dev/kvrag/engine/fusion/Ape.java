@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.RopeShift;
 import dev.kvrag.engine.model.ModelConfig;
@@ -57,7 +58,7 @@ public record Ape(double temperature, double scale) implements FusionStrategy {
     int limit = FusedSession.slidingWindow(model);
     FusedSession.checkWindow(Math.max(layout.promptEnd(), start + q), limit, "APE");
     int[] slots = FusedLayout.range(layout.contextEnd(), q);
-    float[] hidden = TokenPass.all(model, attention, cache, in.question(), FusedLayout.range(start, q), slots, window);
+    Activations hidden = TokenPass.all(model, attention, cache, in.question(), FusedLayout.range(start, q), slots, window);
     Recompute recompute = new Recompute(layout.contextEnd(), new int[0], 0.0);
     FusedSession session = new FusedSession(model, cache, attention, layout.promptEnd(), start + q, limit);
     return FusedPrompt.of(session, layout, hidden, q, recompute, window);

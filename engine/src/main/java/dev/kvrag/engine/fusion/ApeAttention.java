@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.kv.LayerKv;
@@ -57,26 +58,32 @@ public final class ApeAttention implements FusedAttention {
   }
 
   @Override
-  public void attend(int layer, float[] q, int n, int[] querySlots, LayerKv kv, float[] out) {
+  public void attend(int layer, Activations q, int n, int[] querySlots, LayerKv kv, Activations out) {
+    Backend backend = model.backend();
     int heads = model.config().heads();
     int kvHeads = kv.kvHeads();
     if (uniform(layer)) {
-      attendRanges(q, n, heads, querySlots, kv, contextFrom[layer][0], contextTo[layer][0], out);
+      backend.upload(attendRanges(q, n, heads, querySlots, kv, contextFrom[layer][0], contextTo[layer][0]), out);
       return;
     }
+    // per kv head: its query heads' rows gathered on the host (few rows: the question and generated tokens)
     int group = heads / kvHeads;
     int hd = kv.headDim();
+    float[] all = backend.download(q, 0, n * heads * hd);
+    float[] merged = new float[n * heads * hd];
     float[] qg = new float[n * group * hd];
-    float[] og = new float[n * group * hd];
     for (int g = 0; g < kvHeads; g++) {
       for (int t = 0; t < n; t++) {
-        System.arraycopy(q, (t * heads + g * group) * hd, qg, t * group * hd, group * hd);
+        System.arraycopy(all, (t * heads + g * group) * hd, qg, t * group * hd, group * hd);
       }
-      attendRanges(qg, n, group, querySlots, kv.head(g), contextFrom[layer][g], contextTo[layer][g], og);
+      Activations groupQ = backend.upload(qg.clone());
+      float[] og = attendRanges(groupQ, n, group, querySlots, kv.head(g), contextFrom[layer][g], contextTo[layer][g]);
+      groupQ.close();
       for (int t = 0; t < n; t++) {
-        System.arraycopy(og, t * group * hd, out, (t * heads + g * group) * hd, group * hd);
+        System.arraycopy(og, t * group * hd, merged, (t * heads + g * group) * hd, group * hd);
       }
     }
+    backend.upload(merged, out);
   }
 
   private boolean uniform(int layer) {
@@ -88,20 +95,19 @@ public final class ApeAttention implements FusedAttention {
     return true;
   }
 
-  private void attendRanges(float[] q, int n, int heads, int[] slots, LayerKv kv, int cFrom, int cTo, float[] out) {
+  /** The merged attention {@code [n][heads][headDim]} in host memory. */
+  private float[] attendRanges(Activations q, int n, int heads, int[] slots, LayerKv kv, int cFrom, int cTo) {
     Backend backend = model.backend();
     float s = model.attentionScale();
     int hd = kv.headDim();
     int size = n * heads * hd;
-    float[] oc = new float[size];
-    float[] o1 = new float[size];
-    float[] o2 = new float[size];
     float[] lc = new float[n * heads];
     float[] l1 = new float[n * heads];
     float[] l2 = new float[n * heads];
-    backend.attention(q, n, heads, slots, kv, fixed(cFrom, cTo), (float) (s / temperature), oc, lc);
-    backend.attention(q, n, heads, slots, kv, fixed(0, cFrom), s, o1, l1);
-    backend.attention(q, n, heads, slots, kv, after(cTo), s, o2, l2);
+    float[] oc = part(backend, q, n, heads, slots, kv, fixed(cFrom, cTo), (float) (s / temperature), size, lc);
+    float[] o1 = part(backend, q, n, heads, slots, kv, fixed(0, cFrom), s, size, l1);
+    float[] o2 = part(backend, q, n, heads, slots, kv, after(cTo), s, size, l2);
+    float[] out = new float[size];
     for (int r = 0; r < n * heads; r++) {
       double lo = logAddExp(l1[r], l2[r]);
       double a1 = lo == Double.NEGATIVE_INFINITY ? 0 : Math.exp(l1[r] - lo);
@@ -112,6 +118,17 @@ public final class ApeAttention implements FusedAttention {
         out[d] = (float) (w * oc[d] + (1 - w) * other);
       }
     }
+    return out;
+  }
+
+  /** One part's attention output in host memory, its log-sum-exp into {@code lse}. */
+  private static float[] part(Backend backend, Activations q, int n, int heads, int[] slots, LayerKv kv,
+                              AttentionRule rule, float scale, int size, float[] lse) {
+    Activations o = backend.allocate(size);
+    backend.attention(q, n, heads, slots, kv, rule, scale, o, lse);
+    float[] host = backend.download(o);
+    o.close();
+    return host;
   }
 
   /** {@code σ(S·T·L_c − L_o)}; 0 when the context part is empty, 1 when the other part is. */

@@ -1,5 +1,7 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
+import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.RopeAngles;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.LayerKv;
@@ -70,31 +72,39 @@ public record CacheBlend(double ratio, int checkLayer) implements FusionStrategy
     FusedAttention attention = new SequentialAttention(model);
     WindowQueries window = WindowQueries.of(model, in);
 
+    Backend backend = model.backend();
     int[] all = FusedLayout.range(0, n);
-    float[] hidden = model.embed(FusedLayout.promptIds(in));
+    Activations hidden = model.embed(FusedLayout.promptIds(in));
     RopeAngles angles = model.ropeAngles(all);
     TokenPass.layers(model, attention, cache, hidden, n, angles, all, 0, checkLayer, window);
 
     LayerKv check = cache.layer(checkLayer);
-    Qkv fresh = model.attentionInputs(checkLayer, hidden, n, angles);
     int k = (int) Math.floor(ratio * context);
-    int[] chosen = TopK.ascending(deviations(fresh.v(), check, context), k);
-    int[] picked = Arrays.copyOf(chosen, k + layout.questionLength());
-    for (int t = 0; t < layout.questionLength(); t++) {
-      picked[k + t] = context + t;
-    }
-    check.write(all, fresh.k(), fresh.v(), n);
-
-    int m = picked.length;
+    int[] chosen;
+    int[] picked;
+    Activations q;
     int width = model.config().heads() * model.config().headDim();
-    float[] q = rows(fresh.q(), picked, width);
-    float[] h = rows(hidden, picked, model.config().hiddenSize());
-    if (window != null) {
-      window.record(checkLayer, q, m, picked);
+    try (Transformer.Buffers buffers = model.buffers(n)) {
+      Qkv fresh = model.attentionInputs(checkLayer, hidden, n, angles, buffers);
+      chosen = TopK.ascending(backend.valueDeviations(fresh.v(), check, context), k);
+      picked = Arrays.copyOf(chosen, k + layout.questionLength());
+      for (int t = 0; t < layout.questionLength(); t++) {
+        picked[k + t] = context + t;
+      }
+      model.writeKv(check, all, fresh);
+      q = backend.gatherRows(fresh.q(), width, picked);
     }
-    float[] out = new float[m * width];
+    int m = picked.length;
+    Activations h = backend.gatherRows(hidden, model.config().hiddenSize(), picked);
+    hidden.close();
+    if (window != null) {
+      window.record(backend, checkLayer, q, m, picked);
+    }
+    Activations out = backend.allocate(m * width);
     attention.attend(checkLayer, q, m, picked, check, out);
     model.finishLayer(checkLayer, h, m, out);
+    q.close();
+    out.close();
     TokenPass.layers(model, attention, cache, h, m, model.ropeAngles(picked), picked, checkLayer + 1, layers, window);
     model.finalNorm(h, m);
 
@@ -102,34 +112,5 @@ public record CacheBlend(double ratio, int checkLayer) implements FusionStrategy
         : ((double) (checkLayer + 1) * context + (double) (layers - checkLayer - 1) * k) / ((double) layers * context);
     Recompute recompute = new Recompute(context, chosen, work);
     return FusedPrompt.of(new FusedSession(model, cache, attention, n, n), layout, h, m, recompute, window);
-  }
-
-  /** {@code d_t = Σ_{g, d} (V_fresh[t][g][d] − V_cached[g][t][d])²} for the context tokens {@code t < count}. */
-  static double[] deviations(float[] freshV, LayerKv cached, int count) {
-    int kvHeads = cached.kvHeads();
-    int hd = cached.headDim();
-    double[] dev = new double[count];
-    for (int t = 0; t < count; t++) {
-      double sum = 0;
-      for (int g = 0; g < kvHeads; g++) {
-        float[] v = cached.values(g);
-        int fo = (t * kvHeads + g) * hd;
-        int co = t * hd;
-        for (int d = 0; d < hd; d++) {
-          double diff = (double) freshV[fo + d] - v[co + d];
-          sum += diff * diff;
-        }
-      }
-      dev[t] = sum;
-    }
-    return dev;
-  }
-
-  private static float[] rows(float[] x, int[] index, int width) {
-    float[] out = new float[index.length * width];
-    for (int r = 0; r < index.length; r++) {
-      System.arraycopy(x, index[r] * width, out, r * width, width);
-    }
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.model.ModelConfig;
 import dev.kvrag.engine.model.Transformer;
@@ -29,7 +30,7 @@ public record Full() implements FusionStrategy {
     FusedAttention attention = new SequentialAttention(model);
     WindowQueries window = WindowQueries.of(model, in);
     int[] slots = FusedLayout.range(0, n);
-    float[] hidden = TokenPass.all(model, attention, cache, FusedLayout.promptIds(in), slots, slots, window);
+    Activations hidden = TokenPass.all(model, attention, cache, FusedLayout.promptIds(in), slots, slots, window);
     Recompute recompute = new Recompute(layout.contextEnd(), FusedLayout.range(0, layout.contextEnd()), 1.0);
     return FusedPrompt.of(new FusedSession(model, cache, attention, n, n), layout, hidden, n, recompute, window);
   }

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.kv.LayerKv;
 
 /**
@@ -14,7 +15,7 @@ public interface FusedAttention {
    * {@code out[n][heads][headDim]}: attention of {@code q[n][heads][headDim]}, queries at {@code querySlots},
    * over layer {@code layer}'s cache {@code kv}.
    */
-  void attend(int layer, float[] q, int n, int[] querySlots, LayerKv kv, float[] out);
+  void attend(int layer, Activations q, int n, int[] querySlots, LayerKv kv, Activations out);
 
   /**
    * The attention distribution of row {@code row} of {@code q} (at {@code querySlot}) over the slots of

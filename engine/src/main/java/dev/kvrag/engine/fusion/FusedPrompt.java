@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.model.Transformer;
 
 /**
@@ -10,16 +11,16 @@ import dev.kvrag.engine.model.Transformer;
  * @param questionHidden final-normed hidden states of the question tokens, {@code [q][hidden]}
  * @param window SnapKV's observation window, or null when none was asked for
  */
-public record FusedPrompt(FusedSession session, FusedLayout layout, float[] questionHidden, Recompute recompute,
+public record FusedPrompt(FusedSession session, FusedLayout layout, Activations questionHidden, Recompute recompute,
                           WindowQueries window) {
 
   /** A prompt whose question rows are the last {@code q} of {@code hidden} (final-normed, {@code [n][hidden]}). */
-  static FusedPrompt of(FusedSession session, FusedLayout layout, float[] hidden, int rows, Recompute recompute,
+  static FusedPrompt of(FusedSession session, FusedLayout layout, Activations hidden, int rows, Recompute recompute,
                         WindowQueries window) {
     int dim = session.model().config().hiddenSize();
     int q = layout.questionLength();
-    float[] question = new float[q * dim];
-    System.arraycopy(hidden, (rows - q) * dim, question, 0, q * dim);
+    Activations question = session.model().backend().gatherRows(hidden, dim, FusedLayout.range(rows - q, q));
+    hidden.close();
     return new FusedPrompt(session, layout, question, recompute, window);
   }
 

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.generate.TokenModel;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.model.Transformer;
@@ -71,11 +72,13 @@ public final class FusedSession implements TokenModel {
     int n = tokenIds.length;
     // slots and positions differ (APE shares positions, SnapKV compacts slots): both must stay inside
     checkWindow(Math.max(nextPosition, nextSlot) + n, positionLimit, attention.toString());
-    float[] hidden = TokenPass.all(model, attention, cache, tokenIds, FusedLayout.range(nextPosition, n),
+    Activations hidden = TokenPass.all(model, attention, cache, tokenIds, FusedLayout.range(nextPosition, n),
         FusedLayout.range(nextSlot, n), null);
     nextSlot += n;
     nextPosition += n;
-    return model.logits(hidden, n - 1, 1);
+    float[] logits = model.logits(hidden, n - 1, 1);
+    hidden.close();
+    return logits;
   }
 
   /** Positions at or past this are refused (see the constructor). */

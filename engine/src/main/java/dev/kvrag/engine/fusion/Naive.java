@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.RopeShift;
 import dev.kvrag.engine.model.ModelConfig;
@@ -36,7 +37,7 @@ public record Naive() implements FusionStrategy {
     FusedAttention attention = new SequentialAttention(model);
     WindowQueries window = WindowQueries.of(model, in);
     int[] slots = FusedLayout.range(layout.contextEnd(), layout.questionLength());
-    float[] hidden = TokenPass.all(model, attention, cache, in.question(), slots, slots, window);
+    Activations hidden = TokenPass.all(model, attention, cache, in.question(), slots, slots, window);
     Recompute recompute = new Recompute(layout.contextEnd(), new int[0], 0.0);
     return FusedPrompt.of(new FusedSession(model, cache, attention, n, n), layout, hidden, slots.length, recompute,
         window);

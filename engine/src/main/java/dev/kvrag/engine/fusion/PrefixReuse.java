@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.RopeShift;
 import dev.kvrag.engine.model.ModelConfig;
@@ -44,7 +45,7 @@ public record PrefixReuse() implements FusionStrategy {
     WindowQueries window = WindowQueries.of(model, in);
     int[] ids = Arrays.copyOfRange(FusedLayout.promptIds(in), reused, n);
     int[] slots = FusedLayout.range(reused, n - reused);
-    float[] hidden = TokenPass.all(model, attention, cache, ids, slots, slots, window);
+    Activations hidden = TokenPass.all(model, attention, cache, ids, slots, slots, window);
     int context = layout.contextEnd();
     double fresh = context == 0 ? 0 : (double) (context - reused) / context;
     Recompute recompute = new Recompute(context, FusedLayout.range(reused, context - reused), fresh);

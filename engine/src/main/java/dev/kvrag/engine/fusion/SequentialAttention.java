@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.kv.LayerKv;
 import dev.kvrag.engine.model.Transformer;
@@ -27,7 +28,7 @@ public final class SequentialAttention implements FusedAttention {
   }
 
   @Override
-  public void attend(int layer, float[] q, int n, int[] querySlots, LayerKv kv, float[] out) {
+  public void attend(int layer, Activations q, int n, int[] querySlots, LayerKv kv, Activations out) {
     model.backend().attention(q, n, model.config().heads(), querySlots, kv,
         model.ruleForLayer(layer, AttentionRule.causal()), model.attentionScale(), out, null);
   }

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.RopeAngles;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.model.Qkv;
@@ -15,26 +16,28 @@ final class TokenPass {
   }
 
   /** Layers {@code [from, to)} on {@code hidden[n][hidden]} in place. */
-  static void layers(Transformer model, FusedAttention attention, KvCache cache, float[] hidden, int n,
+  static void layers(Transformer model, FusedAttention attention, KvCache cache, Activations hidden, int n,
                      RopeAngles angles, int[] slots, int from, int to, WindowQueries window) {
     int width = model.config().heads() * model.config().headDim();
-    float[] out = new float[n * width];
-    Transformer.Buffers buffers = model.buffers(n);
-    for (int i = from; i < to; i++) {
-      Qkv qkv = model.attentionInputs(i, hidden, n, angles, buffers);
-      cache.layer(i).write(slots, qkv.k(), qkv.v(), n);
-      if (window != null) {
-        window.record(i, qkv.q(), n, slots);
+    Activations out = model.backend().allocate(n * width);
+    try (Transformer.Buffers buffers = model.buffers(n)) {
+      for (int i = from; i < to; i++) {
+        Qkv qkv = model.attentionInputs(i, hidden, n, angles, buffers);
+        model.writeKv(cache.layer(i), slots, qkv);
+        if (window != null) {
+          window.record(model.backend(), i, qkv.q(), n, slots);
+        }
+        attention.attend(i, qkv.q(), n, slots, cache.layer(i), out);
+        model.finishLayer(i, hidden, n, out, buffers);
       }
-      attention.attend(i, qkv.q(), n, slots, cache.layer(i), out);
-      model.finishLayer(i, hidden, n, out, buffers);
     }
+    out.close();
   }
 
   /** Every layer for new tokens at {@code positions} / {@code slots}; returns the final-normed hidden states. */
-  static float[] all(Transformer model, FusedAttention attention, KvCache cache, int[] ids, int[] positions,
-                     int[] slots, WindowQueries window) {
-    float[] hidden = model.embed(ids);
+  static Activations all(Transformer model, FusedAttention attention, KvCache cache, int[] ids, int[] positions,
+                         int[] slots, WindowQueries window) {
+    Activations hidden = model.embed(ids);
     layers(model, attention, cache, hidden, ids.length, model.ropeAngles(positions), slots, 0,
         model.config().layers(), window);
     model.finalNorm(hidden, ids.length);

@@ -1,5 +1,7 @@
 package dev.kvrag.engine.fusion;
 
+import dev.kvrag.engine.compute.Activations;
+import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.model.Transformer;
 
 /**
@@ -34,12 +36,12 @@ public final class WindowQueries {
         model.config().heads(), model.config().headDim());
   }
 
-  /** Keeps the rows of {@code q[n][heads][headDim]} whose slots fall in the window. */
-  void record(int layer, float[] q, int n, int[] slots) {
+  /** Keeps the rows of {@code q[n][heads][headDim]} whose slots fall in the window (copied to the host). */
+  void record(Backend backend, int layer, Activations q, int n, int[] slots) {
     for (int t = 0; t < n; t++) {
       int r = slots[t] - firstSlot;
       if (r >= 0 && r < size) {
-        System.arraycopy(q, t * rowWidth, rows[layer], r * rowWidth, rowWidth);
+        System.arraycopy(backend.download(q, t * rowWidth, rowWidth), 0, rows[layer], r * rowWidth, rowWidth);
         seen[layer][r] = true;
       }
     }

@@ -25,7 +25,7 @@ public final class ChunkEncoder {
     KvCache cache = model.newCache(p);
     if (p > 0) {
       int[] positions = range(0, p);
-      model.forward(prefixTokens, positions, positions, cache, AttentionRule.causal());
+      model.forward(prefixTokens, positions, positions, cache, AttentionRule.causal()).close();
     }
     return new ChunkKv(modelId, 0, prefixTokens.clone(), cache);
   }
@@ -45,7 +45,7 @@ public final class ChunkEncoder {
       cache.copyFrom(prefix.kv(), 0, 0, p);
     }
     int[] positions = range(p, n);
-    model.forward(chunkTokens, positions, positions, cache, AttentionRule.causal());
+    model.forward(chunkTokens, positions, positions, cache, AttentionRule.causal()).close();
     KvCache rows = model.newCache(n);
     rows.copyFrom(cache, p, 0, n);
     return new ChunkKv(modelId, p, chunkTokens.clone(), rows);

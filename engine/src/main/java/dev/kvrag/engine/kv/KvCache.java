@@ -3,6 +3,7 @@ package dev.kvrag.engine.kv;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The KV cache of one sequence: one {@link LayerKv} per transformer layer, all sharing the same slot
@@ -14,12 +15,28 @@ public final class KvCache {
 
   private final List<LayerKv> layers;
 
+  /** A cache in host memory ({@link HostLayerKv}). */
   public KvCache(int layers, int kvHeads, int headDim, int initialCapacity) {
+    this(layers, () -> new HostLayerKv(kvHeads, headDim, initialCapacity));
+  }
+
+  /** A cache of {@code layers} layers made by {@code storage} (e.g. a backend's {@code newLayerKv}). */
+  public KvCache(int layers, Supplier<LayerKv> storage) {
     List<LayerKv> list = new ArrayList<>(layers);
     for (int i = 0; i < layers; i++) {
-      list.add(new LayerKv(kvHeads, headDim, initialCapacity));
+      list.add(storage.get());
     }
     this.layers = Collections.unmodifiableList(list);
+  }
+
+  /** A copy of the filled slots of {@code src} in layers made by {@code storage}. */
+  public static KvCache copyOf(KvCache src, Supplier<LayerKv> storage) {
+    KvCache copy = new KvCache(src.layers(), storage);
+    int n = src.length();
+    if (n > 0) {
+      copy.copyFrom(src, 0, 0, n);
+    }
+    return copy;
   }
 
   public LayerKv layer(int i) {

@@ -32,27 +32,7 @@ public final class RopeShift {
       sin[i] = (float) Math.sin(angle);
     }
     for (int l = 0; l < cache.layers(); l++) {
-      LayerKv layer = cache.layer(l);
-      int hd = layer.headDim();
-      if (hd != 2 * half) {
-        throw new IllegalArgumentException("keys of head dim " + hd + " but " + half + " rotary frequencies");
-      }
-      if (from < 0 || from + count > layer.length()) {
-        throw new IllegalArgumentException("slots [" + from + ", " + (from + count) + ") outside the " + layer.length()
-            + " filled slots");
-      }
-      for (int h = 0; h < layer.kvHeads(); h++) {
-        float[] k = layer.keys(h);
-        for (int s = from; s < from + count; s++) {
-          int o = s * hd;
-          for (int i = 0; i < half; i++) {
-            float x1 = k[o + i];
-            float x2 = k[o + half + i];
-            k[o + i] = x1 * cos[i] - x2 * sin[i];
-            k[o + half + i] = x2 * cos[i] + x1 * sin[i];
-          }
-        }
-      }
+      cache.layer(l).rotateKeys(from, count, cos, sin);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.model;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.generate.TokenModel;
 import dev.kvrag.engine.kv.KvCache;
@@ -39,9 +40,11 @@ public final class ModelSession implements TokenModel {
     for (int t = 0; t < n; t++) {
       positions[t] = length + t;
     }
-    float[] hidden = model.forward(tokenIds, positions, positions, cache, AttentionRule.causal());
+    Activations hidden = model.forward(tokenIds, positions, positions, cache, AttentionRule.causal());
     length += n;
-    return model.logits(hidden, n - 1, 1);
+    float[] logits = model.logits(hidden, n - 1, 1);
+    hidden.close();
+    return logits;
   }
 
   /** Tokens in the cache. */

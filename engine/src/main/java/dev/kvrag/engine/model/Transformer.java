@@ -1,5 +1,6 @@
 package dev.kvrag.engine.model;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.RopeAngles;
@@ -80,8 +81,14 @@ public final class Transformer implements AutoCloseable {
     return inverseFrequencies.clone();
   }
 
+  /** An empty cache in the backend's storage (device memory on a GPU). */
   public KvCache newCache(int initialCapacity) {
-    return new KvCache(config.layers(), config.kvHeads(), config.headDim(), initialCapacity);
+    return new KvCache(config.layers(), () -> backend.newLayerKv(config.kvHeads(), config.headDim(), initialCapacity));
+  }
+
+  /** Stores a layer's fresh K/V (from {@link #attentionInputs}) at {@code slots} of {@code kv}. */
+  public void writeKv(LayerKv kv, int[] slots, Qkv qkv) {
+    backend.writeKv(kv, slots, qkv.k(), qkv.v(), qkv.n());
   }
 
   /**
@@ -89,32 +96,33 @@ public final class Transformer implements AutoCloseable {
    * K/V to {@code slots[t]}, and returns the final-normed hidden states {@code [n][hidden]} (feed them to
    * {@link #logits}).
    */
-  public float[] forward(int[] ids, int[] positions, int[] slots, KvCache cache, AttentionRule rule) {
+  public Activations forward(int[] ids, int[] positions, int[] slots, KvCache cache, AttentionRule rule) {
     int n = ids.length;
     if (positions.length != n || slots.length != n) {
       throw new IllegalArgumentException(n + " tokens but " + positions.length + " positions and " + slots.length
           + " slots");
     }
-    float[] hidden = embed(ids);
+    Activations hidden = embed(ids);
     RopeAngles angles = ropeAngles(positions);
     cache.ensureCapacity(maxSlot(slots) + 1);
-    Buffers buffers = new Buffers(config, n);
-    for (int i = 0; i < config.layers(); i++) {
-      layer(i, hidden, n, angles, slots, cache.layer(i), rule, null, buffers);
+    try (Buffers buffers = new Buffers(backend, config, n)) {
+      for (int i = 0; i < config.layers(); i++) {
+        layer(i, hidden, n, angles, slots, cache.layer(i), rule, null, buffers);
+      }
     }
     finalNorm(hidden, n);
     return hidden;
   }
 
   /** Token embeddings {@code [n][hidden]}; ids outside the vocabulary are rejected with their value. */
-  public float[] embed(int[] ids) {
+  public Activations embed(int[] ids) {
     for (int id : ids) {
       if (id < 0 || id >= config.vocabSize()) {
         throw new IllegalArgumentException("token id " + id + " is outside the vocabulary [0, " + config.vocabSize()
             + ")");
       }
     }
-    float[] hidden = new float[ids.length * config.hiddenSize()];
+    Activations hidden = backend.allocate(Math.multiplyExact(ids.length, config.hiddenSize()));
     backend.embed(weights.embedding(), ids, hidden);
     return hidden;
   }
@@ -129,34 +137,36 @@ public final class Transformer implements AutoCloseable {
    *
    * @param lse optional {@code [n][heads]} log-sum-exp of the attention (see {@link Backend#attention})
    */
-  public void layer(int i, float[] hidden, int n, RopeAngles angles, int[] slots, LayerKv kv, AttentionRule rule,
+  public void layer(int i, Activations hidden, int n, RopeAngles angles, int[] slots, LayerKv kv, AttentionRule rule,
                     float[] lse) {
-    layer(i, hidden, n, angles, slots, kv, rule, lse, new Buffers(config, n));
+    try (Buffers b = new Buffers(backend, config, n)) {
+      layer(i, hidden, n, angles, slots, kv, rule, lse, b);
+    }
   }
 
-  private void layer(int i, float[] hidden, int n, RopeAngles angles, int[] slots, LayerKv kv, AttentionRule rule,
+  private void layer(int i, Activations hidden, int n, RopeAngles angles, int[] slots, LayerKv kv, AttentionRule rule,
                      float[] lse, Buffers b) {
     Qkv qkv = attentionInputs(i, hidden, n, angles, b);
-    kv.write(slots, qkv.k(), qkv.v(), n);
+    writeKv(kv, slots, qkv);
     completeLayer(i, hidden, n, qkv.q(), slots, kv, rule, lse, b);
   }
 
   /** The first half of a layer: RMSNorm and the q/k/v projections, q/k norms, RoPE. Leaves the cache alone. */
-  public Qkv attentionInputs(int i, float[] hidden, int n, RopeAngles angles) {
-    return attentionInputs(i, hidden, n, angles, new Buffers(config, n));
+  public Qkv attentionInputs(int i, Activations hidden, int n, RopeAngles angles) {
+    return attentionInputs(i, hidden, n, angles, new Buffers(backend, config, n));
   }
 
-  /** {@link #attentionInputs(int, float[], int, RopeAngles)} into reused buffers (q/k/v live in {@code b}). */
-  public Qkv attentionInputs(int i, float[] hidden, int n, RopeAngles angles, Buffers b) {
+  /** {@link #attentionInputs(int, Activations, int, RopeAngles)} into reused buffers (q/k/v live in {@code b}). */
+  public Qkv attentionInputs(int i, Activations hidden, int n, RopeAngles angles, Buffers b) {
     LayerWeights w = weights.layers().get(i);
     int hd = config.headDim();
-    float[] x = b.x;
+    Activations x = b.x;
     backend.rmsNorm(hidden, n, config.hiddenSize(), w.inputNorm(), config.rmsNormEps(), x);
-    float[] q = b.q;
-    float[] k = b.k;
-    float[] v = b.v;
+    Activations q = b.q;
+    Activations k = b.k;
+    Activations v = b.v;
     backend.matmul(x, n, new Weight[] {w.q(), w.k(), w.v()}, new float[][] {w.qBias(), w.kBias(), w.vBias()},
-        new float[][] {q, k, v});
+        new Activations[] {q, k, v});
     if (config.qkNorm()) {
       backend.rmsNorm(q, n * config.heads(), hd, w.qNorm(), config.rmsNormEps(), q);
       backend.rmsNorm(k, n * config.kvHeads(), hd, w.kNorm(), config.rmsNormEps(), k);
@@ -170,14 +180,16 @@ public final class Transformer implements AutoCloseable {
    * The second half of a layer: attention of {@code q} (queries at {@code querySlots}) over {@code kv} under
    * {@code rule} (narrowed to the layer's sliding window, if any), output projection, residual, MLP, residual.
    */
-  public void completeLayer(int i, float[] hidden, int n, float[] q, int[] querySlots, LayerKv kv, AttentionRule rule,
-                            float[] lse) {
-    completeLayer(i, hidden, n, q, querySlots, kv, rule, lse, new Buffers(config, n));
+  public void completeLayer(int i, Activations hidden, int n, Activations q, int[] querySlots, LayerKv kv,
+                            AttentionRule rule, float[] lse) {
+    try (Buffers b = new Buffers(backend, config, n)) {
+      completeLayer(i, hidden, n, q, querySlots, kv, rule, lse, b);
+    }
   }
 
-  private void completeLayer(int i, float[] hidden, int n, float[] q, int[] querySlots, LayerKv kv,
+  private void completeLayer(int i, Activations hidden, int n, Activations q, int[] querySlots, LayerKv kv,
                              AttentionRule rule, float[] lse, Buffers b) {
-    float[] attn = b.attn;
+    Activations attn = b.attn;
     backend.attention(q, n, config.heads(), querySlots, kv, ruleForLayer(i, rule), attentionScale, attn, lse);
     finishLayer(i, hidden, n, attn, b);
   }
@@ -187,46 +199,55 @@ public final class Transformer implements AutoCloseable {
    * residual, MLP, residual, on {@code hidden[n][hidden]} in place. For attention that is not one
    * {@link Backend#attention} call (APE's two-part attention, per-head key sets after SnapKV).
    */
-  public void finishLayer(int i, float[] hidden, int n, float[] attn) {
-    finishLayer(i, hidden, n, attn, new Buffers(config, n));
+  public void finishLayer(int i, Activations hidden, int n, Activations attn) {
+    try (Buffers b = new Buffers(backend, config, n)) {
+      finishLayer(i, hidden, n, attn, b);
+    }
   }
 
-  /** {@link #finishLayer(int, float[], int, float[])} with reused buffers. */
-  public void finishLayer(int i, float[] hidden, int n, float[] attn, Buffers b) {
+  /** {@link #finishLayer(int, Activations, int, Activations)} with reused buffers. */
+  public void finishLayer(int i, Activations hidden, int n, Activations attn, Buffers b) {
     LayerWeights w = weights.layers().get(i);
     int dim = config.hiddenSize();
-    float[] projected = b.x;
+    Activations projected = b.x;
     backend.matmul(attn, n, w.o(), w.oBias(), projected);
     backend.add(hidden, projected, n * dim);
 
-    float[] x = projected;
+    Activations x = projected;
     backend.rmsNorm(hidden, n, dim, w.postAttentionNorm(), config.rmsNormEps(), x);
     int inter = config.intermediateSize();
-    float[] gate = b.gate;
-    float[] up = b.up;
+    Activations gate = b.gate;
+    Activations up = b.up;
     backend.matmul(x, n, new Weight[] {w.gate(), w.up()}, new float[][] {w.gateBias(), w.upBias()},
-        new float[][] {gate, up});
+        new Activations[] {gate, up});
     backend.siluMul(gate, up, n * inter);
     backend.matmul(gate, n, w.down(), w.downBias(), x);
     backend.add(hidden, x, n * dim);
   }
 
   /** Applies the final RMSNorm to {@code hidden[n][hidden]} in place. */
-  public void finalNorm(float[] hidden, int n) {
+  public void finalNorm(Activations hidden, int n) {
     backend.rmsNorm(hidden, n, config.hiddenSize(), weights.finalNorm(), config.rmsNormEps(), hidden);
   }
 
   /** Logits {@code [count][vocab]} of the final-normed rows {@code [from, from + count)} of {@code normed}. */
-  public float[] logits(float[] normed, int from, int count) {
-    int dim = config.hiddenSize();
-    float[] rows = normed;
+  public float[] logits(Activations normed, int from, int count) {
+    Activations rows = normed;
     if (from != 0) {
-      rows = new float[count * dim];
-      System.arraycopy(normed, from * dim, rows, 0, count * dim);
+      int[] index = new int[count];
+      for (int r = 0; r < count; r++) {
+        index[r] = from + r;
+      }
+      rows = backend.gatherRows(normed, config.hiddenSize(), index);
     }
-    float[] out = new float[Math.multiplyExact(count, config.vocabSize())];
+    Activations out = backend.allocate(Math.multiplyExact(count, config.vocabSize()));
     backend.matmul(rows, count, weights.lmHead(), null, out);
-    return out;
+    float[] logits = backend.download(out);
+    out.close();
+    if (rows != normed) {
+      rows.close();
+    }
+    return logits;
   }
 
   /** The rule a layer attends under: {@code rule}, narrowed to the layer's sliding window when it has one. */
@@ -250,25 +271,33 @@ public final class Transformer implements AutoCloseable {
 
   /**
    * Activations of one pass over {@code n} tokens, reused by every layer so a forward pass allocates them once
-   * (q/k/v of one layer are written to the cache before the next layer overwrites them).
+   * (q/k/v of one layer are written to the cache before the next layer overwrites them). Closing gives device
+   * memory back at once; q/k/v handed out in a {@link Qkv} must not be used afterwards.
    */
-  public static final class Buffers {
-    final float[] x;
-    final float[] q;
-    final float[] k;
-    final float[] v;
-    final float[] attn;
-    final float[] gate;
-    final float[] up;
+  public static final class Buffers implements AutoCloseable {
+    final Activations x;
+    final Activations q;
+    final Activations k;
+    final Activations v;
+    final Activations attn;
+    final Activations gate;
+    final Activations up;
 
-    Buffers(ModelConfig c, int n) {
-      x = new float[n * c.hiddenSize()];
-      q = new float[n * c.heads() * c.headDim()];
-      k = new float[n * c.kvHeads() * c.headDim()];
-      v = new float[n * c.kvHeads() * c.headDim()];
-      attn = new float[n * c.heads() * c.headDim()];
-      gate = new float[n * c.intermediateSize()];
-      up = new float[n * c.intermediateSize()];
+    Buffers(Backend backend, ModelConfig c, int n) {
+      x = backend.allocate(Math.multiplyExact(n, c.hiddenSize()));
+      q = backend.allocate(Math.multiplyExact(n, c.heads() * c.headDim()));
+      k = backend.allocate(Math.multiplyExact(n, c.kvHeads() * c.headDim()));
+      v = backend.allocate(Math.multiplyExact(n, c.kvHeads() * c.headDim()));
+      attn = backend.allocate(Math.multiplyExact(n, c.heads() * c.headDim()));
+      gate = backend.allocate(Math.multiplyExact(n, c.intermediateSize()));
+      up = backend.allocate(Math.multiplyExact(n, c.intermediateSize()));
+    }
+
+    @Override
+    public void close() {
+      for (Activations a : new Activations[] {x, q, k, v, attn, gate, up}) {
+        a.close();
+      }
     }
   }
 
@@ -285,7 +314,7 @@ public final class Transformer implements AutoCloseable {
    * across layers as {@link #forward} does, instead of allocating per call.
    */
   public Buffers buffers(int n) {
-    return new Buffers(config, n);
+    return new Buffers(backend, config, n);
   }
 
   /** Unmaps the checkpoint. The backend belongs to the caller. */

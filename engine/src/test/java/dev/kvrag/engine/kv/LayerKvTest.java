@@ -37,7 +37,7 @@ class LayerKvTest {
 
   @Test
   void writesLandPerHeadAtTheirSlotsAndGrowTheCapacity() {
-    LayerKv kv = new LayerKv(2, 3, 1);
+    LayerKv kv = new HostLayerKv(2, 3, 1);
     float[][] r = rows(0, 40);
     kv.write(slots(0, 40), r[0], r[1], 40);
     assertEquals(40, kv.length());
@@ -48,7 +48,7 @@ class LayerKvTest {
 
   @Test
   void writesOverwriteAndMayComeOutOfOrder() {
-    LayerKv kv = new LayerKv(2, 3, 4);
+    LayerKv kv = new HostLayerKv(2, 3, 4);
     float[][] r = rows(0, 5);
     kv.write(slots(0, 5), r[0], r[1], 5);
     float[][] fresh = rows(70, 2);
@@ -61,7 +61,7 @@ class LayerKvTest {
 
   @Test
   void truncateForgetsTheTailOnly() {
-    LayerKv kv = new LayerKv(2, 3, 4);
+    LayerKv kv = new HostLayerKv(2, 3, 4);
     float[][] r = rows(0, 6);
     kv.write(slots(0, 6), r[0], r[1], 6);
     kv.truncate(2);
@@ -74,10 +74,10 @@ class LayerKvTest {
 
   @Test
   void copyFromPlacesABlockOfRowsAtASlotRange() {
-    LayerKv chunk = new LayerKv(2, 3, 4);
+    LayerKv chunk = new HostLayerKv(2, 3, 4);
     float[][] c = rows(10, 4);
     chunk.write(slots(0, 4), c[0], c[1], 4);
-    LayerKv seq = new LayerKv(2, 3, 4);
+    LayerKv seq = new HostLayerKv(2, 3, 4);
     float[][] p = rows(0, 3);
     seq.write(slots(0, 3), p[0], p[1], 3);
     seq.copyFrom(chunk, 1, 3, 3);
@@ -89,10 +89,10 @@ class LayerKvTest {
 
   @Test
   void insertShiftsLaterSlotsUp() {
-    LayerKv seq = new LayerKv(2, 3, 2);
+    LayerKv seq = new HostLayerKv(2, 3, 2);
     float[][] p = rows(0, 4);
     seq.write(slots(0, 4), p[0], p[1], 4);
-    LayerKv chunk = new LayerKv(2, 3, 2);
+    LayerKv chunk = new HostLayerKv(2, 3, 2);
     float[][] c = rows(90, 2);
     chunk.write(slots(0, 2), c[0], c[1], 2);
     seq.insert(1, chunk, 0, 2);
@@ -106,8 +106,8 @@ class LayerKvTest {
 
   @Test
   void mismatchedLayoutsAreRefused() {
-    LayerKv a = new LayerKv(2, 3, 2);
-    LayerKv b = new LayerKv(1, 3, 2);
+    LayerKv a = new HostLayerKv(2, 3, 2);
+    LayerKv b = new HostLayerKv(1, 3, 2);
     assertThrows(IllegalArgumentException.class, () -> a.copyFrom(b, 0, 0, 0));
   }
 

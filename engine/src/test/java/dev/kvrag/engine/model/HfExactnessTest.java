@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ class HfExactnessTest {
         int vocab = model.config().vocabSize();
         assertArrayEquals(new int[] {ids.length, vocab}, expected.shape());
         ModelSession session = new ModelSession(model);
-        float[] hidden = model.forward(ids, range(ids.length), range(ids.length), session.cache(),
+        Activations hidden = model.forward(ids, range(ids.length), range(ids.length), session.cache(),
             dev.kvrag.engine.compute.AttentionRule.causal());
         float[] logits = model.logits(hidden, 0, ids.length);
         double worst = 0;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.compute.RopeAngles;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
@@ -61,7 +62,7 @@ class TransformerTest {
 
   static float[] prefill(Transformer m, int[] ids, int[] positions) {
     KvCache cache = m.newCache(4);
-    float[] hidden = m.forward(ids, positions, TestModels.range(0, ids.length), cache, AttentionRule.causal());
+    Activations hidden = m.forward(ids, positions, TestModels.range(0, ids.length), cache, AttentionRule.causal());
     return m.logits(hidden, 0, ids.length);
   }
 
@@ -130,19 +131,20 @@ class TransformerTest {
       int[] ids = TestModels.ids(16, m.config().vocabSize(), 6);
       int[] slots = TestModels.range(0, ids.length);
       KvCache cache = m.newCache(ids.length);
-      float[] full = m.forward(ids, slots, slots, cache, AttentionRule.causal());
+      float[] full = m.backend().download(m.forward(ids, slots, slots, cache, AttentionRule.causal()));
 
       int[] picked = {3, 7, 12};
       int[] pickedIds = {ids[3], ids[7], ids[12]};
-      float[] hidden = m.embed(pickedIds);
+      Activations embedded = m.embed(pickedIds);
       RopeAngles angles = m.ropeAngles(picked);
       for (int layer = 0; layer < m.config().layers(); layer++) {
-        Qkv qkv = m.attentionInputs(layer, hidden, picked.length, angles);
-        cache.layer(layer).write(picked, qkv.k(), qkv.v(), picked.length);
-        m.completeLayer(layer, hidden, picked.length, qkv.q(), picked, cache.layer(layer), AttentionRule.causal(),
+        Qkv qkv = m.attentionInputs(layer, embedded, picked.length, angles);
+        m.writeKv(cache.layer(layer), picked, qkv);
+        m.completeLayer(layer, embedded, picked.length, qkv.q(), picked, cache.layer(layer), AttentionRule.causal(),
             null);
       }
-      m.finalNorm(hidden, picked.length);
+      m.finalNorm(embedded, picked.length);
+      float[] hidden = m.backend().download(embedded);
       for (int i = 0; i < picked.length; i++) {
         for (int d = 0; d < dim; d++) {
           assertEquals(full[picked[i] * dim + d], hidden[i * dim + d], 1e-4, "token " + picked[i] + " dim " + d);
@@ -159,7 +161,7 @@ class TransformerTest {
       int[] ids = TestModels.ids(5, m.config().vocabSize(), 8);
       int[] slots = TestModels.range(0, ids.length);
       KvCache cache = m.newCache(8);
-      float[] hidden = m.embed(ids);
+      Activations hidden = m.embed(ids);
       float[] lse = new float[ids.length * heads];
       java.util.Arrays.fill(lse, Float.NaN);
       m.layer(0, hidden, ids.length, m.ropeAngles(slots), slots, cache.layer(0), AttentionRule.causal(), lse);

@@ -1,10 +1,12 @@
 package dev.kvrag.engine.compute.cpu;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.RopeAngles;
 import dev.kvrag.engine.compute.Weight;
 import dev.kvrag.engine.kv.LayerKv;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -46,7 +48,65 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void embed(Weight table, int[] ids, float[] out) {
+  public Activations allocate(int length) {
+    return new HostActivations(new float[length]);
+  }
+
+  @Override
+  public Activations upload(float[] data) {
+    return new HostActivations(data);
+  }
+
+  @Override
+  public void upload(float[] src, Activations dst) {
+    System.arraycopy(src, 0, HostActivations.of(dst), 0, src.length);
+  }
+
+  @Override
+  public float[] download(Activations a, int from, int count) {
+    return Arrays.copyOfRange(HostActivations.of(a), from, from + count);
+  }
+
+  @Override
+  public Activations gatherRows(Activations x, int width, int[] rows) {
+    float[] src = HostActivations.of(x);
+    float[] out = new float[rows.length * width];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(src, rows[r] * width, out, r * width, width);
+    }
+    return new HostActivations(out);
+  }
+
+  @Override
+  public void writeKv(LayerKv kv, int[] slots, Activations k, Activations v, int n) {
+    kv.write(slots, HostActivations.of(k), HostActivations.of(v), n);
+  }
+
+  @Override
+  public double[] valueDeviations(Activations v, LayerKv kv, int count) {
+    float[] fresh = HostActivations.of(v);
+    int kvHeads = kv.kvHeads();
+    int hd = kv.headDim();
+    double[] dev = new double[count];
+    for (int t = 0; t < count; t++) {
+      double sum = 0;
+      for (int g = 0; g < kvHeads; g++) {
+        float[] cached = kv.values(g);
+        int fo = (t * kvHeads + g) * hd;
+        int co = t * hd;
+        for (int d = 0; d < hd; d++) {
+          double diff = (double) fresh[fo + d] - cached[co + d];
+          sum += diff * diff;
+        }
+      }
+      dev[t] = sum;
+    }
+    return dev;
+  }
+
+  @Override
+  public void embed(Weight table, int[] ids, Activations activations) {
+    float[] out = HostActivations.of(activations);
     int dim = table.cols();
     for (int t = 0; t < ids.length; t++) {
       int id = ids[t];
@@ -58,17 +118,24 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public synchronized void matmul(float[] x, int n, Weight w, float[] bias, float[] out) {
-    matMul.run(x, n, new Weight[] {w}, new float[][] {bias}, new float[][] {out});
+  public synchronized void matmul(Activations x, int n, Weight w, float[] bias, Activations out) {
+    matMul.run(HostActivations.of(x), n, new Weight[] {w}, new float[][] {bias},
+        new float[][] {HostActivations.of(out)});
   }
 
   @Override
-  public synchronized void matmul(float[] x, int n, Weight[] ws, float[][] biases, float[][] outs) {
-    matMul.run(x, n, ws, biases, outs);
+  public synchronized void matmul(Activations x, int n, Weight[] ws, float[][] biases, Activations[] outs) {
+    float[][] arrays = new float[outs.length][];
+    for (int i = 0; i < outs.length; i++) {
+      arrays[i] = HostActivations.of(outs[i]);
+    }
+    matMul.run(HostActivations.of(x), n, ws, biases, arrays);
   }
 
   @Override
-  public void rmsNorm(float[] x, int rows, int dim, float[] weight, float eps, float[] out) {
+  public void rmsNorm(Activations input, int rows, int dim, float[] weight, float eps, Activations output) {
+    float[] x = HostActivations.of(input);
+    float[] out = HostActivations.of(output);
     int bound = dim - dim % L;
     for (int r = 0; r < rows; r++) {
       int off = r * dim;
@@ -96,7 +163,8 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void rope(float[] x, int n, int heads, int headDim, RopeAngles angles) {
+  public void rope(Activations input, int n, int heads, int headDim, RopeAngles angles) {
+    float[] x = HostActivations.of(input);
     int half = headDim / 2;
     if (angles.half() != half) {
       throw new IllegalArgumentException("rope table for head_dim " + 2 * angles.half() + ", not " + headDim);
@@ -130,7 +198,9 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void siluMul(float[] gate, float[] up, int count) {
+  public void siluMul(Activations gates, Activations ups, int count) {
+    float[] gate = HostActivations.of(gates);
+    float[] up = HostActivations.of(ups);
     int bound = count - count % L;
     int i = 0;
     for (; i < bound; i += L) {
@@ -145,7 +215,9 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void add(float[] acc, float[] x, int count) {
+  public void add(Activations accumulator, Activations addend, int count) {
+    float[] acc = HostActivations.of(accumulator);
+    float[] x = HostActivations.of(addend);
     int bound = count - count % L;
     int i = 0;
     for (; i < bound; i += L) {
@@ -157,9 +229,9 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public synchronized void attention(float[] q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule,
-                                     float scale, float[] out, float[] lse) {
-    attention.run(q, n, heads, querySlots, kv, rule, scale, out, lse);
+  public synchronized void attention(Activations q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule,
+                                     float scale, Activations out, float[] lse) {
+    attention.run(HostActivations.of(q), n, heads, querySlots, kv, rule, scale, HostActivations.of(out), lse);
   }
 
   @Override

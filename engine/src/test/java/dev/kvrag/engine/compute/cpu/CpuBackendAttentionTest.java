@@ -3,6 +3,7 @@ package dev.kvrag.engine.compute.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kvrag.engine.compute.AttentionRule;
+import dev.kvrag.engine.kv.HostLayerKv;
 import dev.kvrag.engine.kv.LayerKv;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +34,7 @@ class CpuBackendAttentionTest {
   }
 
   static LayerKv cache(int kvHeads, int hd, int slots, long seed) {
-    LayerKv kv = new LayerKv(kvHeads, hd, 4);
+    LayerKv kv = new HostLayerKv(kvHeads, hd, 4);
     int[] all = new int[slots];
     for (int s = 0; s < slots; s++) {
       all[s] = s;
@@ -82,7 +83,8 @@ class CpuBackendAttentionTest {
     float[] out = new float[q.length];
     float[] lse = new float[slots.length * heads];
     float scale = (float) (1 / Math.sqrt(hd));
-    backend.attention(q, slots.length, heads, slots, kv, AttentionRule.causal(), scale, out, lse);
+    backend.attention(backend.upload(q), slots.length, heads, slots, kv, AttentionRule.causal(), scale,
+        backend.upload(out), lse);
     for (int t = 0; t < slots.length; t++) {
       for (int h = 0; h < heads; h++) {
         checkOne(q, t, h, heads, kv, 0, slots[t] + 1, scale, out, lse);
@@ -98,7 +100,8 @@ class CpuBackendAttentionTest {
     float[] q = random(2 * heads * 16, 6);
     float[] out = new float[q.length];
     float[] lse = new float[2 * heads];
-    backend.attention(q, 2, heads, slots, kv, AttentionRule.slidingWindow(5), 0.3f, out, lse);
+    backend.attention(backend.upload(q), 2, heads, slots, kv, AttentionRule.slidingWindow(5), 0.3f,
+        backend.upload(out), lse);
     for (int h = 0; h < heads; h++) {
       checkOne(q, 0, h, heads, kv, 0, 4, 0.3f, out, lse);
       checkOne(q, 1, h, heads, kv, 35, 40, 0.3f, out, lse);
@@ -114,7 +117,7 @@ class CpuBackendAttentionTest {
         return 25;
       }
     };
-    backend.attention(q, 2, heads, slots, kv, chunk, 0.3f, out, lse);
+    backend.attention(backend.upload(q), 2, heads, slots, kv, chunk, 0.3f, backend.upload(out), lse);
     for (int h = 0; h < heads; h++) {
       checkOne(q, 0, h, heads, kv, 10, 25, 0.3f, out, lse);
       checkOne(q, 1, h, heads, kv, 10, 25, 0.3f, out, lse);
@@ -130,13 +133,14 @@ class CpuBackendAttentionTest {
     float[] q = random(heads * hd, 8);
     float[] whole = new float[heads * hd];
     float[] wholeLse = new float[heads];
-    backend.attention(q, 1, heads, slot, kv, AttentionRule.causal(), 0.25f, whole, wholeLse);
+    backend.attention(backend.upload(q), 1, heads, slot, kv, AttentionRule.causal(), 0.25f, backend.upload(whole),
+        wholeLse);
     float[] a = new float[heads * hd];
     float[] b = new float[heads * hd];
     float[] la = new float[heads];
     float[] lb = new float[heads];
-    backend.attention(q, 1, heads, slot, kv, range(0, 12), 0.25f, a, la);
-    backend.attention(q, 1, heads, slot, kv, range(12, 30), 0.25f, b, lb);
+    backend.attention(backend.upload(q), 1, heads, slot, kv, range(0, 12), 0.25f, backend.upload(a), la);
+    backend.attention(backend.upload(q), 1, heads, slot, kv, range(12, 30), 0.25f, backend.upload(b), lb);
     for (int h = 0; h < heads; h++) {
       double m = Math.max(la[h], lb[h]);
       double wa = Math.exp(la[h] - m);
@@ -153,7 +157,8 @@ class CpuBackendAttentionTest {
     LayerKv kv = cache(1, 8, 4, 9);
     float[] out = random(8, 10);
     float[] lse = new float[1];
-    backend.attention(random(8, 11), 1, 1, new int[] {3}, kv, range(2, 2), 1f, out, lse);
+    backend.attention(backend.upload(random(8, 11)), 1, 1, new int[] {3}, kv, range(2, 2), 1f, backend.upload(out),
+        lse);
     assertEquals(Float.NEGATIVE_INFINITY, lse[0]);
     for (float v : out) {
       assertEquals(0f, v);

@@ -3,6 +3,7 @@ package dev.kvrag.engine.compute.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.DType;
 import dev.kvrag.engine.compute.Weight;
 import java.lang.foreign.Arena;
@@ -97,7 +98,7 @@ class CpuBackendMatmulTest {
       for (int n : tokenCounts) {
         float[] x = input(n, cols, n);
         float[] out = new float[n * rows];
-        backend.matmul(x, n, w, null, out);
+        backend.matmul(backend.upload(x), n, w, null, backend.upload(out));
         check(x, n, exact, null, rows, cols, out);
       }
     }
@@ -113,7 +114,8 @@ class CpuBackendMatmulTest {
     for (int n : new int[] {1, 2, 40}) {
       float[] x = input(n, cols, 6);
       float[][] outs = {new float[n * 24], new float[n * 8], new float[n * 8]};
-      backend.matmul(x, n, ws, biases, outs);
+      backend.matmul(backend.upload(x), n, ws, biases, new Activations[] {backend.upload(outs[0]),
+          backend.upload(outs[1]), backend.upload(outs[2])});
       for (int i = 0; i < 3; i++) {
         check(x, n, exact[i], biases[i], ws[i].rows(), cols, outs[i]);
       }
@@ -128,7 +130,7 @@ class CpuBackendMatmulTest {
       for (int n : new int[] {1, 20}) {
         float[] x = input(n, 70, 10);
         float[] out = new float[n * 30];
-        one.matmul(x, n, w, null, out);
+        one.matmul(one.upload(x), n, w, null, one.upload(out));
         check(x, n, exact, null, 30, 70, out);
       }
     }
@@ -139,7 +141,7 @@ class CpuBackendMatmulTest {
     double[] exact = new double[4 * 4];
     Weight w = weight(DType.F32, 4, 4, 11, exact);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> backend.matmul(new float[8], 2, w, null, new float[7]));
+        () -> backend.matmul(backend.upload(new float[8]), 2, w, null, backend.upload(new float[7])));
     assertEquals(true, e.getMessage().contains("w"), e.getMessage());
   }
 }
