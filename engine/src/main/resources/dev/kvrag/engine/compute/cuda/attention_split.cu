@@ -1,0 +1,131 @@
+// Attention for few queries (decode) and for any head size: split-K ("flash decoding"). Each warp takes one
+// (query, head) and one of `splits` equal parts of the query's key range and keeps an online softmax over it in fp32;
+// attention_combine merges the parts by their maxima. Keys and values are the bf16 device cache
+// [kv_heads][capacity][hd]; query head h reads kv head h / group (GQA). Logits are scale * q.k, handled in base 2:
+// scale_log2 = scale * log2(e).
+#include "common.cuh"
+
+#define SPLIT_MAX_DIMS 8  // head dims up to 256: eight per lane
+
+// grid (ceil(heads * splits / 4), n), block 128. part_m, part_l [n][heads][splits]; part_o [n][heads][splits][hd],
+// not yet divided by part_l.
+extern "C" __global__ void attention_split(const float* q, const unsigned short* keys, const unsigned short* values,
+                                           const int* from, const int* to, const int* slots, float* part_o,
+                                           float* part_m, float* part_l, int n, int heads, int group, int hd,
+                                           int capacity, int kv_length, int splits, float scale_log2) {
+  int warp = threadIdx.x >> 5;
+  int lane = threadIdx.x & 31;
+  int item = blockIdx.x * 4 + warp;
+  int t = blockIdx.y;
+  if (item >= heads * splits || t >= n) {
+    return;
+  }
+  int h = item / splits;
+  int s = item - h * splits;
+  int g = h / group;
+  int lo;
+  int hi;
+  query_range(t, from, to, slots, kv_length, &lo, &hi);
+  int len = hi > lo ? hi - lo : 0;
+  int chunk = (len + splits - 1) / splits;
+  int a = lo + s * chunk;
+  int b = a + chunk < hi ? a + chunk : hi;
+
+  float qr[SPLIT_MAX_DIMS];
+  float acc[SPLIT_MAX_DIMS];
+  const float* qrow = q + ((size_t) t * heads + h) * hd;
+#pragma unroll
+  for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
+    int d = lane + 32 * i;
+    qr[i] = d < hd ? qrow[d] : 0.0f;
+    acc[i] = 0.0f;
+  }
+  float m = KV_NEG_INF;
+  float l = 0.0f;
+  const unsigned short* kbase = keys + (size_t) g * capacity * hd;
+  const unsigned short* vbase = values + (size_t) g * capacity * hd;
+  for (int j = a; j < b; j++) {
+    const unsigned short* kr = kbase + (size_t) j * hd;
+    float dot = 0.0f;
+#pragma unroll
+    for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
+      int d = lane + 32 * i;
+      if (d < hd) {
+        dot += qr[i] * bf16_to_float(kr[d]);
+      }
+    }
+    dot = warp_sum(dot);
+    float sc = dot * scale_log2;
+    float mn = fmaxf(m, sc);
+    float corr = exp2f(m - mn);
+    float p = exp2f(sc - mn);
+    l = l * corr + p;
+    const unsigned short* vr = vbase + (size_t) j * hd;
+#pragma unroll
+    for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
+      int d = lane + 32 * i;
+      if (d < hd) {
+        acc[i] = acc[i] * corr + p * bf16_to_float(vr[d]);
+      }
+    }
+    m = mn;
+  }
+  size_t part = ((size_t) t * heads + h) * splits + s;
+  float* o = part_o + part * hd;
+#pragma unroll
+  for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
+    int d = lane + 32 * i;
+    if (d < hd) {
+      o[d] = acc[i];
+    }
+  }
+  if (lane == 0) {
+    part_m[part] = m;
+    part_l[part] = l;
+  }
+}
+
+// One warp per (query, head) row of n * heads: out = sum_s o_s 2^(m_s - M) / sum_s l_s 2^(m_s - M); an empty key
+// range gives 0 and lse = -inf. lse (natural log of sum exp(scale * q.k)) is written when not null; out16 (out
+// narrowed to the 16-bit dtype) when not null. grid ceil(rows / 4), block 128.
+extern "C" __global__ void attention_combine(const float* part_o, const float* part_m, const float* part_l, float* out,
+                                             unsigned short* out16, float* lse, int rows, int hd, int splits,
+                                             int half_dtype) {
+  int row = (int) ((blockIdx.x * (size_t) blockDim.x + threadIdx.x) >> 5);
+  int lane = threadIdx.x & 31;
+  if (row >= rows) {
+    return;
+  }
+  const float* pm = part_m + (size_t) row * splits;
+  const float* pl = part_l + (size_t) row * splits;
+  float big = KV_NEG_INF;
+  for (int s = 0; s < splits; s++) {
+    big = fmaxf(big, pm[s]);
+  }
+  float sum = 0.0f;
+  if (big != KV_NEG_INF) {
+    for (int s = 0; s < splits; s++) {
+      if (pm[s] != KV_NEG_INF) {
+        sum += pl[s] * exp2f(pm[s] - big);
+      }
+    }
+  }
+  for (int d = lane; d < hd; d += 32) {
+    float o = 0.0f;
+    if (sum > 0.0f) {
+      for (int s = 0; s < splits; s++) {
+        if (pm[s] != KV_NEG_INF) {
+          o += exp2f(pm[s] - big) * part_o[((size_t) row * splits + s) * hd + d];
+        }
+      }
+      o = o / sum;
+    }
+    out[(size_t) row * hd + d] = o;
+    if (out16 != 0) {
+      out16[(size_t) row * hd + d] = to_half_bits(o, half_dtype);
+    }
+  }
+  if (lane == 0 && lse != 0) {
+    lse[row] = sum > 0.0f ? (big + log2f(sum)) * KV_LN2 : KV_NEG_INF;
+  }
+}

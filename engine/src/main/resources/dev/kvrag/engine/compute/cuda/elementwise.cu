@@ -1,0 +1,59 @@
+// Row-wise and element-wise operations of the forward pass. Grid-stride loops: any grid size is correct.
+#include "common.cuh"
+
+// out[t][d] = table[ids[t]][d] widened to fp32; table [vocab][dim] stored as dtype.
+extern "C" __global__ void embed(const void* table, const int* ids, float* out, int n, int dim, int dtype) {
+  size_t total = (size_t) n * dim;
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < total; i += (size_t) gridDim.x * blockDim.x) {
+    size_t t = i / dim;
+    size_t d = i - t * dim;
+    out[i] = load_stored(table, (size_t) ids[t] * dim + d, dtype);
+  }
+}
+
+// acc[i] += x[i]
+extern "C" __global__ void add_inplace(float* acc, const float* x, int count) {
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < (size_t) count;
+       i += (size_t) gridDim.x * blockDim.x) {
+    acc[i] += x[i];
+  }
+}
+
+// out[t][r] += bias[r] for out [n][rows]
+extern "C" __global__ void bias_add(float* out, const float* bias, int n, int rows) {
+  size_t total = (size_t) n * rows;
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < total; i += (size_t) gridDim.x * blockDim.x) {
+    out[i] += bias[i % rows];
+  }
+}
+
+// gate[i] = silu(gate[i]) * up[i], as HF: g / (1 + exp(-g)) * u; also its 16-bit copy when gate16 is not null.
+extern "C" __global__ void silu_mul(float* gate, const float* up, unsigned short* gate16, int count, int half_dtype) {
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < (size_t) count;
+       i += (size_t) gridDim.x * blockDim.x) {
+    float g = gate[i];
+    float r = g / (1.0f + expf(-g)) * up[i];
+    gate[i] = r;
+    if (gate16 != 0) {
+      gate16[i] = to_half_bits(r, half_dtype);
+    }
+  }
+}
+
+// out[i] = x[i] narrowed to the 16-bit dtype (the input of a bf16/f16 matrix product).
+extern "C" __global__ void to_half(const float* x, unsigned short* out, int count, int half_dtype) {
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < (size_t) count;
+       i += (size_t) gridDim.x * blockDim.x) {
+    out[i] = to_half_bits(x[i], half_dtype);
+  }
+}
+
+// out[r][*] = x[rows[r]][*] for out [count][width]
+extern "C" __global__ void gather_rows(const float* x, const int* rows, float* out, int count, int width) {
+  size_t total = (size_t) count * width;
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < total; i += (size_t) gridDim.x * blockDim.x) {
+    size_t r = i / width;
+    size_t c = i - r * width;
+    out[i] = x[(size_t) rows[r] * width + c];
+  }
+}

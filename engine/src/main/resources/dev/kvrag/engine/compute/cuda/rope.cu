@@ -1,0 +1,41 @@
+// Rotary embeddings, rotate-half convention: pairs (x_i, x_{i + d/2}).
+#include "common.cuh"
+
+// x [n][heads][hd] in place; cos/sin [n][hd/2] per token.
+extern "C" __global__ void rope(float* x, const float* cos_table, const float* sin_table, int n, int heads, int hd) {
+  int half = hd / 2;
+  size_t total = (size_t) n * heads * half;
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < total; i += (size_t) gridDim.x * blockDim.x) {
+    size_t row = i / half;
+    int j = (int) (i - row * half);
+    size_t t = row / heads;
+    float* r = x + row * hd;
+    float c = cos_table[t * half + j];
+    float s = sin_table[t * half + j];
+    float x1 = r[j];
+    float x2 = r[j + half];
+    r[j] = x1 * c - x2 * s;
+    r[j + half] = x2 * c + x1 * s;
+  }
+}
+
+// Stored bf16 keys [kv_heads][capacity][hd]: slots [from, from + count) of every head rotated by one angle per pair
+// (cos/sin [hd/2]): what moving keys from position p to p + delta takes (RopeShift). Math in fp32, stored rounded.
+extern "C" __global__ void rotate_keys(unsigned short* keys, const float* cos_delta, const float* sin_delta,
+                                       int kv_heads, int capacity, int hd, int from, int count) {
+  int half = hd / 2;
+  size_t total = (size_t) kv_heads * count * half;
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < total; i += (size_t) gridDim.x * blockDim.x) {
+    size_t row = i / half;
+    int j = (int) (i - row * half);
+    size_t g = row / count;
+    size_t s = from + (row - g * count);
+    unsigned short* k = keys + (g * capacity + s) * hd;
+    float x1 = bf16_to_float(k[j]);
+    float x2 = bf16_to_float(k[j + half]);
+    float c = cos_delta[j];
+    float sn = sin_delta[j];
+    k[j] = float_to_bf16(x1 * c - x2 * sn);
+    k[j + half] = float_to_bf16(x2 * c + x1 * sn);
+  }
+}

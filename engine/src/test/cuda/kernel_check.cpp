@@ -1,0 +1,354 @@
+// Runs kvrag's CUDA kernels on the CPU emulator (cuda_emulator.hpp) against float64 references; prints one line per
+// check and exits 1 if any fails. Built and run by KernelEmulationTest:
+//   g++ -std=c++20 -O1 -pthread -I <kernel dir> kernel_check.cpp
+#include "cuda_emulator.hpp"
+#include "common.cuh"
+#include "elementwise.cu"
+#include "norm.cu"
+#include "rope.cu"
+#include "kv.cu"
+#include "attention_split.cu"
+#include "attention_flash.cu"
+
+#include <cstdio>
+#include <random>
+#include <string>
+
+static int failures = 0;
+
+static void report(const std::string& name, double err, double tol) {
+  bool ok = err <= tol;  // NaN fails
+  std::printf("%-58s max error %.3g (limit %.3g) %s\n", name.c_str(), err, tol, ok ? "ok" : "FAILED");
+  if (!ok) failures++;
+}
+
+static std::mt19937 rng(12345);
+static std::vector<float> gaussian(size_t n, float scale = 1.0f) {
+  std::normal_distribution<float> d(0.0f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+static unsigned short bf16(float f) { return emu::float_to_bf16_rne(f); }
+static float unbf16(unsigned short h) { return emu::bf16_bits_to_float(h); }
+
+static dim3 d1(unsigned x) { return dim3{x, 1, 1}; }
+static dim3 d2(unsigned x, unsigned y) { return dim3{x, y, 1}; }
+
+static void check_elementwise() {
+  int n = 5, dim = 37, vocab = 11;
+  std::vector<float> table = gaussian((size_t) vocab * dim);
+  std::vector<unsigned short> t16(table.size()), th(table.size());
+  for (size_t i = 0; i < table.size(); i++) {
+    t16[i] = bf16(table[i]);
+    th[i] = float_to_f16(table[i]);
+  }
+  std::vector<int> ids = {3, 0, 10, 3, 7};
+  for (int dtype = 0; dtype < 3; dtype++) {
+    std::vector<float> out((size_t) n * dim, -1.0f);
+    const void* src = dtype == 0 ? (const void*) t16.data() : dtype == 1 ? (const void*) th.data() : table.data();
+    launch(d1(2), d1(64), embed, src, ids.data(), out.data(), n, dim, dtype);
+    double err = 0;
+    for (int t = 0; t < n; t++)
+      for (int d = 0; d < dim; d++) {
+        size_t k = (size_t) ids[t] * dim + d;
+        float want = dtype == 0 ? unbf16(t16[k]) : dtype == 1 ? f16_to_float(th[k]) : table[k];
+        err = std::max(err, (double) std::fabs(out[(size_t) t * dim + d] - want));
+      }
+    report("embed dtype " + std::to_string(dtype), err, 0);
+  }
+
+  std::vector<float> acc = gaussian(1000), x = gaussian(1000), want(1000);
+  for (int i = 0; i < 1000; i++) want[i] = acc[i] + x[i];
+  launch(d1(3), d1(64), add_inplace, acc.data(), (const float*) x.data(), 1000);
+  double err = 0;
+  for (int i = 0; i < 1000; i++) err = std::max(err, (double) std::fabs(acc[i] - want[i]));
+  report("add_inplace", err, 0);
+
+  std::vector<float> out = gaussian(7 * 13), bias = gaussian(13), ref = out;
+  for (int i = 0; i < 7 * 13; i++) ref[i] += bias[i % 13];
+  launch(d1(2), d1(32), bias_add, out.data(), (const float*) bias.data(), 7, 13);
+  err = 0;
+  for (int i = 0; i < 7 * 13; i++) err = std::max(err, (double) std::fabs(out[i] - ref[i]));
+  report("bias_add", err, 0);
+
+  std::vector<float> gate = gaussian(777, 3.0f), up = gaussian(777);
+  std::vector<double> sref(777);
+  for (int i = 0; i < 777; i++) sref[i] = gate[i] / (1 + std::exp(-(double) gate[i])) * up[i];
+  std::vector<unsigned short> g16(777);
+  launch(d1(2), d1(128), silu_mul, gate.data(), (const float*) up.data(), g16.data(), 777, 0);
+  err = 0;
+  double err16 = 0;
+  for (int i = 0; i < 777; i++) {
+    err = std::max(err, std::fabs(gate[i] - sref[i]) / (1 + std::fabs(sref[i])));
+    err16 = std::max(err16, (double) (g16[i] != bf16(gate[i])));
+  }
+  report("silu_mul (relative)", err, 1e-6);
+  report("silu_mul bf16 copy (mismatching bits)", err16, 0);
+
+  std::vector<float> h = gaussian(300, 100.0f);
+  std::vector<unsigned short> hb(300), hh(300);
+  launch(d1(1), d1(64), to_half, (const float*) h.data(), hb.data(), 300, 0);
+  launch(d1(1), d1(64), to_half, (const float*) h.data(), hh.data(), 300, 1);
+  // round to nearest: the result is at most half a unit in the last place from the input
+  err = 0;
+  for (int i = 0; i < 300; i++) {
+    double ulp_b = std::ldexp(1.0, std::ilogb(h[i]) - 7);
+    double ulp_h = std::ldexp(1.0, std::ilogb(h[i]) - 10);
+    err = std::max(err, std::fabs(unbf16(hb[i]) - h[i]) / ulp_b);
+    err = std::max(err, std::fabs(f16_to_float(hh[i]) - h[i]) / ulp_h);
+  }
+  report("to_half bf16 / f16 (error in units in the last place)", err, 0.5);
+
+  std::vector<float> rowsrc = gaussian(9 * 6), gathered(4 * 6);
+  std::vector<int> rows = {8, 0, 3, 3};
+  launch(d1(1), d1(32), gather_rows, (const float*) rowsrc.data(), (const int*) rows.data(), gathered.data(), 4, 6);
+  err = 0;
+  for (int r = 0; r < 4; r++)
+    for (int c = 0; c < 6; c++) err = std::max(err, (double) std::fabs(gathered[r * 6 + c] - rowsrc[rows[r] * 6 + c]));
+  report("gather_rows", err, 0);
+}
+
+static void check_norm_and_rope() {
+  int rows = 5, dim = 70;
+  std::vector<float> x = gaussian((size_t) rows * dim, 2.0f), w = gaussian(dim), out(x.size());
+  std::vector<unsigned short> o16(x.size());
+  launch(d1(1), d1(256), rms_norm, (const float*) x.data(), out.data(), o16.data(), (const float*) w.data(), rows, dim,
+         1e-5f, 0);
+  double err = 0, bits = 0;
+  for (int r = 0; r < rows; r++) {
+    double ss = 0;
+    for (int i = 0; i < dim; i++) ss += (double) x[r * dim + i] * x[r * dim + i];
+    double inv = 1 / std::sqrt(ss / dim + 1e-5);
+    for (int i = 0; i < dim; i++) {
+      double want = x[r * dim + i] * inv * w[i];
+      err = std::max(err, std::fabs(out[r * dim + i] - want) / (1 + std::fabs(want)));
+      bits = std::max(bits, (double) (o16[r * dim + i] != bf16(out[r * dim + i])));
+    }
+  }
+  report("rms_norm (relative)", err, 2e-6);
+  report("rms_norm bf16 copy (mismatching bits)", bits, 0);
+  std::vector<float> inplace = x;
+  launch(d1(1), d1(256), rms_norm, (const float*) inplace.data(), inplace.data(), (unsigned short*) nullptr,
+         (const float*) w.data(), rows, dim, 1e-5f, 0);
+  err = 0;
+  for (size_t i = 0; i < x.size(); i++) err = std::max(err, (double) std::fabs(inplace[i] - out[i]));
+  report("rms_norm in place equals out of place", err, 0);
+
+  int n = 3, heads = 2, hd = 10, half = 5;
+  std::vector<float> q = gaussian((size_t) n * heads * hd), cosv(n * half), sinv(n * half), orig = q;
+  for (int t = 0; t < n; t++)
+    for (int i = 0; i < half; i++) {
+      double a = (t + 4) * std::pow(10000.0, -2.0 * i / hd);
+      cosv[t * half + i] = (float) std::cos(a);
+      sinv[t * half + i] = (float) std::sin(a);
+    }
+  launch(d1(1), d1(32), rope, q.data(), (const float*) cosv.data(), (const float*) sinv.data(), n, heads, hd);
+  err = 0;
+  for (int t = 0; t < n; t++)
+    for (int h = 0; h < heads; h++)
+      for (int i = 0; i < half; i++) {
+        const float* r = &orig[(t * heads + h) * hd];
+        double c = cosv[t * half + i], s = sinv[t * half + i];
+        err = std::max(err, std::fabs(q[(t * heads + h) * hd + i] - (r[i] * c - r[i + half] * s)));
+        err = std::max(err, std::fabs(q[(t * heads + h) * hd + i + half] - (r[i + half] * c + r[i] * s)));
+      }
+  report("rope", err, 1e-6);
+
+  int kvh = 2, cap = 9;
+  std::vector<float> kf = gaussian((size_t) kvh * cap * hd);
+  std::vector<unsigned short> keys(kf.size());
+  for (size_t i = 0; i < kf.size(); i++) keys[i] = bf16(kf[i]);
+  std::vector<unsigned short> before = keys;
+  std::vector<float> cd(half), sd(half);
+  for (int i = 0; i < half; i++) {
+    cd[i] = (float) std::cos(0.3 * (i + 1));
+    sd[i] = (float) std::sin(0.3 * (i + 1));
+  }
+  launch(d1(1), d1(32), rotate_keys, keys.data(), (const float*) cd.data(), (const float*) sd.data(), kvh, cap, hd, 2, 5);
+  err = 0;
+  double untouched = 0;
+  for (int g = 0; g < kvh; g++)
+    for (int s = 0; s < cap; s++)
+      for (int i = 0; i < half; i++) {
+        size_t o = ((size_t) g * cap + s) * hd;
+        if (s < 2 || s >= 7) {
+          untouched = std::max(untouched, (double) (keys[o + i] != before[o + i] || keys[o + i + half] != before[o + i + half]));
+          continue;
+        }
+        float x1 = unbf16(before[o + i]), x2 = unbf16(before[o + i + half]);
+        err = std::max(err, (double) (keys[o + i] != bf16(x1 * cd[i] - x2 * sd[i])));
+        err = std::max(err, (double) (keys[o + i + half] != bf16(x2 * cd[i] + x1 * sd[i])));
+      }
+  report("rotate_keys (mismatching bits)", err, 0);
+  report("rotate_keys leaves other slots alone", untouched, 0);
+}
+
+static void check_kv() {
+  int n = 4, kvh = 3, hd = 12, cap = 10;
+  std::vector<float> k = gaussian((size_t) n * kvh * hd), v = gaussian((size_t) n * kvh * hd);
+  std::vector<int> slots = {7, 0, 2, 9};
+  std::vector<unsigned short> keys((size_t) kvh * cap * hd, 0), values(keys.size(), 0);
+  launch(d1(1), d1(64), kv_write, (const float*) k.data(), (const float*) v.data(), (const int*) slots.data(),
+         keys.data(), values.data(), n, kvh, hd, cap);
+  double bad = 0;
+  for (int t = 0; t < n; t++)
+    for (int g = 0; g < kvh; g++)
+      for (int d = 0; d < hd; d++) {
+        size_t dst = ((size_t) g * cap + slots[t]) * hd + d;
+        size_t src = ((size_t) t * kvh + g) * hd + d;
+        bad = std::max(bad, (double) (keys[dst] != bf16(k[src]) || values[dst] != bf16(v[src])));
+      }
+  report("kv_write (mismatching bits)", bad, 0);
+
+  // deviation of fresh values [count][kvh][hd] against the cache rows 0..count-1
+  int count = 10;
+  std::vector<float> fresh = gaussian((size_t) count * kvh * hd);
+  for (int d = 0; d < kvh * hd; d++) fresh[3 * kvh * hd + d] = unbf16(values[(d / hd * cap + 3) * hd + d % hd]);
+  std::vector<float> dev(count, -1.0f);
+  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const unsigned short*) values.data(), dev.data(),
+         count, kvh, hd, cap);
+  double err = 0;
+  for (int t = 0; t < count; t++) {
+    double s = 0;
+    for (int g = 0; g < kvh; g++)
+      for (int d = 0; d < hd; d++) {
+        double diff = (double) unbf16(bf16(fresh[((size_t) t * kvh + g) * hd + d])) - unbf16(values[((size_t) g * cap + t) * hd + d]);
+        s += diff * diff;
+      }
+    err = std::max(err, std::fabs(dev[t] - s) / (1 + s));
+  }
+  report("value_deviation (relative)", err, 1e-6);
+  report("value_deviation of an unchanged token is exactly 0", std::fabs(dev[3]), 0);
+}
+
+// float64 attention reference over the bf16 cache; q as given (the flash kernel rounds it to bf16: pass rounded).
+static void reference_attention(const std::vector<float>& q, const std::vector<unsigned short>& keys,
+                                const std::vector<unsigned short>& values, const std::vector<int>& lo,
+                                const std::vector<int>& hi, int n, int heads, int group, int hd, int cap,
+                                std::vector<double>& out, std::vector<double>& lse, double scale) {
+  out.assign((size_t) n * heads * hd, 0.0);
+  lse.assign((size_t) n * heads, -INFINITY);
+  for (int t = 0; t < n; t++)
+    for (int h = 0; h < heads; h++) {
+      int g = h / group;
+      if (hi[t] <= lo[t]) continue;
+      std::vector<double> s;
+      double m = -INFINITY;
+      for (int j = lo[t]; j < hi[t]; j++) {
+        double d = 0;
+        for (int i = 0; i < hd; i++) d += (double) q[((size_t) t * heads + h) * hd + i] * unbf16(keys[((size_t) g * cap + j) * hd + i]);
+        s.push_back(d * scale);
+        m = std::max(m, d * scale);
+      }
+      double sum = 0;
+      for (double x : s) sum += std::exp(x - m);
+      for (int j = lo[t]; j < hi[t]; j++) {
+        double p = std::exp(s[j - lo[t]] - m) / sum;
+        for (int i = 0; i < hd; i++) out[((size_t) t * heads + h) * hd + i] += p * unbf16(values[((size_t) g * cap + j) * hd + i]);
+      }
+      lse[(size_t) t * heads + h] = m + std::log(sum);
+    }
+}
+
+struct Case {
+  std::string name;
+  int n, heads, group, hd, cap, kv_length;
+  bool causal;
+};
+
+static void run_attention(const Case& c, bool flash, int splits, double tol) {
+  int kvh = c.heads / c.group;
+  std::vector<float> q = gaussian((size_t) c.n * c.heads * c.hd);
+  std::vector<unsigned short> keys((size_t) kvh * c.cap * c.hd), values(keys.size());
+  for (size_t i = 0; i < keys.size(); i++) {
+    keys[i] = bf16(gaussian(1)[0]);
+    values[i] = bf16(gaussian(1)[0]);
+  }
+  // the cache beyond the filled slots holds NaN: nothing may read it into a result
+  for (int g = 0; g < kvh; g++)
+    for (int s = c.kv_length; s < c.cap; s++)
+      for (int i = 0; i < c.hd; i++) {
+        keys[((size_t) g * c.cap + s) * c.hd + i] = 0x7fc0;
+        values[((size_t) g * c.cap + s) * c.hd + i] = 0x7fc0;
+      }
+  std::vector<int> slots(c.n), from(c.n), to(c.n), lo(c.n), hi(c.n);
+  std::uniform_int_distribution<int> any(0, c.cap + 3);
+  for (int t = 0; t < c.n; t++) {
+    slots[t] = c.kv_length - c.n + t;
+    if (c.causal) {
+      lo[t] = 0;
+      hi[t] = std::min(c.kv_length, slots[t] + 1);
+    } else {
+      from[t] = any(rng) - 2;
+      to[t] = t % 7 == 3 ? from[t] : any(rng);  // some empty ranges
+      lo[t] = std::max(0, from[t]);
+      hi[t] = std::min(c.kv_length, to[t]);
+    }
+  }
+  float scale = 1.0f / std::sqrt((float) c.hd);
+  std::vector<float> qref = q;
+  if (flash)
+    for (auto& x : qref) x = unbf16(bf16(x));
+  std::vector<double> want, want_lse;
+  reference_attention(qref, keys, values, lo, hi, c.n, c.heads, c.group, c.hd, c.cap, want, want_lse, scale);
+
+  std::vector<float> out((size_t) c.n * c.heads * c.hd, NAN), lse((size_t) c.n * c.heads, NAN);
+  std::vector<unsigned short> out16(out.size());
+  const int* f = c.causal ? nullptr : from.data();
+  const int* e = c.causal ? nullptr : to.data();
+  float scale_log2 = scale * KV_LOG2E;
+  if (flash) {
+    dim3 grid = d2((c.n + 63) / 64, c.heads);
+    if (c.hd == 128)
+      launch(grid, d1(128), attention_flash_128, (const float*) q.data(), (const unsigned short*) keys.data(),
+             (const unsigned short*) values.data(), f, e, (const int*) slots.data(), out.data(), out16.data(),
+             lse.data(), c.n, c.heads, c.group, c.cap, c.kv_length, scale_log2, 0);
+    else
+      launch(grid, d1(128), attention_flash_64, (const float*) q.data(), (const unsigned short*) keys.data(),
+             (const unsigned short*) values.data(), f, e, (const int*) slots.data(), out.data(), out16.data(),
+             lse.data(), c.n, c.heads, c.group, c.cap, c.kv_length, scale_log2, 0);
+  } else {
+    std::vector<float> po((size_t) c.n * c.heads * splits * c.hd), pm((size_t) c.n * c.heads * splits),
+        pl(pm.size());
+    launch(d2((c.heads * splits + 3) / 4, c.n), d1(128), attention_split, (const float*) q.data(),
+           (const unsigned short*) keys.data(), (const unsigned short*) values.data(), f, e, (const int*) slots.data(),
+           po.data(), pm.data(), pl.data(), c.n, c.heads, c.group, c.hd, c.cap, c.kv_length, splits, scale_log2);
+    launch(d1((c.n * c.heads + 3) / 4), d1(128), attention_combine, (const float*) po.data(), (const float*) pm.data(),
+           (const float*) pl.data(), out.data(), out16.data(), lse.data(), c.n * c.heads, c.hd, splits, 0);
+  }
+  double err = 0, lerr = 0, bits = 0;
+  for (size_t i = 0; i < out.size(); i++) {
+    err = std::max(err, std::fabs(out[i] - want[i]));
+    if (std::isnan(out[i])) err = INFINITY;
+    bits = std::max(bits, (double) (out16[i] != bf16(out[i])));
+  }
+  for (size_t i = 0; i < lse.size(); i++) {
+    if (std::isinf(want_lse[i])) {
+      lerr = std::max(lerr, lse[i] == -INFINITY ? 0.0 : INFINITY);
+    } else {
+      lerr = std::max(lerr, std::fabs(lse[i] - want_lse[i]));
+    }
+  }
+  std::string kind = flash ? "flash" : "split x" + std::to_string(splits);
+  report(kind + " " + c.name + ": output", err, tol);
+  report(kind + " " + c.name + ": log-sum-exp", lerr, tol);
+  report(kind + " " + c.name + ": bf16 copy (mismatching bits)", bits, 0);
+}
+
+int main() {
+  check_elementwise();
+  check_norm_and_rope();
+  check_kv();
+  // split-K: fp32 queries, exact to rounding
+  run_attention({"hd 24, GQA 2, causal", 5, 4, 2, 24, 40, 37, true}, false, 3, 1e-5);
+  run_attention({"hd 128, GQA 4, ranges", 6, 8, 4, 128, 30, 27, false}, false, 1, 1e-5);
+  run_attention({"hd 40, no GQA, ranges", 9, 2, 1, 40, 80, 70, false}, false, 5, 1e-5);
+  // flash: q and probabilities in bf16
+  run_attention({"hd 128, GQA 2, causal, partial block", 70, 4, 2, 128, 140, 130, true}, true, 0, 5e-3);
+  run_attention({"hd 64, GQA 2, ranges, partial block", 80, 2, 2, 64, 150, 140, false}, true, 0, 5e-3);
+  run_attention({"hd 128, GQA 4, causal after 170 cached slots", 130, 4, 4, 128, 320, 300, true}, true, 0, 5e-3);
+  run_attention({"hd 128, no GQA, ranges", 64, 2, 1, 128, 200, 190, false}, true, 0, 5e-3);
+  std::printf("%s\n", failures == 0 ? "all kernel checks passed" : "KERNEL CHECKS FAILED");
+  return failures == 0 ? 0 : 1;
+}
