@@ -79,6 +79,12 @@ def parse_args(argv):
                    help="a packed row's context is the union of the contexts of 1..this many examples")
     p.add_argument("--run", type=int, default=0,
                    help="mixed into the batch-order seed: a chained run (--init-from) on the same data sees new rows")
+    p.add_argument("--easy-examples", type=int, default=200_000,
+                   help="training examples exported with --naming facts-named (every fact sentence names its "
+                        "subject) for the curriculum; 0: none")
+    p.add_argument("--easy-until", type=float, default=0.6,
+                   help="progress at which the share of rows from the easy examples, falling linearly from 1, "
+                        "reaches 0")
     p.add_argument("--extra-chunks", type=int, default=1,
                    help="random chunks the exporter adds to each training context beside needed and distractors")
     p.add_argument("--heldout-examples", type=int, default=2_000)
@@ -159,6 +165,13 @@ def export_data(args, data_dir):
                       "--examples", str(per_part), "--per-kb", str(args.per_kb),
                       "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
         jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    easy_per_part = math.ceil(args.easy_examples / EXPORT_PARTS)
+    for part in range(EXPORT_PARTS if args.easy_examples > 0 else 0):
+        out = data_dir / f"train-easy-{part}.jsonl"
+        cmd = base + ["export", "--seed", str(args.seed * 1000 + 500 + part), "--split", "train",
+                      "--examples", str(easy_per_part), "--per-kb", str(args.per_kb), "--naming", "facts-named",
+                      "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
+        jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
     cmd = base + ["export", "--seed", str(args.heldout_seed), "--split", "heldout",
                   "--examples", str(args.heldout_examples), "--out", str(data_dir / "heldout.jsonl")]
     jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
@@ -171,13 +184,14 @@ def export_data(args, data_dir):
             sys.exit("train.py: the exporter failed (%d): %s\n%s" % (proc.returncode, shlex.join(cmd), err.strip()))
         log(out.strip())
         commands.append(shlex.join(cmd))
-    with open(data_dir / "train.jsonl", "wb") as joined:
-        for part in range(EXPORT_PARTS):
-            part_file = data_dir / f"train-{part}.jsonl"
-            with open(part_file, "rb") as f:
-                while chunk := f.read(1 << 24):
-                    joined.write(chunk)
-            part_file.unlink()
+    for name, parts in (("train", EXPORT_PARTS), ("train-easy", EXPORT_PARTS if args.easy_examples > 0 else 0)):
+        with open(data_dir / f"{name}.jsonl", "wb") as joined:
+            for part in range(parts):
+                part_file = data_dir / f"{name}-{part}.jsonl"
+                with open(part_file, "rb") as f:
+                    while chunk := f.read(1 << 24):
+                        joined.write(chunk)
+                part_file.unlink()
     (data_dir / "export.json").write_text(json.dumps(export_key(args) | {"commands": commands}, indent=1))
     return commands
 
@@ -185,6 +199,7 @@ def export_data(args, data_dir):
 def export_key(args):
     return {"seed": args.seed, "heldout_seed": args.heldout_seed, "extra_chunks": args.extra_chunks,
             "per_kb": args.per_kb,
+            "easy_examples": math.ceil(args.easy_examples / EXPORT_PARTS) * EXPORT_PARTS,
             "train_examples": math.ceil(args.train_examples / EXPORT_PARTS) * EXPORT_PARTS,
             "heldout_examples": args.heldout_examples}
 
@@ -509,10 +524,13 @@ def main(argv):
     segments = Segments()
     train = read_examples(data_dir / "train.jsonl", segments, args.train_examples)
     heldout = read_examples(data_dir / "heldout.jsonl", segments, args.heldout_examples)
+    easy_file = data_dir / "train-easy.jsonl"
+    easy = read_examples(easy_file, segments, args.easy_examples) if args.easy_examples > 0 and easy_file.exists() \
+        else []
     if not train or not heldout:
         sys.exit("train.py: no examples in " + str(data_dir))
     run_log["phases"]["data_s"] = time.time() - t
-    log(f"{len(train)} train and {len(heldout)} held-out examples, {len(segments.strings)} distinct segments")
+    log(f"{len(train)} train ({len(easy)} more with named facts) and {len(heldout)} held-out examples, {len(segments.strings)} distinct segments")
 
     # 2. tokenizer
     t = time.time()
@@ -527,6 +545,7 @@ def main(argv):
     h_flat, h_offsets, h_lengths, h_answer_start = build_sequences(heldout, seg_ids, bos, eos)
     _, _, lengths, _ = build_sequences(train[:20_000], seg_ids, bos, eos)
     index = KbIndex(train)
+    easy_index = KbIndex(easy) if easy else None
     sample_rng = np.random.default_rng(args.seed + 3)
     sample = [packed_row(index, train, seg_ids, bos, eos, sample_rng, args.merge_max, args.questions_per_row,
                          args.max_positions) for _ in range(2_000)]
@@ -577,6 +596,9 @@ def main(argv):
     rng = np.random.default_rng([args.seed, args.run])
     stream = packed_batches(index, train, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
                             args.max_positions, args.batch_tokens)
+    easy_stream = packed_batches(easy_index, easy, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
+                                 args.max_positions, args.batch_tokens) if easy_index else None
+    easy_steps = 0
     eval_rng = random.Random(args.seed + 1)
     eval_idx = sorted(eval_rng.sample(range(len(heldout)), min(args.eval_examples, len(heldout))))
     history, evals = [], []
@@ -588,7 +610,9 @@ def main(argv):
     log(f"training until step {args.max_steps} or {deadline - time.time():.0f} s from now")
     while step < args.max_steps and time.time() < deadline:
         progress = max(step / args.max_steps, (time.time() - train_start) / max(1.0, deadline - train_start))
-        tokens, positions, segments_np, targets, classes = next(stream)
+        take_easy = easy_stream is not None and rng.random() < 1 - progress / max(args.easy_until, 1e-9)
+        easy_steps += take_easy
+        tokens, positions, segments_np, targets, classes = next(easy_stream if take_easy else stream)
         real = segments_np != PAD_SEGMENT
         row_blocks = np.where(real, segments_np, 0).max(axis=1)
         blocks = int(row_blocks.max())
@@ -626,7 +650,7 @@ def main(argv):
                      "answer_loss": acc_answer.item() / acc_n, "context_loss": acc_context.item() / acc_n,
                      "grad_norm": float(grad_norm), "tokens_per_s": real_tokens / max(elapsed, 1e-6),
                      "questions_per_s": questions_seen / max(elapsed, 1e-6),
-                     "padding": 1 - real_tokens / max(tokens_seen, 1)}
+                     "padding": 1 - real_tokens / max(tokens_seen, 1), "easy_steps": easy_steps}
             history.append(entry)
             acc_answer.zero_()
             acc_context.zero_()
@@ -634,7 +658,7 @@ def main(argv):
             log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
                 f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
                 f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  {entry['questions_per_s']:.0f} q/s  "
-                f"pad {entry['padding']:.1%}")
+                f"pad {entry['padding']:.1%}  easy {easy_steps}")
             if not math.isfinite(entry["answer_loss"]):
                 log("loss is not finite: stopping training, saving what there is")
                 break
@@ -652,7 +676,7 @@ def main(argv):
                 log("periodic eval failed:\n" + traceback.format_exc())
             last_eval = time.time()
     train_s = time.time() - train_start
-    run_log.update({"steps": step, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
+    run_log.update({"steps": step, "easy_steps": easy_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
                     "questions_seen": int(questions_seen),
                     "train_s": train_s, "history": history, "evals": evals})
     log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens, {questions_seen} questions")

@@ -12,9 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
-[[ -f .device/jdk.tgz && -f .device/classpath-bench.txt ]] \
+[[ ( -f .device/jdk.tgz || -f .device/jdk.txz ) && -f .device/classpath-bench.txt ]] \
   || { echo "train-demo: carry .device (make-jdk.sh and stage-classpath.sh bench make it)" >&2; exit 2; }
-tar xzf .device/jdk.tgz
+# jdk.txz: the same runtime as xz, smaller, for calls that also carry a model (the tool carries 64 MiB in all).
+if [[ -f .device/jdk.txz ]]; then tar xJf .device/jdk.txz; else tar xzf .device/jdk.tgz; fi
 export KVRAG_JAVA=$PWD/.jdk-device/bin/java KVRAG_CLASSPATH=@.device/classpath-bench.txt PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 args=()

@@ -21,7 +21,7 @@ final class DocumentWriter {
 
   private DocumentWriter() {}
 
-  static List<Sentence> write(Entity subject, Company company, SplittableRandom rng) {
+  static List<Sentence> write(Entity subject, Company company, SplittableRandom rng, Naming naming) {
     List<Sentence> page = new ArrayList<>();
     String opening = PageTemplates.fill(PageTemplates.opening(subject.kind(), rng), company.name(), rng);
     page.add(new Sentence(Mention.NAME.render(opening, subject), Optional.empty(), true, true));
@@ -47,6 +47,9 @@ final class DocumentWriter {
       }
       Mention mention = rng.nextDouble() < (opensParagraph ? NAME_AT_PARAGRAPH : NAME_INSIDE) ? Mention.NAME
           : rng.nextDouble() < PRONOUN_OVER_DESCRIPTION ? Mention.PRONOUN : Mention.DESCRIPTION;
+      if (fact.isPresent() && naming == Naming.FACTS_NAMED) {
+        mention = Mention.NAME;
+      }
       String template;
       if (fact.isPresent()) {
         List<String> options = fact.get().relation().sentences();

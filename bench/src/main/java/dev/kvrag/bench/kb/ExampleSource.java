@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * company. The same arguments give the same examples, in the same order.
  */
 public record ExampleSource(long seed, Split split, ChunkBudget budget, int perKb, int maxExtraChunks,
-                            Map<QuestionKind, Double> mix) {
+                            Map<QuestionKind, Double> mix, Naming naming) {
 
   public ExampleSource {
     if (perKb < 1) {
@@ -22,6 +22,11 @@ public record ExampleSource(long seed, Split split, ChunkBudget budget, int perK
       throw new IllegalArgumentException("extra chunks must not be negative, got " + maxExtraChunks);
     }
     mix = Map.copyOf(mix);
+  }
+
+  public ExampleSource(long seed, Split split, ChunkBudget budget, int perKb, int maxExtraChunks,
+                       Map<QuestionKind, Double> mix) {
+    this(seed, split, budget, perKb, maxExtraChunks, mix, Naming.AS_WRITTEN);
   }
 
   public static ExampleSource of(long seed, Split split) {
@@ -40,7 +45,7 @@ public record ExampleSource(long seed, Split split, ChunkBudget budget, int perK
   }
 
   public KnowledgeBase knowledgeBase(int index) {
-    return KnowledgeBase.generate(kbSeed(seed, split, index), split, budget);
+    return KnowledgeBase.generate(kbSeed(seed, split, index), split, budget, naming);
   }
 
   /** Hands the first {@code count} examples to {@code sink}, knowledge base by knowledge base. */

@@ -27,7 +27,8 @@ import java.util.Set;
  */
 public final class KbCommand implements BenchCli.Command {
 
-  private static final Set<String> SOURCE_OPTIONS = Set.of("seed", "split", "per-kb", "chunk-tokens", "extra-chunks");
+  private static final Set<String> SOURCE_OPTIONS = Set.of("seed", "split", "per-kb", "chunk-tokens", "extra-chunks",
+      "naming");
 
   @Override
   public String name() {
@@ -38,7 +39,7 @@ public final class KbCommand implements BenchCli.Command {
   public List<String> usage() {
     return List.of(
         "bench-kb export --seed S --split train|heldout --examples N --out FILE.jsonl"
-            + " [--per-kb 48] [--chunk-tokens 200] [--extra-chunks 2]",
+            + " [--per-kb 48] [--chunk-tokens 200] [--extra-chunks 2] [--naming as-written|facts-named]",
         "bench-kb stats --seed S --split train|heldout [--kbs 20] [--per-kb 48] [--chunk-tokens 200]",
         "bench-kb sample --seed S --split train|heldout [--chunk-tokens 200]",
         "bench-kb layout --out FILE.json");
@@ -61,13 +62,15 @@ public final class KbCommand implements BenchCli.Command {
 
   private static ExampleSource source(Flags f) {
     Split split;
+    Naming naming;
     try {
       split = Split.parse(f.string("split"));
+      naming = Naming.parse(f.string("naming", Naming.AS_WRITTEN.label()));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     return new ExampleSource(f.longValue("seed"), split, ChunkBudget.estimated(f.intValue("chunk-tokens", 200, 16)),
-        f.intValue("per-kb", 48, 1), f.intValue("extra-chunks", 2, 0), QuestionGenerator.DEFAULT_MIX);
+        f.intValue("per-kb", 48, 1), f.intValue("extra-chunks", 2, 0), QuestionGenerator.DEFAULT_MIX, naming);
   }
 
   private int export(Flags f, PrintStream out) throws IOException {

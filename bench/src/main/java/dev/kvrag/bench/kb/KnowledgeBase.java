@@ -39,13 +39,17 @@ public final class KnowledgeBase {
   }
 
   public static KnowledgeBase generate(long seed, Split split, ChunkBudget budget) {
+    return generate(seed, split, budget, Naming.AS_WRITTEN);
+  }
+
+  public static KnowledgeBase generate(long seed, Split split, ChunkBudget budget, Naming naming) {
     SplittableRandom rng = new SplittableRandom(seed);
     Company company = CompanyGenerator.generate(rng.split(), split);
     SplittableRandom writing = rng.split();
     List<Document> documents = new ArrayList<>();
     for (Entity e : company.entities()) {
       if (e.kind().hasPage()) {
-        List<Sentence> page = DocumentWriter.write(e, company, writing.split());
+        List<Sentence> page = DocumentWriter.write(e, company, writing.split(), naming);
         documents.add(new Document(e.id(), e, Chunker.cut(e.id(), page, budget)));
       }
     }

@@ -97,7 +97,7 @@ class KbCommandTest {
     assertOneLine(kvrag("bench-kb", "export", "--seed", "x1", "--split", "train", "--examples", "5", "--out", "x"),
         "kvrag bench-kb: option --seed must be a whole number, got 'x1'");
     assertOneLine(kvrag("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbz", "3"),
-        "kvrag bench-kb: unknown option --kbz (known: --chunk-tokens, --extra-chunks, --kbs, --per-kb, --seed, --split)");
+        "kvrag bench-kb: unknown option --kbz (known: --chunk-tokens, --extra-chunks, --kbs, --naming, --per-kb, --seed, --split)");
     assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "0", "--out", "x"),
         "kvrag bench-kb: option --examples must be between 1 and 2147483647, got 0");
     assertOneLine(kvrag("bench-kb", "frobnicate"),

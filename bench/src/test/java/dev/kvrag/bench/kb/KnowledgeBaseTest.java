@@ -34,6 +34,22 @@ class KnowledgeBaseTest {
   }
 
   @Test
+  void namedFactsNameTheirSubjectAndChangeNothingElse() {
+    KnowledgeBase written = KnowledgeBase.generate(7, Split.TRAIN, ChunkBudget.DEFAULT);
+    KnowledgeBase named = KnowledgeBase.generate(7, Split.TRAIN, ChunkBudget.DEFAULT, Naming.FACTS_NAMED);
+    assertEquals(written.company().facts(), named.company().facts());
+    int unnamedBefore = 0;
+    for (Fact f : named.company().facts()) {
+      assertTrue(TextMatch.containsWord(named.chunkStating(f).text(), f.subject().name()),
+          "facts-named: " + f + " without its subject in " + named.chunkStating(f).text());
+      unnamedBefore += TextMatch.containsWord(written.chunkStating(f).text(), f.subject().name()) ? 0 : 1;
+    }
+    assertTrue(unnamedBefore > 0, "as written, some facts sit in chunks that never name their subject");
+    assertEquals(Naming.FACTS_NAMED, Naming.parse("facts-named"));
+    assertEquals("as-written", Naming.AS_WRITTEN.label());
+  }
+
+  @Test
   void everyFactIsStatedInExactlyOneChunkOfItsSubjectsPage() {
     KnowledgeBase kb = KnowledgeBase.generate(7, Split.HELDOUT, ChunkBudget.DEFAULT);
     for (Fact f : kb.company().facts()) {
