@@ -2,7 +2,7 @@ package dev.kvrag.engine.cli;
 
 import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.TimedBackend;
-import dev.kvrag.engine.compute.cpu.CpuBackend;
+
 import dev.kvrag.engine.model.ModelConfig;
 import dev.kvrag.engine.model.ModelSession;
 import dev.kvrag.engine.model.Transformer;
@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
 final class BenchEngineCommand {
 
   static final String USAGE = """
-      usage: ./kvrag bench-engine --model DIR [--prompt-tokens N] [--gen-tokens N] [--threads N]
+      usage: ./kvrag bench-engine --model DIR [--prompt-tokens N] [--gen-tokens N] [--threads N] [--backend B]
                                   [--ids-file F | --prompt TEXT] [--seed S]
         prints prefill tokens/s, decode tokens/s and peak heap
         --prompt-tokens  prompt length (default 256); random ids unless --ids-file or --prompt is given
@@ -35,6 +35,7 @@ final class BenchEngineCommand {
         --prompt         prompt text, tokenized with the model's tokenizer, repeated or cut to N tokens
         --gen-tokens     decode steps (default 64)
         --threads        compute threads (default: all processors)
+        --backend        auto (default: CUDA when present), cpu or cuda (profiles of cuda show queueing times)
         --profile        also print where the time goes, per backend operation""";
 
   private BenchEngineCommand() {
@@ -42,7 +43,8 @@ final class BenchEngineCommand {
 
   static void run(String[] args, Terminal term) {
     Options o = Options.parse("bench-engine", args, 1,
-        Set.of("--model", "--prompt-tokens", "--gen-tokens", "--threads", "--ids-file", "--prompt", "--seed"),
+        Set.of("--model", "--prompt-tokens", "--gen-tokens", "--threads", "--ids-file", "--prompt", "--seed",
+            "--backend"),
         Set.of("--profile"));
     Path dir = o.directory("--model");
     int promptTokens = o.positiveInt("--prompt-tokens", 256);
@@ -53,8 +55,8 @@ final class BenchEngineCommand {
     }
     long seed = o.longValue("--seed", 42);
     var out = term.out();
-    try (CpuBackend cpu = new CpuBackend(threads);
-         Transformer model = Transformer.load(dir, o.has("--profile") ? new TimedBackend(cpu) : cpu)) {
+    try (Backend compute = o.backend(threads);
+         Transformer model = Transformer.load(dir, o.has("--profile") ? new TimedBackend(compute) : compute)) {
       Backend backend = model.backend();
       ModelConfig c = model.config();
       int[] prompt = prompt(o, dir, c, promptTokens, seed);

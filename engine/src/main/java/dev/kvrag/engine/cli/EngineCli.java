@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The engine's command line, run by {@code ./kvrag SUBCOMMAND ...}: {@code tokenize}, {@code logits},
- * {@code generate}, {@code bench-engine} and {@code random-model}.
+ * {@code generate}, {@code bench-engine}, {@code bench-gpu}, {@code fuse} and {@code random-model}.
  *
  * <p>Errors are one line on stderr naming the problem: exit status 2 for bad input (unknown option, missing
  * file, unsupported or malformed checkpoint, token id outside the vocabulary), 1 for internal errors. No
@@ -22,6 +22,7 @@ public final class EngineCli {
         logits        float32 logits of every position of an id sequence -> .npy
         generate      stream a continuation of a prompt
         bench-engine  prefill / decode tokens per second and peak heap
+        bench-gpu     the CUDA backend against the GPU's ceilings (prefill, decode, CacheBlend TTFT)
         fuse          logits of fusion cases (full, prefix, naive, cacheblend, ape, snapkv) -> .npy per case
         random-model  write a random-weight checkpoint (e.g. Qwen2.5-0.5B shape)""";
 
@@ -64,6 +65,11 @@ public final class EngineCli {
             BenchEngineCommand.run(args, term);
           }
         }
+        case "bench-gpu" -> {
+          if (!usage(help, BenchGpuCommand.USAGE, term)) {
+            BenchGpuCommand.run(args, term);
+          }
+        }
         case "fuse" -> {
           if (!usage(help, FuseCommand.USAGE, term)) {
             FuseCommand.run(args, term);
@@ -76,7 +82,7 @@ public final class EngineCli {
         }
         case "help", "--help", "-h" -> term.out().println(USAGE);
         default -> throw new UsageException("unknown command '" + command + "' (commands: tokenize, logits, generate, "
-            + "bench-engine, fuse, random-model)");
+            + "bench-engine, bench-gpu, fuse, random-model)");
       }
       term.out().flush();
       return 0;
@@ -111,7 +117,8 @@ public final class EngineCli {
 
   private static int fail(Terminal term, String command, Throwable e, String message, int status) {
     term.out().flush();
-    String known = Set.of("tokenize", "logits", "generate", "bench-engine", "fuse", "random-model").contains(command)
+    String known = Set.of("tokenize", "logits", "generate", "bench-engine", "bench-gpu", "fuse", "random-model")
+        .contains(command)
         ? "kvrag " + command + ": " : "kvrag: ";
     term.err().println(known + message.replaceAll("\\s*\\R\\s*", " ").strip());
     if ("1".equals(System.getenv("KVRAG_DEBUG"))) {

@@ -6,7 +6,7 @@ import dev.kvrag.common.kv.KvDtype;
 import dev.kvrag.common.kv.KvQuantization;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compress.SnapKv;
-import dev.kvrag.engine.compute.cpu.CpuBackend;
+import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.fusion.ChunkKvSource;
 import dev.kvrag.engine.fusion.FusedSession;
 import dev.kvrag.engine.fusion.FusionModes;
@@ -43,6 +43,7 @@ final class FuseCommand {
 
   static final String USAGE = """
       usage: ./kvrag fuse --model DIR --cases FILE.jsonl --out DIR [--kv-encoding f32|f16|bf16|int8] [--threads N]
+                         [--backend auto|cpu|cuda]
         for the case on line n (0-based) writes DIR/n.npy: float32 logits [len(question) + len(continuation),
         vocab], a row per question token, then a row per continuation token fed as a decode step
         a case: {"prefix":[ids], "chunks":[[ids],...], "question":[ids], "continuation":[ids],
@@ -88,7 +89,8 @@ final class FuseCommand {
   }
 
   static void run(String[] args, Terminal term) throws IOException {
-    Options o = Options.parse("fuse", args, 1, Set.of("--model", "--cases", "--out", "--kv-encoding", "--threads"),
+    Options o = Options.parse("fuse", args, 1, Set.of("--model", "--cases", "--out", "--kv-encoding", "--threads",
+        "--backend"),
         Set.of());
     Path dir = o.directory("--model");
     Path casesFile = Path.of(o.string("--cases"));
@@ -98,7 +100,7 @@ final class FuseCommand {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new UsageException("--out " + out + " exists and is not a directory");
     }
-    try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
+    try (Backend backend = o.backend(threads); Transformer model = Transformer.load(dir, backend)) {
       List<Case> cases = readCases(casesFile, model.config());
       warnIgnored(cases, term);
       Files.createDirectories(out);

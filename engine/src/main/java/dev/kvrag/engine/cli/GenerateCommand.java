@@ -1,6 +1,6 @@
 package dev.kvrag.engine.cli;
 
-import dev.kvrag.engine.compute.cpu.CpuBackend;
+import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.generate.ChatMessage;
 import dev.kvrag.engine.generate.ChatTemplate;
 import dev.kvrag.engine.generate.ChatTemplates;
@@ -24,7 +24,7 @@ final class GenerateCommand {
 
   static final String USAGE = """
       usage: ./kvrag generate --model DIR --prompt TEXT [--max-tokens N] [--temperature T] [--seed S]
-                              [--top-k K] [--top-p P] [--chat] [--threads N]
+                              [--top-k K] [--top-p P] [--chat] [--threads N] [--backend auto|cpu|cuda]
         streams the continuation to stdout; temperature 0 (the default) is greedy
         --chat  render the prompt as a user turn with the model's chat template""";
 
@@ -33,7 +33,8 @@ final class GenerateCommand {
 
   static void run(String[] args, Terminal term) {
     Options o = Options.parse("generate", args, 1,
-        Set.of("--model", "--prompt", "--max-tokens", "--temperature", "--seed", "--top-k", "--top-p", "--threads"),
+        Set.of("--model", "--prompt", "--max-tokens", "--temperature", "--seed", "--top-k", "--top-p", "--threads",
+            "--backend"),
         Set.of("--chat"));
     Path dir = o.directory("--model");
     String prompt = o.string("--prompt");
@@ -55,7 +56,7 @@ final class GenerateCommand {
       throw new UsageException("the prompt encodes to no tokens and the tokenizer adds no BOS; give a non-empty "
           + "--prompt");
     }
-    try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
+    try (Backend backend = o.backend(threads); Transformer model = Transformer.load(dir, backend)) {
       ModelSession session = new ModelSession(model, ids.length + params.maxTokens());
       Generator.generate(session, tok, ids, params, stops, text -> {
         term.out().print(text);

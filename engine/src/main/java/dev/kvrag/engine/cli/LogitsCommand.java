@@ -2,7 +2,7 @@ package dev.kvrag.engine.cli;
 
 import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
-import dev.kvrag.engine.compute.cpu.CpuBackend;
+import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.model.Transformer;
 import java.io.IOException;
@@ -18,6 +18,7 @@ final class LogitsCommand {
 
   static final String USAGE = """
       usage: ./kvrag logits --model DIR (--ids 5,17,42 | --ids-file F) --out FILE.npy [--threads N]
+                            [--backend auto|cpu|cuda]
         writes float32 logits of every position, shape [n, vocab], as a NumPy .npy file
         an ids file holds integers separated by commas and/or whitespace""";
 
@@ -28,13 +29,14 @@ final class LogitsCommand {
   }
 
   static void run(String[] args, Terminal term) throws IOException {
-    Options o = Options.parse("logits", args, 1, Set.of("--model", "--ids", "--ids-file", "--out", "--threads"),
+    Options o = Options.parse("logits", args, 1, Set.of("--model", "--ids", "--ids-file", "--out", "--threads",
+        "--backend"),
         Set.of());
     Path dir = o.directory("--model");
     int[] ids = TokenIds.from(o);
     Path out = Path.of(o.string("--out"));
     int threads = o.positiveInt("--threads", Runtime.getRuntime().availableProcessors());
-    try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
+    try (Backend backend = o.backend(threads); Transformer model = Transformer.load(dir, backend)) {
       int vocab = model.config().vocabSize();
       for (int id : ids) {
         if (id >= vocab) {

@@ -1,5 +1,7 @@
 package dev.kvrag.engine.cli;
 
+import dev.kvrag.engine.compute.Backend;
+import dev.kvrag.engine.compute.BackendChoice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -62,6 +64,14 @@ final class Options {
       throw new UsageException(name + " " + p + ": no such directory");
     }
     return p;
+  }
+
+  /**
+   * The engine backend of {@code --backend auto|cpu|cuda} (else {@code kvrag.engine.backend}, else auto; see
+   * {@link BackendChoice}), the CPU one with {@code threads} threads.
+   */
+  Backend backend(int threads) {
+    return BackendChoice.open(values.get("--backend"), threads).backend();
   }
 
   int positiveInt(String name, int fallback) {

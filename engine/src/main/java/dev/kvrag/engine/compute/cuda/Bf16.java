@@ -1,0 +1,26 @@
+package dev.kvrag.engine.compute.cuda;
+
+import dev.kvrag.engine.model.SafetensorsWriter;
+
+/** bfloat16 on the host: widening is exact (the top half of an fp32), narrowing rounds to nearest even. */
+final class Bf16 {
+
+  private Bf16() {
+  }
+
+  static float widen(short bits) {
+    return Float.intBitsToFloat((bits & 0xffff) << 16);
+  }
+
+  static float[] widen(short[] bits) {
+    float[] out = new float[bits.length];
+    for (int i = 0; i < bits.length; i++) {
+      out[i] = widen(bits[i]);
+    }
+    return out;
+  }
+
+  static short narrow(float f) {
+    return SafetensorsWriter.toBf16(f);
+  }
+}

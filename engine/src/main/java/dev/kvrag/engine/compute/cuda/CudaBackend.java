@@ -1,0 +1,482 @@
+package dev.kvrag.engine.compute.cuda;
+
+import dev.kvrag.engine.compute.Activations;
+import dev.kvrag.engine.compute.AttentionRule;
+import dev.kvrag.engine.compute.Backend;
+import dev.kvrag.engine.compute.DType;
+import dev.kvrag.engine.compute.RopeAngles;
+import dev.kvrag.engine.compute.Weight;
+import dev.kvrag.engine.kv.LayerKv;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * The GPU backend: activations ({@link DeviceActivations}) and the KV cache ({@link DeviceLayerKv}) stay in device
+ * memory, so a forward pass sends token ids and positions in and brings logits out, nothing else. Weights are
+ * uploaded once in their stored dtype; bf16/f16 matrix products go to cuBLAS 13 (FFM, {@link Cublas}) with fp32
+ * accumulation into fp32 activations, fp32 weights to its fp32 path; everything else runs in the engine's own kernels
+ * ({@link CudaKernels}) in fp32, launched on one compute stream in order. Operations return once their work is
+ * queued; {@link #download} waits for it. Stored chunk KV comes from page-locked host memory
+ * ({@link #newStoredLayerKv}) on a copy stream of its own.
+ *
+ * <p>At start the flash-attention kernel is checked against the split-K kernel on random data; if they disagree it
+ * is switched off (and {@link #describe} says so), so a broken fast path costs speed, never answers.
+ */
+public final class CudaBackend implements Backend {
+
+  /** Set to {@code false} to keep the flash kernel off (comparisons). */
+  public static final String FLASH_PROPERTY = "kvrag.cuda.flash";
+
+  private final CudaRuntime rt;
+  private final DeviceWeights weights;
+  private final DeviceAttention attention;
+  private final String flashCheck;
+
+  private CudaBackend(CudaRuntime rt) {
+    this.rt = rt;
+    this.weights = new DeviceWeights(rt);
+    this.attention = new DeviceAttention(rt);
+    this.flashCheck = checkFlash();
+  }
+
+  /** The backend on CUDA device {@code ordinal}: context, kernels compiled for it, cuBLAS. */
+  public static CudaBackend open(int ordinal) {
+    return new CudaBackend(new CudaRuntime(CudaDevice.open(ordinal)));
+  }
+
+  @Override
+  public String describe() {
+    CudaDevice d = rt.device();
+    return String.format(Locale.ROOT, "cuda(%s, %s, %d SMs, %.0f GiB, driver %s, cuBLAS %d, kernels by %s, %s)",
+        d.name(), d.architecture(), d.multiprocessors(), d.totalMemory() / 1073741824.0, d.driverVersion(),
+        rt.cublas().version(), rt.kernels().compiler(), flashCheck);
+  }
+
+  /** Whether prefill attention runs on the tensor-core kernel. */
+  public boolean flashAttention() {
+    return attention.flash();
+  }
+
+  /** Bytes of weights uploaded so far. */
+  public long weightBytes() {
+    return weights.uploaded();
+  }
+
+  /** Device memory held by the backend's pool (in use or cached), in bytes. */
+  public long reservedBytes() {
+    synchronized (rt) {
+      return rt.memory().reserved();
+    }
+  }
+
+  /** Waits until all queued work has run: what a timer must call before reading the clock. */
+  public void synchronize() {
+    synchronized (rt) {
+      rt.enter();
+      rt.device().synchronizeAll();
+    }
+  }
+
+  /** The device's name, e.g. {@code NVIDIA H100 80GB HBM3}. */
+  public String deviceName() {
+    return rt.device().name();
+  }
+
+  /** Runs {@code work} under the backend's lock with the context current (benchmarks that call CUDA directly). */
+  void locked(Runnable work) {
+    synchronized (rt) {
+      rt.enter();
+      work.run();
+    }
+  }
+
+  CudaRuntime runtime() {
+    return rt;
+  }
+
+  DeviceWeights deviceWeights() {
+    return weights;
+  }
+
+  private String checkFlash() {
+    if (!Boolean.parseBoolean(System.getProperty(FLASH_PROPERTY, "true"))) {
+      attention.useFlash(false);
+      return "flash attention off (" + FLASH_PROPERTY + "=false)";
+    }
+    double worst = 0;
+    for (int hd : new int[] {64, 128}) {
+      worst = Math.max(worst, flashAgainstSplit(hd));
+    }
+    if (!(worst <= 2e-2)) {
+      attention.useFlash(false);
+      return String.format(Locale.ROOT, "flash attention OFF: its self-check against split-K failed (max error %.3g)",
+          worst);
+    }
+    return String.format(Locale.ROOT, "flash attention on (self-check max error %.2g)", worst);
+  }
+
+  /** Max abs difference of the flash and split-K outputs on random data, causal and with explicit ranges. */
+  private double flashAgainstSplit(int hd) {
+    int heads = 4;
+    int kvHeads = 2;
+    int n = 80;
+    int filled = 150;
+    SplittableRandom r = new SplittableRandom(hd);
+    LayerKv kv = newLayerKv(kvHeads, hd, filled);
+    float[] k = new float[filled * kvHeads * hd];
+    float[] v = new float[k.length];
+    for (int i = 0; i < k.length; i++) {
+      k[i] = (float) r.nextGaussian();
+      v[i] = (float) r.nextGaussian();
+    }
+    int[] all = new int[filled];
+    for (int i = 0; i < filled; i++) {
+      all[i] = i;
+    }
+    kv.write(all, k, v, filled);
+    float[] qh = new float[n * heads * hd];
+    for (int i = 0; i < qh.length; i++) {
+      qh[i] = (float) r.nextGaussian();
+    }
+    int[] slots = new int[n];
+    for (int t = 0; t < n; t++) {
+      slots[t] = filled - n + t;
+    }
+    AttentionRule window = AttentionRule.slidingWindow(37);
+    double worst = 0;
+    for (AttentionRule rule : new AttentionRule[] {AttentionRule.causal(), window}) {
+      Activations q = upload(qh.clone());
+      Activations fast = allocate(qh.length);
+      Activations slow = allocate(qh.length);
+      float[] lseFast = new float[n * heads];
+      float[] lseSlow = new float[n * heads];
+      float scale = (float) (1 / Math.sqrt(hd));
+      attention(q, n, heads, slots, kv, rule, scale, fast, lseFast);
+      synchronized (rt) {
+        attention.useFlash(false);
+        try {
+          attention(q, n, heads, slots, kv, rule, scale, slow, lseSlow);
+        } finally {
+          attention.useFlash(true);
+        }
+      }
+      float[] a = download(fast);
+      float[] b = download(slow);
+      for (int i = 0; i < a.length; i++) {
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        if (Float.isNaN(a[i])) {
+          worst = Double.POSITIVE_INFINITY;
+        }
+      }
+      for (int i = 0; i < lseFast.length; i++) {
+        worst = Math.max(worst, Math.abs(lseFast[i] - lseSlow[i]));
+      }
+      q.close();
+      fast.close();
+      slow.close();
+    }
+    return worst;
+  }
+
+  @Override
+  public Activations allocate(int length) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceBuffer b = rt.memory().allocate(4L * Math.max(1, length));
+      rt.device().zero(b.pointer(), 0, 4L * Math.max(1, length));
+      return new DeviceActivations(b, length);
+    }
+  }
+
+  /** A buffer whose contents are about to be overwritten (no clearing). */
+  private DeviceActivations scratch(int length) {
+    return new DeviceActivations(rt.memory().allocate(4L * Math.max(1, length)), length);
+  }
+
+  @Override
+  public Activations upload(float[] data) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations a = scratch(data.length);
+      rt.staging().upload(data, a.buffer(), 0, rt.device().compute());
+      return a;
+    }
+  }
+
+  @Override
+  public void upload(float[] src, Activations dst) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations d = DeviceActivations.of(dst);
+      if (src.length > d.length()) {
+        throw new IllegalArgumentException(src.length + " floats into activations of " + d.length());
+      }
+      rt.staging().upload(src, d.buffer(), 0, rt.device().compute());
+      d.written();
+    }
+  }
+
+  @Override
+  public float[] download(Activations a, int from, int count) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations d = DeviceActivations.of(a);
+      if (from < 0 || count < 0 || from + count > d.length()) {
+        throw new IllegalArgumentException("floats [" + from + ", " + (from + count) + ") of " + d.length());
+      }
+      float[] out = new float[count];
+      if (count > 0) {
+        rt.device().copyToHost(jcuda.Pointer.to(out), d.buffer().pointer(), 4L * from, 4L * count);
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public Activations gatherRows(Activations x, int width, int[] rows) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations src = DeviceActivations.of(x);
+      DeviceActivations out = scratch(rows.length * width);
+      if (rows.length > 0) {
+        DeviceBuffer index = rt.ints(rows);
+        rt.launcher().start(rt.kernels().gatherRows).pointer(src.address()).pointer(index.address())
+            .pointer(out.address()).integer(rows.length).integer(width);
+        rt.launcher().launch(rt.blocks((long) rows.length * width), 1, CudaRuntime.THREADS, rt.device().compute());
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public LayerKv newLayerKv(int kvHeads, int headDim, int initialCapacity) {
+    return new DeviceLayerKv(rt, kvHeads, headDim, initialCapacity);
+  }
+
+  @Override
+  public LayerKv newStoredLayerKv(int kvHeads, int headDim, int initialCapacity) {
+    return new PinnedLayerKv(rt, kvHeads, headDim, initialCapacity);
+  }
+
+  @Override
+  public void writeKv(LayerKv kv, int[] slots, Activations k, Activations v, int n) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceLayerKv device = DeviceLayerKv.of(kv, rt);
+      if (device != null) {
+        device.writeFrom(slots, DeviceActivations.of(k), DeviceActivations.of(v), n);
+      } else {
+        int width = kv.kvHeads() * kv.headDim();
+        kv.write(slots, download(k, 0, n * width), download(v, 0, n * width), n);
+      }
+    }
+  }
+
+  @Override
+  public double[] valueDeviations(Activations v, LayerKv kv, int count) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceLayerKv device = DeviceLayerKv.of(kv, rt);
+      double[] dev = new double[count];
+      if (count == 0) {
+        return dev;
+      }
+      if (device == null) {
+        throw new IllegalArgumentException("CacheBlend's deviation on the GPU needs the cache in device memory");
+      }
+      device.awaitLoads();
+      DeviceBuffer out = rt.memory().allocate(4L * count);
+      rt.launcher().start(rt.kernels().valueDeviation).pointer(DeviceActivations.of(v).address())
+          .pointer(device.valuesAddress()).pointer(out.address()).integer(count).integer(device.kvHeads())
+          .integer(device.headDim()).integer(device.storageCapacity());
+      rt.launcher().launch((count + 3) / 4, 1, 128, rt.device().compute());
+      float[] host = new float[count];
+      rt.device().copyToHost(jcuda.Pointer.to(host), out.pointer(), 0, 4L * count);
+      out.close();
+      for (int t = 0; t < count; t++) {
+        dev[t] = host[t];
+      }
+      return dev;
+    }
+  }
+
+  @Override
+  public void embed(Weight table, int[] ids, Activations activations) {
+    synchronized (rt) {
+      rt.enter();
+      for (int id : ids) {
+        if (id < 0 || id >= table.rows()) {
+          throw new IllegalArgumentException("token id " + id + " outside the vocabulary [0, " + table.rows() + ")");
+        }
+      }
+      DeviceActivations out = DeviceActivations.of(activations);
+      if (ids.length == 0) {
+        return;
+      }
+      DeviceBuffer t = weights.matrix(table);
+      DeviceBuffer index = rt.ints(ids);
+      rt.launcher().start(rt.kernels().embed).pointer(t.address()).pointer(index.address()).pointer(out.address())
+          .integer(ids.length).integer(table.cols()).integer(table.dtype().ordinal());
+      rt.launcher().launch(rt.blocks((long) ids.length * table.cols()), 1, CudaRuntime.THREADS, rt.device().compute());
+      out.written();
+    }
+  }
+
+  @Override
+  public void matmul(Activations x, int n, Weight w, float[] bias, Activations out) {
+    synchronized (rt) {
+      rt.enter();
+      product(DeviceActivations.of(x), n, w, bias, DeviceActivations.of(out));
+    }
+  }
+
+  @Override
+  public void matmul(Activations x, int n, Weight[] ws, float[][] biases, Activations[] outs) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations in = DeviceActivations.of(x);
+      for (int i = 0; i < ws.length; i++) {
+        product(in, n, ws[i], biases[i], DeviceActivations.of(outs[i]));
+      }
+    }
+  }
+
+  private void product(DeviceActivations x, int n, Weight w, float[] bias, DeviceActivations out) {
+    if ((long) n * w.cols() > x.length()) {
+      throw new IllegalArgumentException("weight " + w.name() + ": input of " + x.length() + " floats for " + n
+          + " x " + w.cols());
+    }
+    if ((long) n * w.rows() > out.length()) {
+      throw new IllegalArgumentException("weight " + w.name() + ": output of " + out.length() + " floats for " + n
+          + " x " + w.rows());
+    }
+    if (n == 0) {
+      return;
+    }
+    DeviceBuffer a = weights.matrix(w);
+    long b;
+    int type;
+    if (w.dtype() == DType.F32) {
+      b = x.address();
+      type = Cublas.R_32F;
+    } else {
+      b = half(x, n * w.cols(), w.dtype());
+      type = w.dtype() == DType.BF16 ? Cublas.R_16BF : Cublas.R_16F;
+    }
+    GemmCall g = GemmCall.rowMajorTimesTransposed(n, w.rows(), w.cols());
+    rt.cublas().gemm(g.transa(), g.transb(), g.m(), g.n(), g.k(), a.address(), type, g.lda(), b, type, g.ldb(), false,
+        out.address(), Cublas.R_32F, g.ldc());
+    if (bias != null) {
+      DeviceBuffer db = weights.vector(bias);
+      rt.launcher().start(rt.kernels().biasAdd).pointer(out.address()).pointer(db.address()).integer(n)
+          .integer(w.rows());
+      rt.launcher().launch(rt.blocks((long) n * w.rows()), 1, CudaRuntime.THREADS, rt.device().compute());
+    }
+    out.written();
+  }
+
+  /** The 16-bit copy of the first {@code count} floats of {@code x} in {@code type}, made now if stale. */
+  private long half(DeviceActivations x, int count, DType type) {
+    if (rt.half() != type) {
+      rt.useHalf(type);
+    }
+    DeviceBuffer h = x.halfBuffer(type, rt.memory());
+    if (!x.halfCurrent(type)) {
+      rt.launcher().start(rt.kernels().toHalf).pointer(x.address()).pointer(h.address()).integer(x.length())
+          .integer(type.ordinal());
+      rt.launcher().launch(rt.blocks(x.length()), 1, CudaRuntime.THREADS, rt.device().compute());
+      x.writtenWithHalf(type);
+    }
+    return h.address();
+  }
+
+  @Override
+  public void rmsNorm(Activations x, int rows, int dim, float[] weight, float eps, Activations output) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations in = DeviceActivations.of(x);
+      DeviceActivations out = DeviceActivations.of(output);
+      DType type = rt.half();
+      long out16 = type == null ? 0 : out.halfBuffer(type, rt.memory()).address();
+      DeviceBuffer w = weights.vector(weight);
+      rt.launcher().start(rt.kernels().rmsNorm).pointer(in.address()).pointer(out.address()).pointer(out16)
+          .pointer(w.address()).integer(rows).integer(dim).real(eps).integer(type == null ? 0 : type.ordinal());
+      rt.launcher().launch((rows + 7) / 8, 1, CudaRuntime.THREADS, rt.device().compute());
+      if (type == null || (long) rows * dim != out.length()) {
+        out.written();
+      } else {
+        out.writtenWithHalf(type);
+      }
+    }
+  }
+
+  @Override
+  public void rope(Activations x, int n, int heads, int headDim, RopeAngles angles) {
+    if (angles.half() != headDim / 2) {
+      throw new IllegalArgumentException("rope table for head_dim " + 2 * angles.half() + ", not " + headDim);
+    }
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations a = DeviceActivations.of(x);
+      DeviceBuffer[] table = rt.angles(angles);
+      rt.launcher().start(rt.kernels().rope).pointer(a.address()).pointer(table[0].address())
+          .pointer(table[1].address()).integer(n).integer(heads).integer(headDim);
+      rt.launcher().launch(rt.blocks((long) n * heads * (headDim / 2)), 1, CudaRuntime.THREADS, rt.device().compute());
+      a.written();
+    }
+  }
+
+  @Override
+  public void siluMul(Activations gate, Activations up, int count) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations g = DeviceActivations.of(gate);
+      DType type = rt.half();
+      long g16 = type == null ? 0 : g.halfBuffer(type, rt.memory()).address();
+      rt.launcher().start(rt.kernels().siluMul).pointer(g.address()).pointer(DeviceActivations.of(up).address())
+          .pointer(g16).integer(count).integer(type == null ? 0 : type.ordinal());
+      rt.launcher().launch(rt.blocks(count), 1, CudaRuntime.THREADS, rt.device().compute());
+      if (type == null || count != g.length()) {
+        g.written();
+      } else {
+        g.writtenWithHalf(type);
+      }
+    }
+  }
+
+  @Override
+  public void add(Activations acc, Activations x, int count) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations a = DeviceActivations.of(acc);
+      rt.launcher().start(rt.kernels().addInplace).pointer(a.address()).pointer(DeviceActivations.of(x).address())
+          .integer(count);
+      rt.launcher().launch(rt.blocks(count), 1, CudaRuntime.THREADS, rt.device().compute());
+      a.written();
+    }
+  }
+
+  @Override
+  public void attention(Activations q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
+                        Activations out, float[] lse) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceLayerKv device = DeviceLayerKv.of(kv, rt);
+      if (device == null) {
+        throw new IllegalArgumentException("attention on the GPU needs the KV cache in device memory (this backend's "
+            + "newLayerKv), got " + kv.getClass().getSimpleName());
+      }
+      attention.run(DeviceActivations.of(q), n, heads, querySlots, device, rule, scale, DeviceActivations.of(out), lse);
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (rt) {
+      rt.enter();
+      rt.device().synchronizeAll();
+      rt.memory().releaseCached();
+      rt.cublas().close();
+    }
+  }
+}

@@ -1,0 +1,427 @@
+package dev.kvrag.engine.compute.cuda;
+
+import dev.kvrag.engine.kv.HostLayerKv;
+import dev.kvrag.engine.kv.LayerKv;
+import jcuda.Pointer;
+import jcuda.driver.CUevent;
+
+/**
+ * A KV layer in device memory: keys and values as bf16 {@code [kv_heads][capacity][head_dim]} (the host layout at half
+ * the width; RoPE'd keys lose nothing that matters at bf16, as in HF's own bf16 caches). Fresh K/V arrive from
+ * activations ({@link #writeFrom}); stored chunk KV from page-locked memory ({@link PinnedLayerKv}) arrives on the copy
+ * stream, so it can travel while earlier layers compute: such a layer is <i>pending</i> until the compute stream has
+ * been told to wait for it ({@link #awaitLoads}), which every compute-side use does first. {@link #keys}/{@link
+ * #values} are host copies, downloaded once and kept until the layer changes.
+ *
+ * <p>{@link #head} gives a read-only one-head view over the owner's memory.
+ */
+final class DeviceLayerKv implements LayerKv {
+
+  private static final int MIN_CAPACITY = 16;
+
+  private final CudaRuntime rt;
+  private final DeviceLayerKv owner;
+  private final int headIndex;
+  private final int kvHeads;
+  private final int headDim;
+  private DeviceBuffer keys;
+  private DeviceBuffer values;
+  private int capacity;
+  private int length;
+  private CUevent pending;
+  private float[][] hostKeys;
+  private float[][] hostValues;
+
+  DeviceLayerKv(CudaRuntime rt, int kvHeads, int headDim, int initialCapacity) {
+    if (kvHeads <= 0 || headDim <= 0) {
+      throw new IllegalArgumentException("kv heads and head_dim must be positive");
+    }
+    this.rt = rt;
+    this.owner = null;
+    this.headIndex = 0;
+    this.kvHeads = kvHeads;
+    this.headDim = headDim;
+    synchronized (rt) {
+      rt.enter();
+      allocate(Math.max(MIN_CAPACITY, initialCapacity));
+    }
+  }
+
+  private DeviceLayerKv(DeviceLayerKv owner, int head) {
+    this.rt = owner.rt;
+    this.owner = owner;
+    this.headIndex = head;
+    this.kvHeads = 1;
+    this.headDim = owner.headDim;
+    this.capacity = owner.capacity;
+    this.length = owner.length;
+  }
+
+  /** {@code kv} as a device layer of this runtime, or null when it is stored elsewhere. */
+  static DeviceLayerKv of(LayerKv kv, CudaRuntime rt) {
+    return kv instanceof DeviceLayerKv d && d.rt == rt ? d : null;
+  }
+
+  private void allocate(int slots) {
+    long bytes = 2L * kvHeads * slots * headDim;
+    DeviceBuffer k = rt.memory().allocate(bytes);
+    DeviceBuffer v = rt.memory().allocate(bytes);
+    rt.device().zero(k.pointer(), 0, bytes);
+    rt.device().zero(v.pointer(), 0, bytes);
+    if (keys != null) {
+      long row = 2L * capacity * headDim;
+      long newRow = 2L * slots * headDim;
+      rt.device().copy2d(k.pointer(), 0, newRow, keys.pointer(), 0, 0, row, row, kvHeads, rt.device().compute());
+      rt.device().copy2d(v.pointer(), 0, newRow, values.pointer(), 0, 0, row, row, kvHeads, rt.device().compute());
+      keys.close();
+      values.close();
+    }
+    keys = k;
+    values = v;
+    capacity = slots;
+  }
+
+  @Override
+  public int kvHeads() {
+    return kvHeads;
+  }
+
+  @Override
+  public int headDim() {
+    return headDim;
+  }
+
+  @Override
+  public int length() {
+    return length;
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Capacity of the memory the addresses point into (the owner's for a head view). */
+  int storageCapacity() {
+    return owner == null ? capacity : owner.capacity;
+  }
+
+  long keysAddress() {
+    return owner == null ? keys.address() : owner.keysAddress() + 2L * headIndex * owner.capacity * headDim;
+  }
+
+  long valuesAddress() {
+    return owner == null ? values.address() : owner.valuesAddress() + 2L * headIndex * owner.capacity * headDim;
+  }
+
+  /** Orders the compute stream after stored KV still arriving on the copy stream. Under the runtime's lock. */
+  void awaitLoads() {
+    if (owner != null) {
+      owner.awaitLoads();
+      return;
+    }
+    if (pending != null) {
+      rt.device().await(rt.device().compute(), pending);
+      rt.giveEvent(pending);
+      pending = null;
+    }
+  }
+
+  private void changed() {
+    hostKeys = null;
+    hostValues = null;
+  }
+
+  private void writable() {
+    if (owner != null) {
+      throw new UnsupportedOperationException("a head view of a KV layer is read-only");
+    }
+  }
+
+  @Override
+  public float[] keys(int head) {
+    synchronized (rt) {
+      rt.enter();
+      if (owner != null) {
+        return owner.keys(headIndex + head);
+      }
+      download();
+      return hostKeys[head];
+    }
+  }
+
+  @Override
+  public float[] values(int head) {
+    synchronized (rt) {
+      rt.enter();
+      if (owner != null) {
+        return owner.values(headIndex + head);
+      }
+      download();
+      return hostValues[head];
+    }
+  }
+
+  private void download() {
+    if (hostKeys != null) {
+      return;
+    }
+    awaitLoads();
+    float[][] k = new float[kvHeads][];
+    float[][] v = new float[kvHeads][];
+    short[] bits = new short[length * headDim];
+    for (int h = 0; h < kvHeads; h++) {
+      if (bits.length == 0) {
+        k[h] = new float[0];
+        v[h] = new float[0];
+        continue;
+      }
+      long offset = 2L * h * capacity * headDim;
+      rt.device().copyToHost(Pointer.to(bits), keys.pointer(), offset, 2L * bits.length);
+      k[h] = Bf16.widen(bits);
+      rt.device().copyToHost(Pointer.to(bits), values.pointer(), offset, 2L * bits.length);
+      v[h] = Bf16.widen(bits);
+    }
+    hostKeys = k;
+    hostValues = v;
+  }
+
+  @Override
+  public void ensureCapacity(int slots) {
+    writable();
+    synchronized (rt) {
+      rt.enter();
+      if (slots <= capacity) {
+        return;
+      }
+      int grown = (int) Math.min(Integer.MAX_VALUE / headDim, Math.max((long) slots, capacity + (capacity >> 1)));
+      if (grown < slots) {
+        throw new IllegalArgumentException("KV cache cannot hold " + slots + " slots of head_dim " + headDim);
+      }
+      awaitLoads();
+      allocate(grown);
+    }
+  }
+
+  @Override
+  public void write(int[] slots, float[] k, float[] v, int n) {
+    writable();
+    synchronized (rt) {
+      rt.enter();
+      int max = maxSlot(slots, n);
+      ensureCapacity(max + 1);
+      DeviceBuffer dk = rt.floats(java.util.Arrays.copyOf(k, n * kvHeads * headDim), rt.device().compute());
+      DeviceBuffer dv = rt.floats(java.util.Arrays.copyOf(v, n * kvHeads * headDim), rt.device().compute());
+      store(slots, dk.address(), dv.address(), n);
+      dk.close();
+      dv.close();
+      length = Math.max(length, max + 1);
+    }
+  }
+
+  /** Stores fresh K/V activations {@code [n][kvHeads][headDim]} at {@code slots}. Under the runtime's lock. */
+  void writeFrom(int[] slots, DeviceActivations k, DeviceActivations v, int n) {
+    writable();
+    int max = maxSlot(slots, n);
+    ensureCapacity(max + 1);
+    store(slots, k.address(), v.address(), n);
+    length = Math.max(length, max + 1);
+  }
+
+  private void store(int[] slots, long k, long v, int n) {
+    awaitLoads();
+    if (n > 0) {
+      DeviceBuffer s = rt.ints(n == slots.length ? slots : java.util.Arrays.copyOf(slots, n));
+      rt.launcher().start(rt.kernels().kvWrite).pointer(k).pointer(v).pointer(s.address()).pointer(keys.address())
+          .pointer(values.address()).integer(n).integer(kvHeads).integer(headDim).integer(capacity);
+      rt.launcher().launch(rt.blocks((long) n * kvHeads * headDim), 1, CudaRuntime.THREADS, rt.device().compute());
+    }
+    changed();
+  }
+
+  private static int maxSlot(int[] slots, int n) {
+    int max = -1;
+    for (int t = 0; t < n; t++) {
+      if (slots[t] < 0) {
+        throw new IllegalArgumentException("negative cache slot " + slots[t]);
+      }
+      max = Math.max(max, slots[t]);
+    }
+    return max;
+  }
+
+  @Override
+  public void truncate(int newLength) {
+    writable();
+    synchronized (rt) {
+      if (newLength < 0 || newLength > length) {
+        throw new IllegalArgumentException("cannot truncate " + length + " slots to " + newLength);
+      }
+      length = newLength;
+      changed();
+    }
+  }
+
+  @Override
+  public void copyFrom(LayerKv src, int srcFrom, int dstFrom, int count) {
+    writable();
+    LayerKv.checkCompatible(src, kvHeads, headDim);
+    if (srcFrom < 0 || count < 0 || srcFrom + count > src.length() || dstFrom < 0) {
+      throw new IllegalArgumentException("block [" + srcFrom + ", " + (srcFrom + count) + ") outside source of "
+          + src.length() + " slots");
+    }
+    synchronized (rt) {
+      rt.enter();
+      ensureCapacity(dstFrom + count);
+      if (count > 0) {
+        DeviceLayerKv device = of(src, rt);
+        if (device != null && device.owner == null) {
+          fromDevice(device, srcFrom, dstFrom, count);
+        } else if (src instanceof PinnedLayerKv stored && stored.runtime() == rt) {
+          fromPinned(stored, srcFrom, dstFrom, count);
+        } else {
+          fromHost(src, srcFrom, dstFrom, count);
+        }
+      }
+      length = Math.max(length, dstFrom + count);
+      changed();
+    }
+  }
+
+  private void fromDevice(DeviceLayerKv src, int srcFrom, int dstFrom, int count) {
+    src.awaitLoads();
+    awaitLoads();
+    long row = 2L * headDim;
+    long srcPitch = row * src.capacity;
+    long dstPitch = row * capacity;
+    rt.device().copy2d(keys.pointer(), row * dstFrom, dstPitch, src.keys.pointer(), 0, row * srcFrom, srcPitch,
+        row * count, kvHeads, rt.device().compute());
+    rt.device().copy2d(values.pointer(), row * dstFrom, dstPitch, src.values.pointer(), 0, row * srcFrom, srcPitch,
+        row * count, kvHeads, rt.device().compute());
+  }
+
+  /**
+   * Stored KV on the copy stream, after what the compute stream has queued for this memory so far (its zeroing); the
+   * layer is pending until a compute-side use waits for the copy.
+   */
+  private void fromPinned(PinnedLayerKv src, int srcFrom, int dstFrom, int count) {
+    CudaDevice d = rt.device();
+    copyAfterCompute();
+    long row = 2L * headDim;
+    long srcPitch = row * src.capacity();
+    long dstPitch = row * capacity;
+    d.copy2d(keys.pointer(), row * dstFrom, dstPitch, null, src.keysAddress(), row * srcFrom, srcPitch, row * count,
+        kvHeads, d.copyStream());
+    d.copy2d(values.pointer(), row * dstFrom, dstPitch, null, src.valuesAddress(), row * srcFrom, srcPitch,
+        row * count, kvHeads, d.copyStream());
+    markPending();
+  }
+
+  /**
+   * Orders the copy stream after the work queued on the compute stream: memory from the pool may still be read by
+   * queued kernels, and this layer's memory is zeroed there.
+   */
+  private void copyAfterCompute() {
+    CudaDevice d = rt.device();
+    CUevent before = rt.takeEvent();
+    d.record(before, d.compute());
+    d.await(d.copyStream(), before);
+    rt.giveEvent(before);
+  }
+
+  private void markPending() {
+    CudaDevice d = rt.device();
+    if (pending == null) {
+      pending = rt.takeEvent();
+    }
+    d.record(pending, d.copyStream());
+    keys.fence(pending);
+    values.fence(pending);
+  }
+
+  private void fromHost(LayerKv src, int srcFrom, int dstFrom, int count) {
+    int width = kvHeads * headDim;
+    float[] k = new float[count * width];
+    float[] v = new float[count * width];
+    for (int h = 0; h < kvHeads; h++) {
+      float[] sk = src.keys(h);
+      float[] sv = src.values(h);
+      for (int t = 0; t < count; t++) {
+        System.arraycopy(sk, (srcFrom + t) * headDim, k, t * width + h * headDim, headDim);
+        System.arraycopy(sv, (srcFrom + t) * headDim, v, t * width + h * headDim, headDim);
+      }
+    }
+    int[] slots = new int[count];
+    for (int t = 0; t < count; t++) {
+      slots[t] = dstFrom + t;
+    }
+    DeviceBuffer dk = rt.floats(k, rt.device().compute());
+    DeviceBuffer dv = rt.floats(v, rt.device().compute());
+    store(slots, dk.address(), dv.address(), count);
+    dk.close();
+    dv.close();
+  }
+
+  @Override
+  public void insert(int at, LayerKv src, int srcFrom, int count) {
+    writable();
+    synchronized (rt) {
+      rt.enter();
+      if (at < 0 || at > length) {
+        throw new IllegalArgumentException("insert slot " + at + " outside [0, " + length + "]");
+      }
+      // rare (no fusion mode inserts): through the host
+      HostLayerKv staged = new HostLayerKv(kvHeads, headDim, length + count);
+      staged.copyFrom(this, 0, 0, length);
+      staged.insert(at, src, srcFrom, count);
+      length = 0;
+      copyFrom(staged, 0, 0, staged.length());
+    }
+  }
+
+  @Override
+  public void rotateKeys(int from, int count, float[] cos, float[] sin) {
+    writable();
+    int half = headDim / 2;
+    if (cos.length != half || sin.length != half) {
+      throw new IllegalArgumentException("keys of head dim " + headDim + " but " + cos.length + " rotary frequencies");
+    }
+    if (from < 0 || count < 0 || from + count > length) {
+      throw new IllegalArgumentException("slots [" + from + ", " + (from + count) + ") outside the " + length
+          + " filled slots");
+    }
+    synchronized (rt) {
+      rt.enter();
+      if (count == 0) {
+        return;
+      }
+      // keys still arriving are rotated on the copy stream, after their copy: they stay off the compute stream
+      Handles.Stream stream = pending != null ? rt.device().copyStream() : rt.device().compute();
+      if (pending != null) {
+        copyAfterCompute();
+      }
+      DeviceBuffer c = rt.floats(cos, stream);
+      DeviceBuffer s = rt.floats(sin, stream);
+      rt.launcher().start(rt.kernels().rotateKeys).pointer(keys.address()).pointer(c.address()).pointer(s.address())
+          .integer(kvHeads).integer(capacity).integer(headDim).integer(from).integer(count);
+      rt.launcher().launch(rt.blocks((long) kvHeads * count * half), 1, CudaRuntime.THREADS, stream);
+      if (pending != null) {
+        markPending();
+        // the tables return to the pool, whose next user runs on the compute stream: order it after this kernel
+        c.fence(pending);
+        s.fence(pending);
+      }
+      c.close();
+      s.close();
+      changed();
+    }
+  }
+
+  @Override
+  public LayerKv head(int head) {
+    if (head < 0 || head >= kvHeads) {
+      throw new IllegalArgumentException("kv head " + head + " outside [0, " + kvHeads + ")");
+    }
+    return owner == null ? new DeviceLayerKv(this, head) : this;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.kvrag.engine.compute.cuda;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.PrintWriter;
+import java.util.List;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+
+/**
+ * Runs the CUDA tests without Maven, where the GPU is (the GPU machine has a Java runtime carried to it but no build
+ * tool): {@code java -cp <test classpath> dev.kvrag.engine.compute.cuda.GpuTestRunner}, from the engine module's folder
+ * (the fixtures are read relative to it). One line per test, then JUnit's summary; exit status 1 if any failed or
+ * was skipped for want of a GPU.
+ */
+public final class GpuTestRunner {
+
+  static final List<String> CLASSES = List.of(
+      "dev.kvrag.engine.compute.cuda.CudaBackendOpsTest",
+      "dev.kvrag.engine.compute.cuda.CudaKvStorageTest",
+      "dev.kvrag.engine.compute.cuda.CudaLlamaShapeTest",
+      "dev.kvrag.engine.model.CudaHfExactnessTest",
+      "dev.kvrag.engine.cli.CudaFuseFixturesTest",
+      "dev.kvrag.engine.compute.BackendChoiceTest",
+      "dev.kvrag.engine.compute.cuda.KernelSignaturesTest",
+      "dev.kvrag.engine.compute.cuda.NvrtcCompileTest");
+
+  private GpuTestRunner() {
+  }
+
+  public static void main(String[] args) {
+    LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request();
+    for (String c : CLASSES) {
+      builder.selectors(selectClass(c));
+    }
+    LauncherDiscoveryRequest request = builder.build();
+    SummaryGeneratingListener summary = new SummaryGeneratingListener();
+    int[] skipped = new int[1];
+    TestExecutionListener lines = new TestExecutionListener() {
+      @Override
+      public void executionSkipped(TestIdentifier id, String reason) {
+        skipped[0]++;
+        System.out.println("SKIPPED " + id.getDisplayName() + ": " + reason);
+      }
+
+      @Override
+      public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        if (!id.isTest() && result.getStatus() == TestExecutionResult.Status.SUCCESSFUL) {
+          return;
+        }
+        String name = id.getLegacyReportingName();
+        System.out.println(result.getStatus() + " " + name + result.getThrowable().map(t -> ": " + t).orElse(""));
+        System.out.flush();
+      }
+    };
+    Launcher launcher = LauncherFactory.create();
+    launcher.execute(request, summary, lines);
+    summary.getSummary().printTo(new PrintWriter(System.out));
+    summary.getSummary().printFailuresTo(new PrintWriter(System.out), 20);
+    long failed = summary.getSummary().getTotalFailureCount();
+    System.out.println(failed == 0 && skipped[0] == 0 ? "GPU TESTS PASSED" : "GPU TESTS FAILED (" + failed
+        + " failed, " + skipped[0] + " skipped)");
+    System.exit(failed == 0 && skipped[0] == 0 ? 0 : 1);
+  }
+}
