@@ -16,8 +16,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 /**
  * Runs the CUDA tests without Maven, where the GPU is (the GPU machine has a Java runtime carried to it but no build
  * tool): {@code java -cp <test classpath> dev.kvrag.engine.compute.cuda.GpuTestRunner}, from the engine module's folder
- * (the fixtures are read relative to it). One line per test, then JUnit's summary; exit status 1 if any failed or
- * was skipped for want of a GPU.
+ * (the fixtures are read relative to it). One line per test, then JUnit's summary; exit status 1 if any failed, was
+ * aborted or was skipped (for want of a GPU).
  */
 public final class GpuTestRunner {
 
@@ -64,8 +64,10 @@ public final class GpuTestRunner {
     summary.getSummary().printTo(new PrintWriter(System.out));
     summary.getSummary().printFailuresTo(new PrintWriter(System.out), 20);
     long failed = summary.getSummary().getTotalFailureCount();
-    System.out.println(failed == 0 && skipped[0] == 0 ? "GPU TESTS PASSED" : "GPU TESTS FAILED (" + failed
-        + " failed, " + skipped[0] + " skipped)");
-    System.exit(failed == 0 && skipped[0] == 0 ? 0 : 1);
+    long aborted = summary.getSummary().getTestsAbortedCount();
+    boolean passed = failed == 0 && aborted == 0 && skipped[0] == 0;
+    System.out.println(passed ? "GPU TESTS PASSED" : "GPU TESTS FAILED (" + failed + " failed, " + aborted
+        + " aborted, " + skipped[0] + " skipped)");
+    System.exit(passed ? 0 : 1);
   }
 }

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Stages here what bench/device/gpu-check.sh needs on the GPU machine, under .device/ (git-ignored):
+#   .device/jdk.tgz            the jlink'd Java runtime (make-jdk.sh; made if missing)
+#   .device/gpu/*.jar          the engine's classes, its tests' classes (without resources: the tests read the
+#                              fixtures from the working tree, which travels anyway), their dependency jars, and
+#                              JCuda's native jar cut down to the driver library (the rest is 24 MB unpacked)
+#   .device/gpu/classpath.txt  the classpath, relative to the repository root
+# Then the device call:  run(command="bash bench/device/gpu-check.sh", carry=[".device/jdk.tgz", ".device/gpu"])
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+[[ -f .device/jdk.tgz ]] || bench/device/make-jdk.sh
+./mvnw -q -B -o install -DskipTests -pl engine -am
+./mvnw -q -B -o -pl engine test-compile
+./mvnw -q -B -o -pl engine dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$PWD/engine/target/gpu-classpath.txt"
+dest=.device/gpu
+rm -rf "$dest" && mkdir -p "$dest"
+cp engine/target/engine-*-SNAPSHOT.jar "$dest/engine.jar"
+(cd engine/target/test-classes && find . -name '*.class' | jar cf "../../../$dest/engine-tests.jar" @/dev/stdin)
+tr ':' '\n' < engine/target/gpu-classpath.txt | while read -r jar; do
+  [[ -n $jar ]] || continue
+  if [[ $(basename "$jar") == jcuda-natives-* ]]; then
+    python3 - "$jar" "$dest/$(basename "$jar")" <<'PY'
+import sys, zipfile
+src, dst = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+    for item in zin.infolist():
+        if item.filename.startswith("lib/") and "JCudaDriver" not in item.filename and not item.is_dir():
+            continue
+        zout.writestr(item, zin.read(item.filename))
+PY
+  else
+    cp "$jar" "$dest/"
+  fi
+done
+ls "$dest"/*.jar | paste -sd: > "$dest/classpath.txt"
+du -sh "$dest" .device/jdk.tgz
+echo "staged: carry .device/jdk.tgz and $dest; on the GPU machine: bash bench/device/gpu-check.sh [--quick]"
