@@ -18,7 +18,8 @@ public record RetrievalProperties(
         @DefaultValue Model model,
         @DefaultValue Chunking chunking,
         @DefaultValue Search search,
-        @DefaultValue Index index) implements KafkaHealthTimeout {
+        @DefaultValue Index index,
+        @DefaultValue Embedding embedding) implements KafkaHealthTimeout {
 
     /**
      * The served model, whose tokenizer cuts the chunks.
@@ -61,5 +62,12 @@ public record RetrievalProperties(
         public Index {
             dir = dir == null || dir.toString().isBlank() ? null : dir;
         }
+    }
+
+    /**
+     * @param threads ONNX Runtime threads of one embedding; they park between runs (docs/BENCHMARKS.md §6: one thread
+     *     embeds a query as fast as two, without burning the other services' CPU)
+     */
+    public record Embedding(@DefaultValue("1") int threads) {
     }
 }

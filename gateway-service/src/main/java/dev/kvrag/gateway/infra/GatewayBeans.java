@@ -14,7 +14,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.http.HttpClient;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -23,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.web.client.RestClient;
 
@@ -59,8 +58,11 @@ class GatewayBeans {
     RetrievalClient retrievalClient(GatewayProperties properties, CircuitBreakerRegistry circuitBreakers,
                                     BulkheadRegistry bulkheads, RetryRegistry retries) {
         GatewayProperties.Retrieval r = properties.retrieval();
-        JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .connectTimeout(r.connectTimeout()).version(HttpClient.Version.HTTP_1_1).build());
+        // HttpURLConnection, not the JDK HttpClient: a blocking call on the caller's thread over a kept-alive
+        // connection, without the HttpClient's hand-offs between its selector and executor threads, which cost 1.3 to
+        // 2.5 ms per search on the 2-core dev VM (docs/BENCHMARKS.md §6). The JDK keeps up to 5 idle connections per host.
+        SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+        requests.setConnectTimeout(r.connectTimeout());
         requests.setReadTimeout(r.readTimeout());
         RestClient http = RestClient.builder().baseUrl(r.baseUrl().toString()).requestFactory(requests).build();
         return new RetrievalClient(http, r.baseUrl(), new DependencyGuard(RETRIEVAL,

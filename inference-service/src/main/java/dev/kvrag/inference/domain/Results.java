@@ -5,7 +5,8 @@ import dev.kvrag.common.events.InferenceResult;
 /**
  * Where a request's results go: its result stream ({@link InferenceResult#streamKey}), token entries as they are
  * decoded, then one {@code done} or {@code error} entry. A {@code done} also goes to the audit log. Implemented on
- * Redis Streams and Kafka in {@code infra/}; failures propagate (the request is then redelivered).
+ * Redis Streams and Kafka in {@code infra/}; failures propagate (the request is then redelivered). Token entries may be
+ * written in the background: a failed one surfaces at the latest from the request's {@code done} or {@code error}.
  */
 public interface Results {
 

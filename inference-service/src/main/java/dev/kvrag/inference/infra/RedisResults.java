@@ -3,9 +3,19 @@ package dev.kvrag.inference.infra;
 import dev.kvrag.common.events.InferenceResult;
 import dev.kvrag.common.events.Topics;
 import dev.kvrag.inference.domain.Results;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.XAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -15,6 +25,11 @@ import org.springframework.kafka.core.KafkaTemplate;
  * expires {@link InferenceResult#STREAM_TTL_SECONDS} after its first and again after its last entry; the
  * {@code done} summary also goes to Kafka {@code inference-results}, keyed by request id, for audit and metrics
  * consumers. Why a stream per request and not a shared topic: docs/ARCHITECTURE.md, inference-service.
+ *
+ * <p>Token entries are pipelined: the decode loop hands each to the connection and goes on (a round trip per token
+ * would sit inside the engine's time to first token and decode time); the final entry is written after every token
+ * of the request was acknowledged, so a failed token write fails the request as a synchronous write would, and the
+ * stream's order is the connection's (one connection, commands in order).
  */
 final class RedisResults implements Results {
 
@@ -23,21 +38,32 @@ final class RedisResults implements Results {
             .approximateTrimming();
 
     private final RedisCommands<String, String> redis;
+    private final RedisAsyncCommands<String, String> pipelined;
+    private final Duration timeout;
     private final KafkaTemplate<String, byte[]> kafka;
+    /** Token writes not yet known to have succeeded, per request. */
+    private final Map<String, List<RedisFuture<?>>> unacknowledged = new ConcurrentHashMap<>();
 
-    RedisResults(RedisCommands<String, String> redis, KafkaTemplate<String, byte[]> kafka) {
-        this.redis = redis;
+    RedisResults(StatefulRedisConnection<String, String> connection, KafkaTemplate<String, byte[]> kafka) {
+        this.redis = connection.sync();
+        this.pipelined = connection.async();
+        this.timeout = connection.getTimeout();
         this.kafka = kafka;
     }
 
     @Override
     public void token(String requestId, InferenceResult.Token token) {
-        append(requestId, token, token.index() == 0);
+        String key = InferenceResult.streamKey(requestId);
+        List<RedisFuture<?>> writes = unacknowledged.computeIfAbsent(requestId, id -> new ArrayList<>());
+        writes.add(pipelined.xadd(key, TRIMMED, "type", token.type(), "data", json(token)));
+        if (token.index() == 0) {
+            writes.add(pipelined.expire(key, InferenceResult.STREAM_TTL_SECONDS));
+        }
     }
 
     @Override
     public void done(InferenceResult.Done done) {
-        append(done.requestId(), done, true);
+        append(done.requestId(), done);
         // Audit only: the waiting gateway reads the stream, so a broker hiccup must not fail the answer.
         try {
             kafka.send(Topics.INFERENCE_RESULTS, done.requestId(), done.toJson()).whenComplete((sent, failure) -> {
@@ -57,14 +83,23 @@ final class RedisResults implements Results {
 
     @Override
     public void failed(String requestId, InferenceResult.Failure failure) {
-        append(requestId, failure, true);
+        append(requestId, failure);
     }
 
-    private void append(String requestId, InferenceResult entry, boolean expire) {
-        String key = InferenceResult.streamKey(requestId);
-        redis.xadd(key, TRIMMED, "type", entry.type(), "data", new String(entry.toJson(), StandardCharsets.UTF_8));
-        if (expire) {
-            redis.expire(key, InferenceResult.STREAM_TTL_SECONDS);
+    /** The request's final entry, once its tokens are acknowledged (a failed token write throws here). */
+    private void append(String requestId, InferenceResult entry) {
+        List<RedisFuture<?>> writes = unacknowledged.remove(requestId);
+        if (writes != null) {
+            for (RedisFuture<?> write : writes) {
+                LettuceFutures.awaitOrCancel(write, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            }
         }
+        String key = InferenceResult.streamKey(requestId);
+        redis.xadd(key, TRIMMED, "type", entry.type(), "data", json(entry));
+        redis.expire(key, InferenceResult.STREAM_TTL_SECONDS);
+    }
+
+    private static String json(InferenceResult entry) {
+        return new String(entry.toJson(), StandardCharsets.UTF_8);
     }
 }

@@ -86,7 +86,7 @@ class WorkerConfiguration {
     @Bean
     Results results(StatefulRedisConnection<String, String> workerRedisConnection,
                     KafkaTemplate<String, byte[]> kafka) {
-        return new RedisResults(workerRedisConnection.sync(), kafka);
+        return new RedisResults(workerRedisConnection, kafka);
     }
 
     @Bean

@@ -53,8 +53,8 @@ class RetrievalBeans {
     }
 
     @Bean
-    Embedder embedder(MeterRegistry registry) {
-        return new MiniLmEmbedder(registry);
+    Embedder embedder(MeterRegistry registry, RetrievalProperties properties) {
+        return new MiniLmEmbedder(registry, properties.embedding().threads());
     }
 
     @Bean

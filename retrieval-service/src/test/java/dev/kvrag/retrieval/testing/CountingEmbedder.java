@@ -21,7 +21,7 @@ public final class CountingEmbedder implements Embedder {
     /** Counts calls to the one real model this JVM loads. */
     public static synchronized CountingEmbedder overRealModel() {
         if (shared == null) {
-            shared = new MiniLmEmbedder(new SimpleMeterRegistry());
+            shared = new MiniLmEmbedder(new SimpleMeterRegistry(), 1);
         }
         return new CountingEmbedder(shared);
     }
