@@ -171,7 +171,7 @@ final class BenchEngineCommand {
     return total;
   }
 
-  private static int argmax(float[] v) {
+  static int argmax(float[] v) {
     int best = 0;
     for (int i = 1; i < v.length; i++) {
       if (v[i] > v[best]) {

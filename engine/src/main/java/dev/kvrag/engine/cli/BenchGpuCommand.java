@@ -126,11 +126,11 @@ final class BenchGpuCommand {
       ModelSession s = new ModelSession(model, context + steps + 8);
       float[] logits = s.feed(ids(random, context, c));
       for (int i = 0; i < 4; i++) {
-        logits = s.feed(new int[] {argmax(logits)});
+        logits = s.feed(new int[] {BenchEngineCommand.argmax(logits)});
       }
       long d0 = System.nanoTime();
       for (int i = 0; i < steps; i++) {
-        logits = s.feed(new int[] {argmax(logits)});
+        logits = s.feed(new int[] {BenchEngineCommand.argmax(logits)});
       }
       double perToken = (System.nanoTime() - d0) / 1e9 / steps;
       double meanContext = context + 4 + steps / 2.0;
@@ -254,16 +254,6 @@ final class BenchGpuCommand {
     int bound = c.bosTokenId().isPresent() && c.bosTokenId().getAsInt() > 16 ? c.bosTokenId().getAsInt()
         : c.vocabSize();
     return r.ints(n, 0, Math.min(bound, c.vocabSize())).toArray();
-  }
-
-  private static int argmax(float[] v) {
-    int best = 0;
-    for (int i = 1; i < v.length; i++) {
-      if (v[i] > v[best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private static double median(double[] values) {

@@ -1,12 +1,12 @@
 package dev.kvrag.engine.compute.cuda;
 
+import static dev.kvrag.engine.compute.cuda.NativeLibrary.call;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
@@ -19,6 +19,8 @@ import java.lang.invoke.MethodHandle;
  */
 final class Cublas implements AutoCloseable {
 
+  private static final String LIBRARY = "libcublas.so.13";
+
   static final int OP_N = 0;
   static final int OP_T = 1;
   /** cudaDataType: CUDA_R_32F, CUDA_R_16F, CUDA_R_16BF (library_types.h). */
@@ -29,8 +31,6 @@ final class Cublas implements AutoCloseable {
   static final int COMPUTE_32F = 68;
   static final int GEMM_DEFAULT = -1;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-
   private final MethodHandle gemmEx;
   private final MethodHandle statusString;
   private final MethodHandle destroy;
@@ -40,16 +40,16 @@ final class Cublas implements AutoCloseable {
   private final int version;
 
   private Cublas(SymbolLookup lib, long stream) {
-    MethodHandle create = find(lib, "cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    MethodHandle setStream = find(lib, "cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    MethodHandle getVersion = find(lib, "cublasGetVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    MethodHandle create = function(lib, "cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    MethodHandle setStream = function(lib, "cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    MethodHandle getVersion = function(lib, "cublasGetVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     // cublasGemmEx(handle, transa, transb, m, n, k, *alpha, A, Atype, lda, B, Btype, ldb, *beta, C, Ctype, ldc,
     //              computeType, algo)
-    gemmEx = find(lib, "cublasGemmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-        JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
-        JAVA_INT, JAVA_INT));
-    statusString = find(lib, "cublasGetStatusString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    destroy = find(lib, "cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    gemmEx = function(lib, "cublasGemmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT,
+        JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS,
+        JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    statusString = function(lib, "cublasGetStatusString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    destroy = function(lib, "cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     Arena arena = Arena.global();
     MemorySegment slot = arena.allocate(ADDRESS);
     check(call(create, slot), "cublasCreate_v2");
@@ -66,7 +66,7 @@ final class Cublas implements AutoCloseable {
 
   /** A handle on libcublas.so.13 issuing work to {@code stream} (a CUstream); the context must be current. */
   static Cublas create(long stream) {
-    return new Cublas(NativeLibrary.open("libcublas.so.13"), stream);
+    return new Cublas(NativeLibrary.open(LIBRARY), stream);
   }
 
   /** e.g. 130000 for 13.0.0. */
@@ -109,22 +109,12 @@ final class Cublas implements AutoCloseable {
     }
   }
 
-  private static MethodHandle find(SymbolLookup lib, String name, FunctionDescriptor signature) {
-    MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalStateException(
-        "libcublas.so.13 has no " + name + ": not the cuBLAS 13 this backend is written for"));
-    return LINKER.downcallHandle(symbol, signature);
-  }
-
-  private static int call(MethodHandle h, Object... args) {
-    try {
-      return (int) h.invokeWithArguments(args);
-    } catch (Throwable e) {
-      throw new IllegalStateException("cuBLAS call failed", e);
-    }
-  }
-
   @Override
   public void close() {
     call(destroy, handle);
+  }
+
+  private static MethodHandle function(SymbolLookup lib, String name, FunctionDescriptor signature) {
+    return NativeLibrary.function(lib, LIBRARY, name, signature);
   }
 }

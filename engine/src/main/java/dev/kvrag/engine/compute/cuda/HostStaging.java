@@ -1,7 +1,6 @@
 package dev.kvrag.engine.compute.cuda;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
 /**
  * Small host arrays (token ids, slots, key ranges, rotation angles) onto the device without stalling it: each is
@@ -27,33 +26,28 @@ final class HostStaging {
 
   /** Copies {@code data} to {@code dst + offset}, in order on {@code stream}. */
   void upload(int[] data, DeviceBuffer dst, long offset, Handles.Stream stream) {
-    long bytes = 4L * data.length;
-    if (bytes == 0) {
-      return;
-    }
-    if (bytes > RING_BYTES / 4) {
-      device.synchronizeAll();
-      device.copyToDevice(dst.pointer(), offset, jcuda.Pointer.to(data), bytes);
-      return;
-    }
-    long at = reserve(bytes);
-    MemorySegment.copy(data, 0, ring, ValueLayout.JAVA_INT, at, data.length);
-    device.copyToDeviceAsync(dst.pointer(), offset, base + at, bytes, stream);
+    upload(MemorySegment.ofArray(data), jcuda.Pointer.to(data), dst, offset, stream);
   }
 
   /** Copies {@code data} to {@code dst + offset}, in order on {@code stream}. */
   void upload(float[] data, DeviceBuffer dst, long offset, Handles.Stream stream) {
-    long bytes = 4L * data.length;
+    upload(MemorySegment.ofArray(data), jcuda.Pointer.to(data), dst, offset, stream);
+  }
+
+  /** {@code array} (a heap segment over a Java array, also reachable as {@code pointer} for a synchronous copy). */
+  private void upload(MemorySegment array, jcuda.Pointer pointer, DeviceBuffer dst, long offset,
+                      Handles.Stream stream) {
+    long bytes = array.byteSize();
     if (bytes == 0) {
       return;
     }
     if (bytes > RING_BYTES / 4) {
       device.synchronizeAll();
-      device.copyToDevice(dst.pointer(), offset, jcuda.Pointer.to(data), bytes);
+      device.copyToDevice(dst.pointer(), offset, pointer, bytes);
       return;
     }
     long at = reserve(bytes);
-    MemorySegment.copy(data, 0, ring, ValueLayout.JAVA_FLOAT, at, data.length);
+    MemorySegment.copy(array, 0, ring, at, bytes);
     device.copyToDeviceAsync(dst.pointer(), offset, base + at, bytes, stream);
   }
 

@@ -2,7 +2,11 @@ package dev.kvrag.engine.compute.cuda;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +40,25 @@ final class NativeLibrary {
         tried.add(candidate);
       }
     }
-    throw new IllegalStateException(soname + " was not found (tried " + String.join(", ", tried) + "); install the CUDA "
-        + "13 toolkit libraries or name their folder with -D" + DIR_PROPERTY + "=DIR or " + DIR_ENV + "=DIR");
+    throw new IllegalStateException(soname + " was not found (tried " + String.join(", ", tried)
+        + "); install the CUDA 13 toolkit libraries or name their folder with -D" + DIR_PROPERTY + "=DIR or "
+        + DIR_ENV + "=DIR");
+  }
+
+  /** A downcall handle for {@code name} in {@code lib} ({@code soname}, for the message when it is missing). */
+  static MethodHandle function(SymbolLookup lib, String soname, String name, FunctionDescriptor signature) {
+    MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalStateException(
+        soname + " has no " + name + ": not the CUDA 13 library this backend is written for"));
+    return Linker.nativeLinker().downcallHandle(symbol, signature);
+  }
+
+  /** Calls a downcall that returns a C int status. */
+  static int call(MethodHandle h, Object... args) {
+    try {
+      return (int) h.invokeWithArguments(args);
+    } catch (Throwable e) {
+      throw new IllegalStateException("native call failed: " + e, e);
+    }
   }
 
   /** The name itself, then {@code soname} in each candidate folder that exists, in search order. */

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.compute.cuda;
 
+import static dev.kvrag.engine.compute.cuda.NativeLibrary.call;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -7,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class Nvrtc {
 
-  private static final Linker LINKER = Linker.nativeLinker();
+  private static final String LIBRARY = "libnvrtc.so.13";
 
   private final MethodHandle create;
   private final MethodHandle compile;
@@ -36,16 +36,16 @@ final class Nvrtc {
   private Nvrtc(SymbolLookup lib) {
     // nvrtcCreateProgram(nvrtcProgram*, const char* src, const char* name, int numHeaders, const char* const* headers,
     //                    const char* const* includeNames)
-    create = find(lib, "nvrtcCreateProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
+    create = function(lib, "nvrtcCreateProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
         ADDRESS, ADDRESS));
-    compile = find(lib, "nvrtcCompileProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    logSize = find(lib, "nvrtcGetProgramLogSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    log = find(lib, "nvrtcGetProgramLog", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    cubinSize = find(lib, "nvrtcGetCUBINSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    cubin = find(lib, "nvrtcGetCUBIN", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    destroy = find(lib, "nvrtcDestroyProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    errorString = find(lib, "nvrtcGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-    MethodHandle versionCall = find(lib, "nvrtcVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    compile = function(lib, "nvrtcCompileProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    logSize = function(lib, "nvrtcGetProgramLogSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    log = function(lib, "nvrtcGetProgramLog", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    cubinSize = function(lib, "nvrtcGetCUBINSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    cubin = function(lib, "nvrtcGetCUBIN", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    destroy = function(lib, "nvrtcDestroyProgram", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    errorString = function(lib, "nvrtcGetErrorString", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    MethodHandle versionCall = function(lib, "nvrtcVersion", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment major = arena.allocate(JAVA_INT);
       MemorySegment minor = arena.allocate(JAVA_INT);
@@ -55,7 +55,7 @@ final class Nvrtc {
   }
 
   static Nvrtc load() {
-    return new Nvrtc(NativeLibrary.open("libnvrtc.so.13"));
+    return new Nvrtc(NativeLibrary.open(LIBRARY));
   }
 
   String version() {
@@ -129,17 +129,7 @@ final class Nvrtc {
     }
   }
 
-  private static MethodHandle find(SymbolLookup lib, String name, FunctionDescriptor signature) {
-    MemorySegment symbol = lib.find(name).orElseThrow(() -> new IllegalStateException(
-        "libnvrtc.so.13 has no " + name + ": not the NVRTC 13 this backend is written for"));
-    return LINKER.downcallHandle(symbol, signature);
-  }
-
-  private static int call(MethodHandle h, Object... args) {
-    try {
-      return (int) h.invokeWithArguments(args);
-    } catch (Throwable e) {
-      throw new IllegalStateException("NVRTC call failed", e);
-    }
+  private static MethodHandle function(SymbolLookup lib, String name, FunctionDescriptor signature) {
+    return NativeLibrary.function(lib, LIBRARY, name, signature);
   }
 }

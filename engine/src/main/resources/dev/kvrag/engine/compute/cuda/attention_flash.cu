@@ -10,6 +10,32 @@
 #define FLASH_ROWS 64
 #define FLASH_KEYS 64
 
+// Row t's output (accumulator registers o[dt][c], o[dt][c + 1]) scaled by inv, its 16-bit copy and its log-sum-exp.
+template <int DT>
+__device__ __forceinline__ void store_row(const float (*o)[4], int c, int t, int n, int heads, int h, int quad,
+                                          float inv, float l, float m, float* out, unsigned short* out16, float* lse,
+                                          int half_dtype) {
+  if (t >= n) {
+    return;
+  }
+  size_t base = ((size_t) t * heads + h) * (DT * 8);
+#pragma unroll
+  for (int dt = 0; dt < DT; dt++) {
+    int col = dt * 8 + 2 * quad;
+    float x0 = o[dt][c] * inv;
+    float x1 = o[dt][c + 1] * inv;
+    out[base + col] = x0;
+    out[base + col + 1] = x1;
+    if (out16 != 0) {
+      out16[base + col] = to_half_bits(x0, half_dtype);
+      out16[base + col + 1] = to_half_bits(x1, half_dtype);
+    }
+  }
+  if (quad == 0 && lse != 0) {
+    lse[(size_t) t * heads + h] = l > 0.0f ? (m + log2f(l)) * KV_LN2 : KV_NEG_INF;
+  }
+}
+
 template <int HD>
 __device__ __forceinline__ void flash_attention(const float* q, const unsigned short* keys,
                                                 const unsigned short* values, const int* from, const int* to,
@@ -208,42 +234,8 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   l_b += __shfl_xor_sync(0xffffffffu, l_b, 2);
   float inv_a = l_a > 0.0f ? 1.0f / l_a : 0.0f;
   float inv_b = l_b > 0.0f ? 1.0f / l_b : 0.0f;
-  if (ta < n) {
-    size_t base = ((size_t) ta * heads + h) * HD;
-#pragma unroll
-    for (int dt = 0; dt < DT; dt++) {
-      int c = dt * 8 + 2 * quad;
-      float x0 = o[dt][0] * inv_a;
-      float x1 = o[dt][1] * inv_a;
-      out[base + c] = x0;
-      out[base + c + 1] = x1;
-      if (out16 != 0) {
-        out16[base + c] = to_half_bits(x0, half_dtype);
-        out16[base + c + 1] = to_half_bits(x1, half_dtype);
-      }
-    }
-    if (quad == 0 && lse != 0) {
-      lse[(size_t) ta * heads + h] = l_a > 0.0f ? (m_a + log2f(l_a)) * KV_LN2 : KV_NEG_INF;
-    }
-  }
-  if (tb < n) {
-    size_t base = ((size_t) tb * heads + h) * HD;
-#pragma unroll
-    for (int dt = 0; dt < DT; dt++) {
-      int c = dt * 8 + 2 * quad;
-      float x0 = o[dt][2] * inv_b;
-      float x1 = o[dt][3] * inv_b;
-      out[base + c] = x0;
-      out[base + c + 1] = x1;
-      if (out16 != 0) {
-        out16[base + c] = to_half_bits(x0, half_dtype);
-        out16[base + c + 1] = to_half_bits(x1, half_dtype);
-      }
-    }
-    if (quad == 0 && lse != 0) {
-      lse[(size_t) tb * heads + h] = l_b > 0.0f ? (m_b + log2f(l_b)) * KV_LN2 : KV_NEG_INF;
-    }
-  }
+  store_row<DT>(o, 0, ta, n, heads, h, quad, inv_a, l_a, m_a, out, out16, lse, half_dtype);
+  store_row<DT>(o, 2, tb, n, heads, h, quad, inv_b, l_b, m_b, out, out16, lse, half_dtype);
 }
 
 // grid (ceil(n / 64), heads), block 128 (four warps).
