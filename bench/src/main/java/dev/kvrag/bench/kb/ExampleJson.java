@@ -54,7 +54,7 @@ final class ExampleJson {
     out.append("}\n");
   }
 
-  private static void strings(Appendable out, List<String> values) throws IOException {
+  static void strings(Appendable out, List<String> values) throws IOException {
     out.append('[');
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {

@@ -23,7 +23,9 @@ import java.util.Set;
  * {@code ./kvrag bench-kb}: the synthetic knowledge base as data. {@code export} writes training
  * or evaluation examples as JSON lines of prompt segments ({@link ExampleJson}); {@code stats}
  * counts what a seed gives; {@code sample} prints pages and one prompt of each kind for a person to
- * read; {@code layout} writes the prompt layout and chat template for the model's tokenizer files.
+ * read; {@code layout} writes the prompt layout and chat template for the model's tokenizer files;
+ * {@code documents} writes one knowledge base as the platform's {@code POST /v1/documents} body with
+ * questions and gold answers ({@link DemoCorpus}, what {@code ./kvrag up} ingests).
  */
 public final class KbCommand implements BenchCli.Command {
 
@@ -42,13 +44,14 @@ public final class KbCommand implements BenchCli.Command {
             + " [--per-kb 48] [--chunk-tokens 200] [--extra-chunks 2] [--naming as-written|facts-named]",
         "bench-kb stats --seed S --split train|heldout [--kbs 20] [--per-kb 48] [--chunk-tokens 200]",
         "bench-kb sample --seed S --split train|heldout [--chunk-tokens 200]",
-        "bench-kb layout --out FILE.json");
+        "bench-kb layout --out FILE.json",
+        "bench-kb documents --seed S --split train|heldout --out DIR [--questions 8] [--naming as-written|facts-named]");
   }
 
   @Override
   public int run(List<String> args, PrintStream out) throws IOException {
     if (args.isEmpty()) {
-      throw new UsageException("missing action: export, stats, sample or layout");
+      throw new UsageException("missing action: export, stats, sample, layout or documents");
     }
     List<String> rest = args.subList(1, args.size());
     return switch (args.getFirst()) {
@@ -56,7 +59,9 @@ public final class KbCommand implements BenchCli.Command {
       case "stats" -> stats(Flags.parse(rest, with(SOURCE_OPTIONS, "kbs")), out);
       case "sample" -> sample(Flags.parse(rest, SOURCE_OPTIONS), out);
       case "layout" -> layout(Flags.parse(rest, Set.of("out")), out);
-      default -> throw new UsageException("unknown action '" + args.getFirst() + "' (export, stats, sample, layout)");
+      case "documents" -> documents(Flags.parse(rest, Set.of("seed", "split", "naming", "questions", "out")), out);
+      default -> throw new UsageException("unknown action '" + args.getFirst()
+          + "' (export, stats, sample, layout, documents)");
     };
   }
 
@@ -165,6 +170,22 @@ public final class KbCommand implements BenchCli.Command {
     json.append("\n}\n");
     Files.writeString(file, json, StandardCharsets.UTF_8);
     out.println("wrote the prompt layout to " + file);
+    return 0;
+  }
+
+  private int documents(Flags f, PrintStream out) throws IOException {
+    DemoCorpus corpus;
+    try {
+      corpus = DemoCorpus.of(source(f), f.intValue("questions", 8, 1));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    Path dir = Path.of(f.string("out"));
+    corpus.write(dir);
+    out.printf(Locale.ROOT, "wrote %d pages of company %s (%s knowledge base %d) to %s and %d questions to %s%n",
+        corpus.kb().documents().size(), corpus.kb().company().name(), corpus.kb().split().label(),
+        corpus.kb().seed(), dir.resolve(DemoCorpus.DOCUMENTS_FILE), corpus.questions().size(),
+        dir.resolve(DemoCorpus.QUESTIONS_FILE));
     return 0;
   }
 

@@ -89,6 +89,44 @@ class KbCommandTest {
   }
 
   @Test
+  void documentsWritesTheGatewaysBodyAndQuestionsWhoseAnswersItsPagesState() throws Exception {
+    Run run = kvrag("bench-kb", "documents", "--seed", "777", "--split", "heldout", "--questions", "6", "--out",
+        dir.resolve("demo").toString());
+    assertEquals(0, run.status(), run.err());
+    ObjectMapper json = new ObjectMapper();
+    JsonNode body = json.readTree(Files.readString(dir.resolve("demo/documents.json")));
+    java.util.Map<String, String> textById = new java.util.HashMap<>();
+    for (JsonNode d : body.get("documents")) {
+      String id = d.get("id").asString();
+      assertTrue(id.matches("heldout-777-[a-z]+-[0-9]+"), id);
+      assertTrue(!d.get("title").asString().isBlank(), id);
+      assertEquals(null, textById.put(id, d.get("text").asString()), "document id twice: " + id);
+    }
+    assertTrue(textById.size() > 10 && textById.size() <= 100, "pages: " + textById.size());
+    List<String> lines = Files.readAllLines(dir.resolve("demo/questions.jsonl"));
+    assertEquals(6, lines.size());
+    for (String line : lines) {
+      JsonNode q = json.readTree(line);
+      QuestionKind.parse(q.get("kind").asString());
+      assertTrue(q.get("question").asString().endsWith("?"), line);
+      String answer = q.get("answer").asString();
+      boolean stated = false;
+      for (int i = 0; i < q.get("needed").size(); i++) {
+        String needed = q.get("needed").get(i).asString();
+        assertTrue(q.get("documentIds").valueStream().anyMatch(id -> textById.get(id.asString()).contains(needed)),
+            "no document of " + q.get("documentIds") + " holds " + needed);
+        stated |= needed.contains(answer);
+      }
+      assertTrue(stated, "the needed chunks of " + line + " do not state its answer");
+    }
+    assertTrue(run.out().contains("and 6 questions to"), run.out());
+    Path again = dir.resolve("again");
+    kvrag("bench-kb", "documents", "--seed", "777", "--split", "heldout", "--questions", "6", "--out",
+        again.toString());
+    assertEquals(Files.readString(dir.resolve("demo/documents.json")), Files.readString(again.resolve("documents.json")));
+  }
+
+  @Test
   void badInputEndsInOneLineNamingTheProblem() {
     assertOneLine(kvrag("bench-kb", "export", "--split", "train", "--examples", "5", "--out", "x"),
         "kvrag bench-kb: missing option --seed");
@@ -101,7 +139,9 @@ class KbCommandTest {
     assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "0", "--out", "x"),
         "kvrag bench-kb: option --examples must be between 1 and 2147483647, got 0");
     assertOneLine(kvrag("bench-kb", "frobnicate"),
-        "kvrag bench-kb: unknown action 'frobnicate' (export, stats, sample, layout)");
+        "kvrag bench-kb: unknown action 'frobnicate' (export, stats, sample, layout, documents)");
+    assertOneLine(kvrag("bench-kb", "documents", "--seed", "1", "--split", "heldout", "--questions", "49", "--out",
+        "x"), "kvrag bench-kb: questions must be between 1 and 48 (the questions of one knowledge base), got 49");
     assertOneLine(kvrag("bench-nope"),
         "kvrag: unknown command 'bench-nope' (known: bench-kb, bench-quality, bench-ttft)");
   }
