@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -151,6 +152,7 @@ final class BenchGpuCommand {
 
       ttft(model, gpu, random, prefixTokens, chunkCount, chunkTokens, questionTokens, Math.max(3, runs), out,
           json.putObject("ttft"));
+      profile(model, gpu, random, lengths[lengths.length - 1], context, out, json.putObject("profile"));
     }
     if (o.has("--json")) {
       Path file = Path.of(o.string("--json"));
@@ -211,6 +213,33 @@ final class BenchGpuCommand {
       mode.put("speedup_vs_full", full / med);
       mode.put("recomputed_fraction", recomputed[m]);
       mode.put("runs_ms", Arrays.toString(ms[m]));
+    }
+  }
+
+  /** Device time per operation of one prefill of {@code n} tokens and of 16 decode steps after {@code context}. */
+  private static void profile(Transformer model, CudaBackend gpu, SplittableRandom random, int n, int context,
+                              PrintStream out, ObjectNode json) {
+    ModelConfig c = model.config();
+    gpu.profile(true);
+    try {
+      new ModelSession(model, n + 1).feed(ids(random, n, c));
+      Map<String, Double> prefill = gpu.profileTotals();
+      ModelSession s = new ModelSession(model, context + 24);
+      float[] logits = s.feed(ids(random, context, c));
+      gpu.profileTotals();
+      for (int i = 0; i < 16; i++) {
+        logits = s.feed(new int[] {BenchEngineCommand.argmax(logits)});
+      }
+      Map<String, Double> decode = gpu.profileTotals();
+      out.printf(Locale.ROOT, "where the device time of one %d-token prefill goes:%n%s", n,
+          CudaBackend.formatProfile(prefill));
+      out.printf(Locale.ROOT, "where the device time of 16 decode steps goes:%n%s", CudaBackend.formatProfile(decode));
+      json.put("prefill_tokens", n);
+      prefill.forEach(json.putObject("prefill_ms")::put);
+      json.put("decode_steps", 16);
+      decode.forEach(json.putObject("decode_ms")::put);
+    } finally {
+      gpu.profile(false);
     }
   }
 

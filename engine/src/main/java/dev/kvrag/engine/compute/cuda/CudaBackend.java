@@ -31,6 +31,7 @@ public final class CudaBackend implements Backend {
   private final DeviceWeights weights;
   private final DeviceAttention attention;
   private final String flashCheck;
+  private DeviceProfile profile;
 
   private CudaBackend(CudaRuntime rt) {
     this.rt = rt;
@@ -80,6 +81,36 @@ public final class CudaBackend implements Backend {
   /** The device's name, e.g. {@code NVIDIA H100 80GB HBM3}. */
   public String deviceName() {
     return rt.device().name();
+  }
+
+  /** Starts (or stops) timing every operation's device work by label; {@link #profileTotals} reads the sums. */
+  public void profile(boolean on) {
+    synchronized (rt) {
+      profile = on ? new DeviceProfile(rt.device()) : null;
+    }
+  }
+
+  /** Device milliseconds per operation label since the last read, largest first (empty when not profiling). */
+  public java.util.Map<String, Double> profileTotals() {
+    synchronized (rt) {
+      rt.enter();
+      return profile == null ? java.util.Map.of() : profile.read();
+    }
+  }
+
+  /** One line per label of {@link #profileTotals}. */
+  public static String formatProfile(java.util.Map<String, Double> totals) {
+    return DeviceProfile.format(totals);
+  }
+
+  private Object begin(String label) {
+    return profile == null ? null : profile.begin(label);
+  }
+
+  private void end(Object span) {
+    if (span != null) {
+      profile.end(span);
+    }
   }
 
   /** Runs {@code work} under the backend's lock with the context current (benchmarks that call CUDA directly). */
@@ -239,10 +270,12 @@ public final class CudaBackend implements Backend {
       DeviceActivations src = DeviceActivations.of(x);
       DeviceActivations out = scratch(rows.length * width);
       if (rows.length > 0) {
+        Object span = begin("gatherRows");
         DeviceBuffer index = rt.ints(rows);
         rt.launcher().start(rt.kernels().gatherRows).pointer(src.address()).pointer(index.address())
             .pointer(out.address()).integer(rows.length).integer(width);
         rt.launcher().launch(rt.blocks((long) rows.length * width), 1, CudaRuntime.THREADS, rt.device().compute());
+        end(span);
       }
       return out;
     }
@@ -264,7 +297,9 @@ public final class CudaBackend implements Backend {
       rt.enter();
       DeviceLayerKv device = DeviceLayerKv.of(kv, rt);
       if (device != null) {
+        Object span = begin("writeKv");
         device.writeFrom(slots, DeviceActivations.of(k), DeviceActivations.of(v), n);
+        end(span);
       } else {
         int width = kv.kvHeads() * kv.headDim();
         kv.write(slots, download(k, 0, n * width), download(v, 0, n * width), n);
@@ -285,11 +320,13 @@ public final class CudaBackend implements Backend {
         throw new IllegalArgumentException("CacheBlend's deviation on the GPU needs the cache in device memory");
       }
       device.awaitLoads();
+      Object span = begin("valueDeviations");
       DeviceBuffer out = rt.memory().allocate(4L * count);
       rt.launcher().start(rt.kernels().valueDeviation).pointer(DeviceActivations.of(v).address())
           .pointer(device.valuesAddress()).pointer(out.address()).integer(count).integer(device.kvHeads())
           .integer(device.headDim()).integer(device.storageCapacity());
       rt.launcher().launch((count + 3) / 4, 1, 128, rt.device().compute());
+      end(span);
       float[] host = new float[count];
       rt.device().copyToHost(jcuda.Pointer.to(host), out.pointer(), 0, 4L * count);
       out.close();
@@ -314,10 +351,12 @@ public final class CudaBackend implements Backend {
         return;
       }
       DeviceBuffer t = weights.matrix(table);
+      Object span = begin("embed");
       DeviceBuffer index = rt.ints(ids);
       rt.launcher().start(rt.kernels().embed).pointer(t.address()).pointer(index.address()).pointer(out.address())
           .integer(ids.length).integer(table.cols()).integer(table.dtype().ordinal());
       rt.launcher().launch(rt.blocks((long) ids.length * table.cols()), 1, CudaRuntime.THREADS, rt.device().compute());
+      end(span);
       out.written();
     }
   }
@@ -354,6 +393,7 @@ public final class CudaBackend implements Backend {
       return;
     }
     DeviceBuffer a = weights.matrix(w);
+    Object span = begin("matmul " + (n == 1 ? "gemv " : "gemm ") + w.rows() + "x" + w.cols());
     long b;
     int type;
     if (w.dtype() == DType.F32) {
@@ -372,6 +412,7 @@ public final class CudaBackend implements Backend {
           .integer(w.rows());
       rt.launcher().launch(rt.blocks((long) n * w.rows()), 1, CudaRuntime.THREADS, rt.device().compute());
     }
+    end(span);
     out.written();
   }
 
@@ -399,9 +440,11 @@ public final class CudaBackend implements Backend {
       DType type = rt.half();
       long out16 = type == null ? 0 : out.halfBuffer(type, rt.memory()).address();
       DeviceBuffer w = weights.vector(weight);
+      Object span = begin("rmsNorm");
       rt.launcher().start(rt.kernels().rmsNorm).pointer(in.address()).pointer(out.address()).pointer(out16)
           .pointer(w.address()).integer(rows).integer(dim).real(eps).integer(type == null ? 0 : type.ordinal());
       rt.launcher().launch((rows + 7) / 8, 1, CudaRuntime.THREADS, rt.device().compute());
+      end(span);
       if (type == null || (long) rows * dim != out.length()) {
         out.written();
       } else {
@@ -419,9 +462,11 @@ public final class CudaBackend implements Backend {
       rt.enter();
       DeviceActivations a = DeviceActivations.of(x);
       DeviceBuffer[] table = rt.angles(angles);
+      Object span = begin("rope");
       rt.launcher().start(rt.kernels().rope).pointer(a.address()).pointer(table[0].address())
           .pointer(table[1].address()).integer(n).integer(heads).integer(headDim);
       rt.launcher().launch(rt.blocks((long) n * heads * (headDim / 2)), 1, CudaRuntime.THREADS, rt.device().compute());
+      end(span);
       a.written();
     }
   }
@@ -433,9 +478,11 @@ public final class CudaBackend implements Backend {
       DeviceActivations g = DeviceActivations.of(gate);
       DType type = rt.half();
       long g16 = type == null ? 0 : g.halfBuffer(type, rt.memory()).address();
+      Object span = begin("siluMul");
       rt.launcher().start(rt.kernels().siluMul).pointer(g.address()).pointer(DeviceActivations.of(up).address())
           .pointer(g16).integer(count).integer(type == null ? 0 : type.ordinal());
       rt.launcher().launch(rt.blocks(count), 1, CudaRuntime.THREADS, rt.device().compute());
+      end(span);
       if (type == null || count != g.length()) {
         g.written();
       } else {
@@ -449,9 +496,11 @@ public final class CudaBackend implements Backend {
     synchronized (rt) {
       rt.enter();
       DeviceActivations a = DeviceActivations.of(acc);
+      Object span = begin("add");
       rt.launcher().start(rt.kernels().addInplace).pointer(a.address()).pointer(DeviceActivations.of(x).address())
           .integer(count);
       rt.launcher().launch(rt.blocks(count), 1, CudaRuntime.THREADS, rt.device().compute());
+      end(span);
       a.written();
     }
   }
@@ -466,7 +515,9 @@ public final class CudaBackend implements Backend {
         throw new IllegalArgumentException("attention on the GPU needs the KV cache in device memory (this backend's "
             + "newLayerKv), got " + kv.getClass().getSimpleName());
       }
+      Object span = begin("attention " + (attention.flashFor(n, device.headDim()) ? "flash" : "split-K"));
       attention.run(DeviceActivations.of(q), n, heads, querySlots, device, rule, scale, DeviceActivations.of(out), lse);
+      end(span);
     }
   }
 

@@ -115,7 +115,7 @@ public final class DeviceCeilings {
       }
       DeviceWeights device = backend.deviceWeights();
       DeviceBuffer x = randomBf16(rt, (long) tokens * widest, 6);
-      DeviceBuffer out = rt.memory().allocate(4L * tokens * Math.max(tallest, weights.lmHead().rows()));
+      DeviceBuffer out = rt.memory().allocate(4L * Math.max((long) tokens * tallest, weights.lmHead().rows()));
       List<DeviceBuffer> uploaded = new ArrayList<>();
       for (Weight w : all) {
         uploaded.add(device.matrix(w));
