@@ -47,10 +47,8 @@ public record Ape(double temperature, double scale) implements FusionStrategy {
     int p = layout.prefixLength();
     KvCache cache = model.newCache(layout.promptEnd() + 64);
     ContextLoader.prefix(model, in, cache);
-    RopeShift shift = new RopeShift(model.inverseFrequencies());
-    for (int i = 0; i < layout.chunkStarts().length; i++) {
-      ContextLoader.chunk(model, in, layout, i, p, cache, shift);
-    }
+    ContextLoader.chunks(model, in, layout, layout.chunkStarts().length, i -> p, cache,
+        new RopeShift(model.inverseFrequencies()));
     FusedAttention attention = new ApeAttention(model, temperature, scale, p, layout.contextEnd());
     WindowQueries window = WindowQueries.of(model, in);
     int q = layout.questionLength();

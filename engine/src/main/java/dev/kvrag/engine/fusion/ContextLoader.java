@@ -5,6 +5,7 @@ import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.RopeShift;
 import dev.kvrag.engine.model.Transformer;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Copies stored KV into a prompt's cache: the prefix at slots {@code [0, P)}, chunk {@code i} at its slot
@@ -29,20 +30,31 @@ final class ContextLoader {
   }
 
   /**
-   * Chunk {@code i} into slots {@code [s_i, s_i + n_i)} at positions starting at {@code position}: NAIVE and
-   * CACHEBLEND pass {@code s_i} (K rotated by {@code s_i − P}), APE passes {@code P} (no rotation).
+   * Chunks {@code [0, count)} into slots {@code [s_i, s_i + n_i)} at positions starting at {@code position(i)}: NAIVE and
+   * CACHEBLEND pass {@code s_i} (K rotated by {@code s_i − P}), APE passes {@code P} (no rotation). Layer by layer,
+   * every chunk's layer 0 first: on a GPU the stored KV travels by DMA in that order while the first layers already
+   * compute, each layer waited for only when it is first used.
    */
-  static void chunk(Transformer model, FusionInput in, FusedLayout layout, int i, int position, KvCache cache,
-                    RopeShift shift) {
-    ChunkKv c = in.kv().chunk(i);
-    check(model, c, in.chunks().get(i), "chunk " + i);
-    if (c.basePosition() != layout.prefixLength()) {
-      throw new IllegalArgumentException("chunk " + i + " was encoded after a prefix of " + c.basePosition()
-          + " tokens, this prompt's prefix has " + layout.prefixLength());
+  static void chunks(Transformer model, FusionInput in, FusedLayout layout, int count, IntUnaryOperator position,
+                     KvCache cache, RopeShift shift) {
+    ChunkKv[] stored = new ChunkKv[count];
+    for (int i = 0; i < count; i++) {
+      ChunkKv c = in.kv().chunk(i);
+      check(model, c, in.chunks().get(i), "chunk " + i);
+      if (c.basePosition() != layout.prefixLength()) {
+        throw new IllegalArgumentException("chunk " + i + " was encoded after a prefix of " + c.basePosition()
+            + " tokens, this prompt's prefix has " + layout.prefixLength());
+      }
+      stored[i] = c;
     }
-    int slot = layout.chunkStarts()[i];
-    cache.copyFrom(c.kv(), 0, slot, c.length());
-    shift.shift(cache, slot, c.length(), position - c.basePosition());
+    for (int l = 0; l < cache.layers(); l++) {
+      for (int i = 0; i < count; i++) {
+        ChunkKv c = stored[i];
+        int slot = layout.chunkStarts()[i];
+        cache.layer(l).copyFrom(c.kv().layer(l), 0, slot, c.length());
+        shift.shift(cache.layer(l), slot, c.length(), position.applyAsInt(i) - c.basePosition());
+      }
+    }
   }
 
   private static void check(Transformer model, ChunkKv kv, int[] tokens, String what) {

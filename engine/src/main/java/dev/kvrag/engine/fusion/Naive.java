@@ -47,10 +47,8 @@ public record Naive() implements FusionStrategy {
   static KvCache sequentialContext(Transformer model, FusionInput in, FusedLayout layout) {
     KvCache cache = model.newCache(layout.promptEnd() + 64);
     ContextLoader.prefix(model, in, cache);
-    RopeShift shift = new RopeShift(model.inverseFrequencies());
-    for (int i = 0; i < layout.chunkStarts().length; i++) {
-      ContextLoader.chunk(model, in, layout, i, layout.chunkStarts()[i], cache, shift);
-    }
+    ContextLoader.chunks(model, in, layout, layout.chunkStarts().length, i -> layout.chunkStarts()[i], cache,
+        new RopeShift(model.inverseFrequencies()));
     return cache;
   }
 }

@@ -37,8 +37,8 @@ public record PrefixReuse() implements FusionStrategy {
     ContextLoader.prefix(model, in, cache);
     int reused = layout.prefixLength();
     if (!in.chunks().isEmpty()) {
-      RopeShift shift = new RopeShift(model.inverseFrequencies());
-      ContextLoader.chunk(model, in, layout, 0, layout.prefixLength(), cache, shift);
+      ContextLoader.chunks(model, in, layout, 1, i -> layout.prefixLength(), cache,
+          new RopeShift(model.inverseFrequencies()));
       reused += layout.chunkLengths()[0];
     }
     FusedAttention attention = new SequentialAttention(model);

@@ -20,6 +20,13 @@ public final class RopeShift {
 
   /** Rotates the keys of slots {@code [from, from + count)} of every layer of {@code cache} by {@code delta}. */
   public void shift(KvCache cache, int from, int count, int delta) {
+    for (int l = 0; l < cache.layers(); l++) {
+      shift(cache.layer(l), from, count, delta);
+    }
+  }
+
+  /** Rotates the keys of slots {@code [from, from + count)} of {@code layer} by {@code delta}. */
+  public void shift(LayerKv layer, int from, int count, int delta) {
     if (delta == 0 || count == 0) {
       return;
     }
@@ -31,9 +38,7 @@ public final class RopeShift {
       cos[i] = (float) Math.cos(angle);
       sin[i] = (float) Math.sin(angle);
     }
-    for (int l = 0; l < cache.layers(); l++) {
-      cache.layer(l).rotateKeys(from, count, cos, sin);
-    }
+    layer.rotateKeys(from, count, cos, sin);
   }
 
   /** A copy of {@code chunk} with its keys moved to start at position {@code newBase}. */
