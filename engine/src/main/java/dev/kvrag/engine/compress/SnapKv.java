@@ -21,6 +21,10 @@ import java.util.Map;
  * ({@link ScorePooling}, kernel {@code k}); each kv head keeps its top {@code C − w} positions (ties to the lower
  * position) plus the window. A prompt of {@code N ≤ C} tokens is left as it is.
  *
+ * <p>The capacity is fixed ({@code capacity=C}) or a share of each prompt ({@code keep=f}: {@code C = max(w + 1,
+ * ⌈f·N⌉)}, so {@code keep=0.25} is 4x compression of every prompt, whatever its length — the form of kvpress's
+ * compression ratio; with {@code keep} the record's {@code capacity} is 0).
+ *
  * <p>Layout: every kv head keeps exactly {@code C} entries, so the compacted cache stays one rectangular
  * {@code [kvHeads][C][headDim]} block per layer, head {@code g}'s row {@code j} holding its {@code j}-th kept
  * position. Keys carry their RoPE positions, so generated tokens keep their true positions
@@ -28,7 +32,7 @@ import java.util.Map;
  * their kv head and each other. The sequential modes' attention runs unchanged (one backend call per layer);
  * APE's chunk range now differs per head and is attended head by head.
  */
-public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling) {
+public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling, double keep) {
 
   public static final int DEFAULT_WINDOW = 32;
   public static final int DEFAULT_KERNEL = 5;
@@ -40,13 +44,27 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
     if (kernel < 1 || kernel % 2 == 0) {
       throw new IllegalArgumentException("snapkv kernel must be odd and positive (a centred window), got " + kernel);
     }
-    if (capacity <= window) {
+    if (keep == 0 && capacity <= window) {
       throw new IllegalArgumentException("snapkv capacity " + capacity + " must exceed the window " + window);
+    }
+    if (keep != 0 && (!(keep > 0 && keep < 1) || capacity != 0)) {
+      throw new IllegalArgumentException("snapkv keep must lie strictly between 0 and 1 (and comes without a "
+          + "capacity), got keep=" + keep + (capacity != 0 ? " with capacity=" + capacity : ""));
     }
   }
 
+  /** A fixed capacity. */
+  public SnapKv(int window, int kernel, int capacity, ScorePooling pooling) {
+    this(window, kernel, capacity, pooling, 0);
+  }
+
+  /** The capacity for a prompt of {@code n} tokens. */
+  public int capacityFor(int n) {
+    return keep == 0 ? capacity : Math.max(window + 1, (int) Math.ceil(keep * n));
+  }
+
   /**
-   * {@code snapkv:capacity=C[,window=w][,kernel=k][,pooling=avg|max]}; or from a parameter map with the same keys
+   * {@code snapkv:capacity=C|keep=f[,window=w][,kernel=k][,pooling=avg|max]}; or from a parameter map with the same keys
    * ({@link #of}).
    */
   public static SnapKv parse(String spec) {
@@ -68,20 +86,40 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
     return of(params);
   }
 
-  /** From named parameters; {@code capacity} is required, unknown names are errors that name them. */
+  /** From named parameters; {@code capacity} or {@code keep} is required, unknown names are errors that name them. */
   public static SnapKv of(Map<String, String> params) {
     for (String key : params.keySet()) {
-      if (!key.equals("window") && !key.equals("kernel") && !key.equals("capacity") && !key.equals("pooling")) {
-        throw new IllegalArgumentException("unknown snapkv parameter '" + key + "' (parameters: capacity, kernel, "
-            + "pooling, window)");
+      if (!key.equals("window") && !key.equals("kernel") && !key.equals("capacity") && !key.equals("pooling")
+          && !key.equals("keep")) {
+        throw new IllegalArgumentException("unknown snapkv parameter '" + key + "' (parameters: capacity, keep, "
+            + "kernel, pooling, window)");
       }
     }
-    if (!params.containsKey("capacity")) {
-      throw new IllegalArgumentException("snapkv needs a capacity");
+    if (params.containsKey("capacity") && params.containsKey("keep")) {
+      throw new IllegalArgumentException("snapkv takes a capacity or a kept share, not both");
+    }
+    if (!params.containsKey("capacity") && !params.containsKey("keep")) {
+      throw new IllegalArgumentException("snapkv needs a capacity (capacity=C tokens) or a kept share (keep=f, e.g. "
+          + "keep=0.25 for 4x)");
     }
     return new SnapKv(integer(params, "window", DEFAULT_WINDOW), integer(params, "kernel", DEFAULT_KERNEL),
         integer(params, "capacity", 0), params.containsKey("pooling") ? ScorePooling.parse(params.get("pooling"))
-        : ScorePooling.AVG);
+        : ScorePooling.AVG, share(params.get("keep")));
+  }
+
+  private static double share(String v) {
+    if (v == null) {
+      return 0;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (d > 0 && d < 1) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("snapkv keep must be a number strictly between 0 and 1, got '" + v + "'");
   }
 
   private static int integer(Map<String, String> params, String key, int fallback) {
@@ -107,6 +145,9 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
   public FusedSession compress(FusedPrompt prompt) {
     FusedSession session = prompt.session();
     int n = prompt.layout().promptEnd();
+    if (keep != 0) {
+      return new SnapKv(window, kernel, capacityFor(n), pooling).compress(prompt);
+    }
     if (session.nextSlot() != n) {
       throw new IllegalStateException("SnapKV applies to a prompt before decoding");
     }
@@ -198,7 +239,8 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling)
 
   @Override
   public String toString() {
-    return "snapkv:window=" + window + ",kernel=" + kernel + ",capacity=" + capacity + ",pooling="
+    return "snapkv:window=" + window + ",kernel=" + kernel + (keep == 0 ? ",capacity=" + capacity : ",keep=" + keep)
+        + ",pooling="
         + pooling.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -32,12 +32,30 @@ class SnapKvTest {
   }
 
   @Test
+  void aKeptShareSetsTheCapacityOfEachPrompt() {
+    SnapKv quarter = SnapKv.parse("snapkv:keep=0.25,window=8");
+    assertEquals(new SnapKv(8, 5, 0, ScorePooling.AVG, 0.25), quarter);
+    assertEquals(quarter, SnapKv.parse(quarter.toString()));
+    assertEquals(100, quarter.capacityFor(400), "4x");
+    assertEquals(101, quarter.capacityFor(401), "rounded up");
+    assertEquals(9, quarter.capacityFor(12), "never below window + 1");
+    assertEquals(64, new SnapKv(8, 5, 64, ScorePooling.AVG).capacityFor(400), "a fixed capacity stays fixed");
+    assertEquals("snapkv takes a capacity or a kept share, not both", assertThrows(IllegalArgumentException.class,
+        () -> SnapKv.parse("snapkv:keep=0.25,capacity=64")).getMessage());
+    assertEquals("snapkv needs a capacity (capacity=C tokens) or a kept share (keep=f, e.g. keep=0.25 for 4x)",
+        assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:window=8"))
+        .getMessage());
+    assertEquals("snapkv keep must be a number strictly between 0 and 1, got '1.5'",
+        assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:keep=1.5")).getMessage());
+  }
+
+  @Test
   void badSettingsAreNamed() {
     assertEquals("snapkv kernel must be odd and positive (a centred window), got 4",
         assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:capacity=9,kernel=4")).getMessage());
     assertEquals("snapkv capacity 32 must exceed the window 32",
         assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:capacity=32")).getMessage());
-    assertEquals("unknown snapkv parameter 'size' (parameters: capacity, kernel, pooling, window)",
+    assertEquals("unknown snapkv parameter 'size' (parameters: capacity, keep, kernel, pooling, window)",
         assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:size=3")).getMessage());
     assertEquals("snapkv window must be an integer, got '2.5'",
         assertThrows(IllegalArgumentException.class, () -> SnapKv.parse("snapkv:capacity=9,window=2.5")).getMessage());
