@@ -58,6 +58,14 @@ static void check_elementwise() {
     report("embed dtype " + std::to_string(dtype), err, 0);
   }
 
+  std::vector<float> wide(table.size(), -1.0f);
+  launch(d1(2), d1(64), widen, (const void*) t16.data(), wide.data(), (int) table.size(), 0);
+  double werr = 0;
+  for (size_t i = 0; i < table.size(); i++) werr = std::max(werr, (double) std::fabs(wide[i] - unbf16(t16[i])));
+  launch(d1(2), d1(64), widen, (const void*) th.data(), wide.data(), (int) table.size(), 1);
+  for (size_t i = 0; i < table.size(); i++) werr = std::max(werr, (double) std::fabs(wide[i] - f16_to_float(th[i])));
+  report("widen bf16 / f16 to f32", werr, 0);
+
   std::vector<float> acc = gaussian(1000), x = gaussian(1000), want(1000);
   for (int i = 0; i < 1000; i++) want[i] = acc[i] + x[i];
   launch(d1(3), d1(64), add_inplace, acc.data(), (const float*) x.data(), 1000);
@@ -165,7 +173,12 @@ static void check_norm_and_rope() {
     cd[i] = (float) std::cos(0.3 * (i + 1));
     sd[i] = (float) std::sin(0.3 * (i + 1));
   }
-  launch(d1(1), d1(32), rotate_keys, keys.data(), (const float*) cd.data(), (const float*) sd.data(), kvh, cap, hd, 2, 5);
+  std::vector<float> kf32(kf.size());
+  for (size_t i = 0; i < kf.size(); i++) kf32[i] = unbf16(keys[i]);
+  launch(d1(1), d1(32), rotate_keys, (void*) keys.data(), (const float*) cd.data(), (const float*) sd.data(), kvh, cap,
+         hd, 2, 5, 0);
+  launch(d1(1), d1(32), rotate_keys, (void*) kf32.data(), (const float*) cd.data(), (const float*) sd.data(), kvh, cap,
+         hd, 2, 5, 2);
   err = 0;
   double untouched = 0;
   for (int g = 0; g < kvh; g++)
@@ -179,8 +192,10 @@ static void check_norm_and_rope() {
         float x1 = unbf16(before[o + i]), x2 = unbf16(before[o + i + half]);
         err = std::max(err, (double) (keys[o + i] != bf16(x1 * cd[i] - x2 * sd[i])));
         err = std::max(err, (double) (keys[o + i + half] != bf16(x2 * cd[i] + x1 * sd[i])));
+        err = std::max(err, (double) std::fabs(kf32[o + i] - (x1 * cd[i] - x2 * sd[i])) * 1e6);
+        err = std::max(err, (double) std::fabs(kf32[o + i + half] - (x2 * cd[i] + x1 * sd[i])) * 1e6);
       }
-  report("rotate_keys (mismatching bits)", err, 0);
+  report("rotate_keys bf16 and f32 (mismatching bits; f32 error x 1e6)", err, 0.5);
   report("rotate_keys leaves other slots alone", untouched, 0);
 }
 
@@ -190,7 +205,10 @@ static void check_kv() {
   std::vector<int> slots = {7, 0, 2, 9};
   std::vector<unsigned short> keys((size_t) kvh * cap * hd, 0), values(keys.size(), 0);
   launch(d1(1), d1(64), kv_write, (const float*) k.data(), (const float*) v.data(), (const int*) slots.data(),
-         keys.data(), values.data(), n, kvh, hd, cap);
+         (void*) keys.data(), (void*) values.data(), n, kvh, hd, cap, 0);
+  std::vector<float> keys32(keys.size(), 0), values32(keys.size(), 0);
+  launch(d1(1), d1(64), kv_write, (const float*) k.data(), (const float*) v.data(), (const int*) slots.data(),
+         (void*) keys32.data(), (void*) values32.data(), n, kvh, hd, cap, 2);
   double bad = 0;
   for (int t = 0; t < n; t++)
     for (int g = 0; g < kvh; g++)
@@ -198,16 +216,33 @@ static void check_kv() {
         size_t dst = ((size_t) g * cap + slots[t]) * hd + d;
         size_t src = ((size_t) t * kvh + g) * hd + d;
         bad = std::max(bad, (double) (keys[dst] != bf16(k[src]) || values[dst] != bf16(v[src])));
+        bad = std::max(bad, (double) (keys32[dst] != k[src] || values32[dst] != v[src]));
       }
-  report("kv_write (mismatching bits)", bad, 0);
+  report("kv_write bf16 and f32 (mismatching bits)", bad, 0);
 
   // deviation of fresh values [count][kvh][hd] against the cache rows 0..count-1
   int count = 10;
   std::vector<float> fresh = gaussian((size_t) count * kvh * hd);
   for (int d = 0; d < kvh * hd; d++) fresh[3 * kvh * hd + d] = unbf16(values[(d / hd * cap + 3) * hd + d % hd]);
   std::vector<float> dev(count, -1.0f);
-  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const unsigned short*) values.data(), dev.data(),
-         count, kvh, hd, cap);
+  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const void*) values.data(),
+         dev.data(), count, kvh, hd, cap, 0);
+  std::vector<float> values32x(values.size());
+  for (size_t i = 0; i < values.size(); i++) values32x[i] = unbf16(values[i]) * 1.5f;
+  std::vector<float> dev32(count, -1.0f);
+  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const void*) values32x.data(),
+         dev32.data(), count, kvh, hd, cap, 2);
+  double err32 = 0;
+  for (int t = 0; t < count; t++) {
+    double s = 0;
+    for (int g = 0; g < kvh; g++)
+      for (int d = 0; d < hd; d++) {
+        double diff = (double) fresh[((size_t) t * kvh + g) * hd + d] - values32x[((size_t) g * cap + t) * hd + d];
+        s += diff * diff;
+      }
+    err32 = std::max(err32, std::fabs(dev32[t] - s) / (1 + s));
+  }
+  report("value_deviation over an f32 cache (relative)", err32, 1e-6);
   double err = 0;
   for (int t = 0; t < count; t++) {
     double s = 0;
@@ -255,6 +290,7 @@ struct Case {
   std::string name;
   int n, heads, group, hd, cap, kv_length;
   bool causal;
+  bool f32 = false;  // the cache in f32 (split-K only)
 };
 
 static void run_attention(const Case& c, bool flash, int splits, double tol) {
@@ -311,9 +347,16 @@ static void run_attention(const Case& c, bool flash, int splits, double tol) {
   } else {
     std::vector<float> po((size_t) c.n * c.heads * splits * c.hd), pm((size_t) c.n * c.heads * splits),
         pl(pm.size());
-    launch(d2((c.heads * splits + 3) / 4, c.n), d1(128), attention_split, (const float*) q.data(),
-           (const unsigned short*) keys.data(), (const unsigned short*) values.data(), f, e, (const int*) slots.data(),
-           po.data(), pm.data(), pl.data(), c.n, c.heads, c.group, c.hd, c.cap, c.kv_length, splits, scale_log2);
+    std::vector<float> k32(keys.size()), v32(keys.size());
+    for (size_t i = 0; i < keys.size(); i++) {
+      k32[i] = unbf16(keys[i]);
+      v32[i] = unbf16(values[i]);
+    }
+    const void* kp = c.f32 ? (const void*) k32.data() : (const void*) keys.data();
+    const void* vp = c.f32 ? (const void*) v32.data() : (const void*) values.data();
+    launch(d2((c.heads * splits + 3) / 4, c.n), d1(128), attention_split, (const float*) q.data(), kp, vp, f, e,
+           (const int*) slots.data(), po.data(), pm.data(), pl.data(), c.n, c.heads, c.group, c.hd, c.cap, c.kv_length,
+           splits, scale_log2, c.f32 ? 2 : 0);
     launch(d1((c.n * c.heads + 3) / 4), d1(128), attention_combine, (const float*) po.data(), (const float*) pm.data(),
            (const float*) pl.data(), out.data(), out16.data(), lse.data(), c.n * c.heads, c.hd, splits, 0);
   }
@@ -330,7 +373,7 @@ static void run_attention(const Case& c, bool flash, int splits, double tol) {
       lerr = std::max(lerr, std::fabs(lse[i] - want_lse[i]));
     }
   }
-  std::string kind = flash ? "flash" : "split x" + std::to_string(splits);
+  std::string kind = (flash ? "flash" : "split x" + std::to_string(splits)) + (c.f32 ? " f32 cache" : "");
   report(kind + " " + c.name + ": output", err, tol);
   report(kind + " " + c.name + ": log-sum-exp", lerr, tol);
   report(kind + " " + c.name + ": bf16 copy (mismatching bits)", bits, 0);
@@ -344,6 +387,8 @@ int main() {
   run_attention({"hd 24, GQA 2, causal", 5, 4, 2, 24, 40, 37, true}, false, 3, 1e-5);
   run_attention({"hd 128, GQA 4, ranges", 6, 8, 4, 128, 30, 27, false}, false, 1, 1e-5);
   run_attention({"hd 40, no GQA, ranges", 9, 2, 1, 40, 80, 70, false}, false, 5, 1e-5);
+  run_attention({"hd 24, GQA 2, causal", 5, 4, 2, 24, 40, 37, true, true}, false, 3, 1e-5);
+  run_attention({"hd 128, GQA 4, ranges, prefill size", 70, 8, 4, 128, 100, 96, false, true}, false, 2, 1e-5);
   // flash: q and probabilities in bf16
   run_attention({"hd 128, GQA 2, causal, partial block", 70, 4, 2, 128, 140, 130, true}, true, 0, 5e-3);
   run_attention({"hd 64, GQA 2, ranges, partial block", 80, 2, 2, 64, 150, 140, false}, true, 0, 5e-3);

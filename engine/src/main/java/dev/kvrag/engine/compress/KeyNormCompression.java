@@ -4,7 +4,6 @@ import dev.kvrag.engine.fusion.TopK;
 import dev.kvrag.engine.kv.ChunkKv;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.LayerKv;
-import dev.kvrag.engine.kv.RopeShift;
 
 /**
  * Query-agnostic compression of a stored chunk, for the store: stored chunks are built before any question
@@ -18,12 +17,10 @@ import dev.kvrag.engine.kv.RopeShift;
  * where the chunk sits. (The choice between this and an attention-based score, e.g. the attention a token
  * receives from the chunk's own later tokens, is for the quality benchmark to make.)
  *
- * <p>Layout: the kept tokens close up — row {@code j} moves to position {@code base + j}, its key rotated by
- * {@code j − kept[j]} ({@link RopeShift}) — so the result is an ordinary, shorter {@link ChunkKv} whose tokens are
- * the kept ones: every fusion mode takes it as the chunk of those tokens, and it is stored like any chunk (under
- * a chunk key whose encoding names the compression).
+ * <p>Layout: as every {@link ChunkCompression}, the kept tokens close up into a shorter chunk, stored like any
+ * chunk (under a chunk key whose encoding names the compression).
  */
-public record KeyNormCompression(double keep) {
+public record KeyNormCompression(double keep) implements ChunkCompression {
 
   public KeyNormCompression {
     if (!(keep > 0 && keep <= 1)) {
@@ -31,12 +28,12 @@ public record KeyNormCompression(double keep) {
     }
   }
 
-  /** The encoding scheme to put in the chunk key of a compressed chunk, e.g. {@code after-prefix+keynorm:0.5}. */
+  @Override
   public String scheme(String base) {
     return base + "+keynorm:" + keep;
   }
 
-  /** The indices of the tokens kept, ascending. */
+  @Override
   public int[] kept(ChunkKv chunk) {
     int n = chunk.length();
     int m = (int) Math.ceil(keep * n);
@@ -64,25 +61,5 @@ public record KeyNormCompression(double keep) {
       }
     }
     return TopK.ascending(score, m);
-  }
-
-  /** The chunk with only its kept tokens, closed up from the same base position. */
-  public ChunkKv compress(ChunkKv chunk, RopeShift shift) {
-    int[] kept = kept(chunk);
-    if (kept.length == chunk.length()) {
-      return chunk;
-    }
-    KvCache src = chunk.kv();
-    LayerKv first = src.layer(0);
-    KvCache out = new KvCache(src.layers(), first.kvHeads(), first.headDim(), kept.length);
-    int[] tokens = new int[kept.length];
-    for (int j = 0; j < kept.length; j++) {
-      out.copyFrom(src, kept[j], j, 1);
-      tokens[j] = chunk.tokenIds()[kept[j]];
-    }
-    for (int j = 0; j < kept.length; j++) {
-      shift.shift(out, j, 1, j - kept[j]);
-    }
-    return new ChunkKv(chunk.modelId(), chunk.basePosition(), tokens, out);
   }
 }

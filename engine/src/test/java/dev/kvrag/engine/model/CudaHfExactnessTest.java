@@ -1,13 +1,15 @@
 package dev.kvrag.engine.model;
 
-import org.junit.jupiter.api.extension.ExtendWith;
-import dev.kvrag.engine.compute.cuda.RequiresCuda;
+import static dev.kvrag.engine.compute.cuda.SharedCudaBackend.l2RelativeError;
+import static dev.kvrag.engine.compute.cuda.SharedCudaBackend.worstRowError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
+import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
-import dev.kvrag.engine.compute.cuda.CudaBackend;
+import dev.kvrag.engine.compute.cuda.RequiresCuda;
 import dev.kvrag.engine.compute.cuda.SharedCudaBackend;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,54 +17,36 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The exactness fixtures on the GPU: logits of every position within 2e-2 of the row maximum of the CPU's (bf16 KV and
- * bf16 matrix-product inputs; the error against HF's fp32 logits is printed too), and the greedy continuation the
- * CPU (and HF) produces. The continuation is compared step by step with both backends fed the same tokens: a step
- * may differ only where the CPU's two best logits are closer than the two backends' own logits are to each other
- * (a tie at bf16 precision, which no implementation of the model decides), and such steps are printed. Skipped
- * without a GPU.
+ * The exactness fixtures on the GPU against the CPU engine. The bf16 backend (the speed path: matrix-product inputs
+ * and the KV cache in bf16, as HF's bf16 inference): logits within 2e-2 relative L2 error per sequence (the CPU
+ * rounding at the same places measured up to 0.8e-2; METHOD.md puts bf16 operands between 1e-3 and 1e-2), and the
+ * CPU's greedy continuation, compared step by step with both fed the same tokens, a step differing only where the
+ * CPU's two best logits are closer than the two backends' logits are to each other (a tie at bf16 precision; such
+ * steps are printed). The fp32 backend: every row within 1e-3 of its maximum and the identical continuation — the
+ * kernels' logic, free of bf16 noise. The error against HF's fp32 logits is printed. Skipped without a GPU.
  */
 @ExtendWith(RequiresCuda.class)
 class CudaHfExactnessTest {
 
-  static final double TOLERANCE = 2e-2;
+  static final double BF16_TOLERANCE = 2e-2;
+  static final double FP32_TOLERANCE = 1e-3;
 
-  static CudaBackend gpu;
   static CpuBackend cpu;
 
   @BeforeAll
   static void start() {
-    gpu = SharedCudaBackend.get();
-    cpu = new CpuBackend(2);
+    cpu = new CpuBackend(4);
   }
 
   @AfterAll
   static void stop() {
-    if (cpu != null) {
-      cpu.close();
-    }
-  }
-
-  static double worstRow(float[] ours, float[] ref, int rows, int vocab) {
-    double worst = 0;
-    for (int t = 0; t < rows; t++) {
-      double max = 0;
-      double diff = 0;
-      for (int v = 0; v < vocab; v++) {
-        max = Math.max(max, Math.abs(ref[t * vocab + v]));
-        diff = Math.max(diff, Math.abs(ref[t * vocab + v] - ours[t * vocab + v]));
-        if (Float.isNaN(ours[t * vocab + v])) {
-          return Double.POSITIVE_INFINITY;
-        }
-      }
-      worst = Math.max(worst, diff / max);
-    }
-    return worst;
+    cpu.close();
   }
 
   static float[] allLogits(Transformer model, int[] ids) {
@@ -74,38 +58,44 @@ class CudaHfExactnessTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"llama", "mistral", "qwen2", "qwen3"})
-  void logitsOfEveryPositionMatchTheCpuWithinTwoHundredthsOfTheRowMax(String arch) throws IOException {
+  void logitsOfEveryPositionMatchTheCpu(String arch) throws IOException {
     Path dir = HfExactnessTest.MODELS.resolve(arch);
     JsonNode spec = HfExactnessTest.cases(arch);
-    try (Transformer onGpu = Transformer.load(dir, gpu); Transformer onCpu = Transformer.load(dir, cpu)) {
-      int vocab = onGpu.config().vocabSize();
+    try (Transformer bf16 = Transformer.load(dir, SharedCudaBackend.get());
+         Transformer fp32 = Transformer.load(dir, SharedCudaBackend.exact());
+         Transformer onCpu = Transformer.load(dir, cpu)) {
+      int vocab = onCpu.config().vocabSize();
       for (JsonNode c : spec.get("cases")) {
         int[] ids = HfExactnessTest.ints(c.get("ids"));
-        float[] ours = allLogits(onGpu, ids);
         float[] reference = allLogits(onCpu, ids);
+        float[] fast = allLogits(bf16, ids);
+        float[] exact = allLogits(fp32, ids);
         NpyReader hf = NpyReader.read(dir.resolve(c.get("logits").asString()));
-        double err = worstRow(ours, reference, ids.length, vocab);
-        System.out.printf("%s %s on the GPU: %d positions, worst row error %.3g vs CPU, %.3g vs HF fp32%n", arch,
-            c.get("name").asString(), ids.length, err, worstRow(ours, hf.data(), ids.length, vocab));
-        assertTrue(err <= TOLERANCE, arch + " " + c.get("name").asString() + ": relative error " + err);
+        double l2 = l2RelativeError(fast, reference);
+        double tight = worstRowError(exact, reference, ids.length, vocab);
+        String name = arch + " " + c.get("name").asString();
+        System.out.printf("%s on the GPU, %d positions: bf16 L2 %.3g (worst row %.3g), fp32 worst row %.3g vs the CPU; "
+                + "bf16 L2 %.3g vs HF fp32%n", name, ids.length, l2, worstRowError(fast, reference, ids.length, vocab),
+            tight, l2RelativeError(fast, hf.data()));
+        assertTrue(l2 <= BF16_TOLERANCE, name + ": bf16 relative L2 error " + l2);
+        assertTrue(tight <= FP32_TOLERANCE, name + ": fp32 worst row error " + tight);
       }
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"llama", "mistral", "qwen2", "qwen3"})
-  void greedyContinuationIsTheCpusExceptAtBf16Ties(String arch) throws IOException {
+  /** Greedy steps where {@code backend} differs from the CPU beyond a bf16 tie, and the ties, fed the same tokens. */
+  static List<List<String>> greedyAgainstCpu(Backend backend, String arch) throws IOException {
     JsonNode greedy = HfExactnessTest.cases(arch).get("greedy");
     int[] prompt = HfExactnessTest.ints(greedy.get("prompt"));
     int[] expected = HfExactnessTest.ints(greedy.get("continuation"));
     Path dir = HfExactnessTest.MODELS.resolve(arch);
-    try (Transformer onGpu = Transformer.load(dir, gpu); Transformer onCpu = Transformer.load(dir, cpu)) {
+    List<String> ties = new ArrayList<>();
+    List<String> differences = new ArrayList<>();
+    try (Transformer onGpu = Transformer.load(dir, backend); Transformer onCpu = Transformer.load(dir, cpu)) {
       ModelSession g = new ModelSession(onGpu);
       ModelSession c = new ModelSession(onCpu);
       float[] lg = g.feed(prompt);
       float[] lc = c.feed(prompt);
-      List<String> ties = new ArrayList<>();
-      List<String> differences = new ArrayList<>();
       for (int i = 0; i < expected.length; i++) {
         int ours = HfExactnessTest.argmax(lg);
         int theirs = HfExactnessTest.argmax(lc);
@@ -122,9 +112,19 @@ class CudaHfExactnessTest {
         lg = g.feed(new int[] {expected[i]});
         lc = c.feed(new int[] {expected[i]});
       }
-      System.out.println(arch + " greedy on the GPU: " + (expected.length - ties.size() - differences.size()) + "/"
-          + expected.length + " steps identical; ties " + ties);
-      assertTrue(differences.isEmpty(), arch + ": " + differences);
     }
+    return List.of(differences, ties);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama", "mistral", "qwen2", "qwen3"})
+  void greedyContinuationIsTheCpus(String arch) throws IOException {
+    List<List<String>> bf16 = greedyAgainstCpu(SharedCudaBackend.get(), arch);
+    List<List<String>> fp32 = greedyAgainstCpu(SharedCudaBackend.exact(), arch);
+    System.out.println(arch + " greedy on the GPU: bf16 differs at " + bf16.get(0) + ", ties " + bf16.get(1)
+        + "; fp32 differs at " + fp32.get(0) + ", ties " + fp32.get(1));
+    assertTrue(bf16.get(0).isEmpty(), arch + " bf16: " + bf16.get(0));
+    assertArrayEquals(new Object[0], fp32.get(0).toArray(), arch + " fp32");
+    assertArrayEquals(new Object[0], fp32.get(1).toArray(), arch + " fp32 (not even a tie)");
   }
 }

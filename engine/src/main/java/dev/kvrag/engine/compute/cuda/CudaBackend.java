@@ -40,17 +40,22 @@ public final class CudaBackend implements Backend {
     this.flashCheck = checkFlash();
   }
 
-  /** The backend on CUDA device {@code ordinal}: context, kernels compiled for it, cuBLAS. */
+  /** The backend on CUDA device {@code ordinal} at the configured {@link Precision} (bf16 unless set). */
   public static CudaBackend open(int ordinal) {
-    return new CudaBackend(new CudaRuntime(CudaDevice.open(ordinal)));
+    return open(ordinal, Precision.configured());
+  }
+
+  /** The backend on CUDA device {@code ordinal}: context, kernels compiled for it, cuBLAS. */
+  public static CudaBackend open(int ordinal, Precision precision) {
+    return new CudaBackend(new CudaRuntime(CudaDevice.open(ordinal), precision));
   }
 
   @Override
   public String describe() {
     CudaDevice d = rt.device();
-    return String.format(Locale.ROOT, "cuda(%s, %s, %d SMs, %.0f GiB, driver %s, cuBLAS %d, kernels by %s, %s)",
+    return String.format(Locale.ROOT, "cuda(%s, %s, %d SMs, %.0f GiB, driver %s, cuBLAS %d, kernels by %s, %s, %s)",
         d.name(), d.architecture(), d.multiprocessors(), d.totalMemory() / 1073741824.0, d.driverVersion(),
-        rt.cublas().version(), rt.kernels().compiler(), flashCheck);
+        rt.cublas().version(), rt.kernels().compiler(), rt.precision().name().toLowerCase(Locale.ROOT), flashCheck);
   }
 
   /** Whether prefill attention runs on the tensor-core kernel. */
@@ -130,6 +135,9 @@ public final class CudaBackend implements Backend {
   }
 
   private String checkFlash() {
+    if (rt.precision() == Precision.FP32) {
+      return "split-K attention throughout (fp32 KV)";
+    }
     if (!Boolean.parseBoolean(System.getProperty(FLASH_PROPERTY, "true"))) {
       attention.useFlash(false);
       return "flash attention off (" + FLASH_PROPERTY + "=false)";
@@ -288,7 +296,9 @@ public final class CudaBackend implements Backend {
 
   @Override
   public LayerKv newStoredLayerKv(int kvHeads, int headDim, int initialCapacity) {
-    return new PinnedLayerKv(rt, kvHeads, headDim, initialCapacity);
+    // page-locked storage is the bf16 cache's own layout; the fp32 cache loads stored KV through the host
+    return rt.precision() == Precision.BF16 ? new PinnedLayerKv(rt, kvHeads, headDim, initialCapacity)
+        : new dev.kvrag.engine.kv.HostLayerKv(kvHeads, headDim, initialCapacity);
   }
 
   @Override
@@ -324,7 +334,7 @@ public final class CudaBackend implements Backend {
       DeviceBuffer out = rt.memory().allocate(4L * count);
       rt.launcher().start(rt.kernels().valueDeviation).pointer(DeviceActivations.of(v).address())
           .pointer(device.valuesAddress()).pointer(out.address()).integer(count).integer(device.kvHeads())
-          .integer(device.headDim()).integer(device.storageCapacity());
+          .integer(device.headDim()).integer(device.storageCapacity()).integer(rt.precision().kvDtype());
       rt.launcher().launch((count + 3) / 4, 1, 128, rt.device().compute());
       end(span);
       float[] host = new float[count];
@@ -392,11 +402,12 @@ public final class CudaBackend implements Backend {
     if (n == 0) {
       return;
     }
-    DeviceBuffer a = weights.matrix(w);
+    boolean fp32 = w.dtype() == DType.F32 || rt.precision() == Precision.FP32;
+    DeviceBuffer a = fp32 ? weights.fp32(w) : weights.matrix(w);
     Object span = begin("matmul " + (n == 1 ? "gemv " : "gemm ") + w.rows() + "x" + w.cols());
     long b;
     int type;
-    if (w.dtype() == DType.F32) {
+    if (fp32) {
       b = x.address();
       type = Cublas.R_32F;
     } else {

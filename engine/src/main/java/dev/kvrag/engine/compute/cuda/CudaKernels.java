@@ -37,6 +37,7 @@ final class CudaKernels {
   static {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("embed", "pppiii");
+    s.put("widen", "ppii");
     s.put("add_inplace", "ppi");
     s.put("bias_add", "ppii");
     s.put("silu_mul", "pppii");
@@ -44,10 +45,10 @@ final class CudaKernels {
     s.put("gather_rows", "pppii");
     s.put("rms_norm", "ppppiifi");
     s.put("rope", "pppiii");
-    s.put("rotate_keys", "pppiiiii");
-    s.put("kv_write", "pppppiiii");
-    s.put("value_deviation", "pppiiii");
-    s.put("attention_split", "pppppppppiiiiiiif");
+    s.put("rotate_keys", "pppiiiiii");
+    s.put("kv_write", "pppppiiiii");
+    s.put("value_deviation", "pppiiiii");
+    s.put("attention_split", "pppppppppiiiiiiifi");
     s.put("attention_combine", "ppppppiiii");
     s.put("attention_flash_128", "pppppppppiiiiifi");
     s.put("attention_flash_64", "pppppppppiiiiifi");
@@ -55,6 +56,7 @@ final class CudaKernels {
   }
 
   final Kernel embed;
+  final Kernel widen;
   final Kernel addInplace;
   final Kernel biasAdd;
   final Kernel siluMul;
@@ -74,6 +76,7 @@ final class CudaKernels {
   private CudaKernels(CUmodule module, String compiler) {
     this.compiler = compiler;
     embed = load(module, "embed");
+    widen = load(module, "widen");
     addInplace = load(module, "add_inplace");
     biasAdd = load(module, "bias_add");
     siluMul = load(module, "silu_mul");

@@ -34,9 +34,11 @@ final class CudaRuntime {
   private final DeviceBuffer[][] recentAngleBuffers = new DeviceBuffer[4][];
   private int nextAngles;
   private DType half;
+  private final Precision precision;
 
-  CudaRuntime(CudaDevice device) {
+  CudaRuntime(CudaDevice device, Precision precision) {
     this.device = device;
+    this.precision = precision;
     this.memory = new DeviceMemory(device);
     this.pinned = new PinnedMemory(device);
     this.staging = new HostStaging(device);
@@ -51,6 +53,10 @@ final class CudaRuntime {
 
   CudaDevice device() {
     return device;
+  }
+
+  Precision precision() {
+    return precision;
   }
 
   DeviceMemory memory() {

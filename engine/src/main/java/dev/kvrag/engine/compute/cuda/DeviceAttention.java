@@ -36,7 +36,7 @@ final class DeviceAttention {
 
   /** Whether {@code n} queries of head dim {@code hd} go to the flash kernel. */
   boolean flashFor(int n, int hd) {
-    return flash && n >= FLASH_MIN_QUERIES && (hd == 128 || hd == 64);
+    return flash && rt.precision() == Precision.BF16 && n >= FLASH_MIN_QUERIES && (hd == 128 || hd == 64);
   }
 
   /** See {@code Backend.attention}. Under the runtime's lock. */
@@ -122,7 +122,8 @@ final class DeviceAttention {
           .pointer(kv.keysAddress()).pointer(kv.valuesAddress()).pointer(from == 0 ? 0 : from + rows)
           .pointer(to == 0 ? 0 : to + rows).pointer(slots == 0 ? 0 : slots + rows).pointer(partO.address())
           .pointer(partM.address()).pointer(partL.address()).integer(m).integer(heads).integer(group).integer(hd)
-          .integer(kv.storageCapacity()).integer(filled).integer(splits).real(scaleLog2);
+          .integer(kv.storageCapacity()).integer(filled).integer(splits).real(scaleLog2)
+          .integer(rt.precision().kvDtype());
       rt.launcher().launch((heads * splits + 3) / 4, m, 128, rt.device().compute());
       rt.launcher().start(rt.kernels().attentionCombine).pointer(partO.address()).pointer(partM.address())
           .pointer(partL.address()).pointer(out + rows * heads * hd).pointer(out16 == 0 ? 0 : out16 + rows / 2 * heads

@@ -6,8 +6,8 @@ import jcuda.Pointer;
 import jcuda.driver.CUevent;
 
 /**
- * A KV layer in device memory: keys and values as bf16 {@code [kv_heads][capacity][head_dim]} (the host layout at half
- * the width; RoPE'd keys lose nothing that matters at bf16, as in HF's own bf16 caches). Fresh K/V arrive from
+ * A KV layer in device memory: keys and values as {@code [kv_heads][capacity][head_dim]} (the host layout), bf16 at
+ * {@link Precision#BF16} (as in HF's own bf16 caches), fp32 at {@link Precision#FP32}. Fresh K/V arrive from
  * activations ({@link #writeFrom}); stored chunk KV from page-locked memory ({@link PinnedLayerKv}) arrives on the copy
  * stream, so it can travel while earlier layers compute: such a layer is <i>pending</i> until the compute stream has
  * been told to wait for it ({@link #awaitLoads}), which every compute-side use does first. {@link #keys}/{@link
@@ -24,6 +24,7 @@ final class DeviceLayerKv implements LayerKv {
   private final int headIndex;
   private final int kvHeads;
   private final int headDim;
+  private final int elementBytes;
   private DeviceBuffer keys;
   private DeviceBuffer values;
   private int capacity;
@@ -41,6 +42,7 @@ final class DeviceLayerKv implements LayerKv {
     this.headIndex = 0;
     this.kvHeads = kvHeads;
     this.headDim = headDim;
+    this.elementBytes = rt.precision().kvBytes();
     synchronized (rt) {
       rt.enter();
       allocate(Math.max(MIN_CAPACITY, initialCapacity));
@@ -53,6 +55,7 @@ final class DeviceLayerKv implements LayerKv {
     this.headIndex = head;
     this.kvHeads = 1;
     this.headDim = owner.headDim;
+    this.elementBytes = owner.elementBytes;
     this.capacity = owner.capacity;
     this.length = owner.length;
   }
@@ -63,14 +66,14 @@ final class DeviceLayerKv implements LayerKv {
   }
 
   private void allocate(int slots) {
-    long bytes = 2L * kvHeads * slots * headDim;
+    long bytes = (long) elementBytes * kvHeads * slots * headDim;
     DeviceBuffer k = rt.memory().allocate(bytes);
     DeviceBuffer v = rt.memory().allocate(bytes);
     rt.device().zero(k.pointer(), 0, bytes);
     rt.device().zero(v.pointer(), 0, bytes);
     if (keys != null) {
-      long row = 2L * capacity * headDim;
-      long newRow = 2L * slots * headDim;
+      long row = (long) elementBytes * capacity * headDim;
+      long newRow = (long) elementBytes * slots * headDim;
       rt.device().copy2d(k.pointer(), 0, newRow, keys.pointer(), 0, 0, row, row, kvHeads, rt.device().compute());
       rt.device().copy2d(v.pointer(), 0, newRow, values.pointer(), 0, 0, row, row, kvHeads, rt.device().compute());
       keys.close();
@@ -107,11 +110,13 @@ final class DeviceLayerKv implements LayerKv {
   }
 
   long keysAddress() {
-    return owner == null ? keys.address() : owner.keysAddress() + 2L * headIndex * owner.capacity * headDim;
+    return owner == null ? keys.address()
+        : owner.keysAddress() + (long) elementBytes * headIndex * owner.capacity * headDim;
   }
 
   long valuesAddress() {
-    return owner == null ? values.address() : owner.valuesAddress() + 2L * headIndex * owner.capacity * headDim;
+    return owner == null ? values.address()
+        : owner.valuesAddress() + (long) elementBytes * headIndex * owner.capacity * headDim;
   }
 
   /** Orders the compute stream after stored KV still arriving on the copy stream. Under the runtime's lock. */
@@ -169,21 +174,29 @@ final class DeviceLayerKv implements LayerKv {
     awaitLoads();
     float[][] k = new float[kvHeads][];
     float[][] v = new float[kvHeads][];
-    short[] bits = new short[length * headDim];
+    int n = length * headDim;
     for (int h = 0; h < kvHeads; h++) {
-      if (bits.length == 0) {
-        k[h] = new float[0];
-        v[h] = new float[0];
-        continue;
-      }
-      long offset = 2L * h * capacity * headDim;
-      rt.device().copyToHost(Pointer.to(bits), keys.pointer(), offset, 2L * bits.length);
-      k[h] = Bf16.widen(bits);
-      rt.device().copyToHost(Pointer.to(bits), values.pointer(), offset, 2L * bits.length);
-      v[h] = Bf16.widen(bits);
+      long offset = (long) elementBytes * h * capacity * headDim;
+      k[h] = fetch(keys, offset, n);
+      v[h] = fetch(values, offset, n);
     }
     hostKeys = k;
     hostValues = v;
+  }
+
+  /** {@code n} stored elements from {@code offset}, widened to fp32. */
+  private float[] fetch(DeviceBuffer from, long offset, int n) {
+    if (n == 0) {
+      return new float[0];
+    }
+    if (elementBytes == 4) {
+      float[] out = new float[n];
+      rt.device().copyToHost(Pointer.to(out), from.pointer(), offset, 4L * n);
+      return out;
+    }
+    short[] bits = new short[n];
+    rt.device().copyToHost(Pointer.to(bits), from.pointer(), offset, 2L * n);
+    return Bf16.widen(bits);
   }
 
   @Override
@@ -233,7 +246,8 @@ final class DeviceLayerKv implements LayerKv {
     if (n > 0) {
       DeviceBuffer s = rt.ints(n == slots.length ? slots : java.util.Arrays.copyOf(slots, n));
       rt.launcher().start(rt.kernels().kvWrite).pointer(k).pointer(v).pointer(s.address()).pointer(keys.address())
-          .pointer(values.address()).integer(n).integer(kvHeads).integer(headDim).integer(capacity);
+          .pointer(values.address()).integer(n).integer(kvHeads).integer(headDim).integer(capacity)
+          .integer(rt.precision().kvDtype());
       rt.launcher().launch(rt.blocks((long) n * kvHeads * headDim), 1, CudaRuntime.THREADS, rt.device().compute());
     }
     changed();
@@ -277,7 +291,7 @@ final class DeviceLayerKv implements LayerKv {
         DeviceLayerKv device = of(src, rt);
         if (device != null && device.owner == null) {
           fromDevice(device, srcFrom, dstFrom, count);
-        } else if (src instanceof PinnedLayerKv stored && stored.runtime() == rt) {
+        } else if (src instanceof PinnedLayerKv stored && stored.runtime() == rt && elementBytes == 2) {
           fromPinned(stored, srcFrom, dstFrom, count);
         } else {
           fromHost(src, srcFrom, dstFrom, count);
@@ -291,7 +305,7 @@ final class DeviceLayerKv implements LayerKv {
   private void fromDevice(DeviceLayerKv src, int srcFrom, int dstFrom, int count) {
     src.awaitLoads();
     awaitLoads();
-    long row = 2L * headDim;
+    long row = (long) elementBytes * headDim;
     long srcPitch = row * src.capacity;
     long dstPitch = row * capacity;
     rt.device().copy2d(keys.pointer(), row * dstFrom, dstPitch, src.keys.pointer(), 0, row * srcFrom, srcPitch,
@@ -403,7 +417,8 @@ final class DeviceLayerKv implements LayerKv {
       DeviceBuffer c = rt.floats(cos, stream);
       DeviceBuffer s = rt.floats(sin, stream);
       rt.launcher().start(rt.kernels().rotateKeys).pointer(keys.address()).pointer(c.address()).pointer(s.address())
-          .integer(kvHeads).integer(capacity).integer(headDim).integer(from).integer(count);
+          .integer(kvHeads).integer(capacity).integer(headDim).integer(from).integer(count)
+          .integer(rt.precision().kvDtype());
       rt.launcher().launch(rt.blocks((long) kvHeads * count * half), 1, CudaRuntime.THREADS, stream);
       if (pending != null) {
         markPending();

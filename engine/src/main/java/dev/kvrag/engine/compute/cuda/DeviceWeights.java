@@ -15,6 +15,7 @@ final class DeviceWeights {
 
   private final CudaRuntime rt;
   private final IdentityCache<Weight, DeviceBuffer> matrices = new IdentityCache<>();
+  private final IdentityCache<Weight, DeviceBuffer> widened = new IdentityCache<>();
   private final IdentityCache<float[], DeviceBuffer> vectors = new IdentityCache<>();
   private long uploaded;
 
@@ -25,6 +26,32 @@ final class DeviceWeights {
   /** {@code w} on the device (uploaded now if it is not yet). Under the runtime's lock. */
   DeviceBuffer matrix(Weight w) {
     return matrices.get(w, this::upload);
+  }
+
+  /**
+   * {@code w} on the device as fp32 (the stored copy itself for fp32 weights; else widened there, for
+   * {@link Precision#FP32}). Under the runtime's lock.
+   */
+  DeviceBuffer fp32(Weight w) {
+    if (w.dtype() == dev.kvrag.engine.compute.DType.F32) {
+      return matrix(w);
+    }
+    return widened.get(w, this::widen);
+  }
+
+  private DeviceBuffer widen(Weight w) {
+    long count = (long) w.rows() * w.cols();
+    if (count > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("weight " + w.name() + " is too large to widen to fp32 in one piece");
+    }
+    DeviceBuffer stored = upload(w);
+    DeviceBuffer out = rt.memory().allocate(4L * count);
+    rt.launcher().start(rt.kernels().widen).pointer(stored.address()).pointer(out.address()).integer((int) count)
+        .integer(w.dtype().ordinal());
+    rt.launcher().launch(rt.blocks(count), 1, CudaRuntime.THREADS, rt.device().compute());
+    stored.close();
+    uploaded += 4L * count;
+    return out;
   }
 
   /** {@code v} (a norm weight or bias) on the device. Under the runtime's lock. */

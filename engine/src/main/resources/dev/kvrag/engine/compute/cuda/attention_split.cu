@@ -1,7 +1,7 @@
 // Attention for few queries (decode) and for any head size: split-K ("flash decoding"). Each warp takes one
 // (query, head) and one of `splits` equal parts of the query's key range and keeps an online softmax over it in fp32;
-// attention_combine merges the parts by their maxima. Keys and values are the bf16 device cache
-// [kv_heads][capacity][hd]; query head h reads kv head h / group (GQA). Logits are scale * q.k, handled in base 2:
+// attention_combine merges the parts by their maxima. Keys and values are the device cache [kv_heads][capacity][hd]
+// of kv_dtype (bf16 or f32); query head h reads kv head h / group (GQA). Logits are scale * q.k, handled in base 2:
 // scale_log2 = scale * log2(e).
 #include "common.cuh"
 
@@ -9,10 +9,10 @@
 
 // grid (ceil(heads * splits / 4), n), block 128. part_m, part_l [n][heads][splits]; part_o [n][heads][splits][hd],
 // not yet divided by part_l.
-extern "C" __global__ void attention_split(const float* q, const unsigned short* keys, const unsigned short* values,
-                                           const int* from, const int* to, const int* slots, float* part_o,
-                                           float* part_m, float* part_l, int n, int heads, int group, int hd,
-                                           int capacity, int kv_length, int splits, float scale_log2) {
+extern "C" __global__ void attention_split(const float* q, const void* keys, const void* values, const int* from,
+                                           const int* to, const int* slots, float* part_o, float* part_m,
+                                           float* part_l, int n, int heads, int group, int hd, int capacity,
+                                           int kv_length, int splits, float scale_log2, int kv_dtype) {
   int warp = threadIdx.x >> 5;
   int lane = threadIdx.x & 31;
   int item = blockIdx.x * 4 + warp;
@@ -42,16 +42,15 @@ extern "C" __global__ void attention_split(const float* q, const unsigned short*
   }
   float m = KV_NEG_INF;
   float l = 0.0f;
-  const unsigned short* kbase = keys + (size_t) g * capacity * hd;
-  const unsigned short* vbase = values + (size_t) g * capacity * hd;
+  size_t head_base = (size_t) g * capacity * hd;
   for (int j = a; j < b; j++) {
-    const unsigned short* kr = kbase + (size_t) j * hd;
+    size_t row = head_base + (size_t) j * hd;
     float dot = 0.0f;
 #pragma unroll
     for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
       int d = lane + 32 * i;
       if (d < hd) {
-        dot += qr[i] * bf16_to_float(kr[d]);
+        dot += qr[i] * load_kv(keys, row + d, kv_dtype);
       }
     }
     dot = warp_sum(dot);
@@ -60,12 +59,11 @@ extern "C" __global__ void attention_split(const float* q, const unsigned short*
     float corr = exp2f(m - mn);
     float p = exp2f(sc - mn);
     l = l * corr + p;
-    const unsigned short* vr = vbase + (size_t) j * hd;
 #pragma unroll
     for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
       int d = lane + 32 * i;
       if (d < hd) {
-        acc[i] = acc[i] * corr + p * bf16_to_float(vr[d]);
+        acc[i] = acc[i] * corr + p * load_kv(values, row + d, kv_dtype);
       }
     }
     m = mn;

@@ -11,6 +11,14 @@ extern "C" __global__ void embed(const void* table, const int* ids, float* out, 
   }
 }
 
+// out[i] = src[i] widened from dtype to fp32 (a weight's fp32 copy, for the exact precision)
+extern "C" __global__ void widen(const void* src, float* out, int count, int dtype) {
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < (size_t) count;
+       i += (size_t) gridDim.x * blockDim.x) {
+    out[i] = load_stored(src, i, dtype);
+  }
+}
+
 // acc[i] += x[i]
 extern "C" __global__ void add_inplace(float* acc, const float* x, int count) {
   for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < (size_t) count;

@@ -19,10 +19,11 @@ extern "C" __global__ void rope(float* x, const float* cos_table, const float* s
   }
 }
 
-// Stored bf16 keys [kv_heads][capacity][hd]: slots [from, from + count) of every head rotated by one angle per pair
-// (cos/sin [hd/2]): what moving keys from position p to p + delta takes (RopeShift). Math in fp32, stored rounded.
-extern "C" __global__ void rotate_keys(unsigned short* keys, const float* cos_delta, const float* sin_delta,
-                                       int kv_heads, int capacity, int hd, int from, int count) {
+// Stored keys [kv_heads][capacity][hd] of kv_dtype: slots [from, from + count) of every head rotated by one angle per
+// pair (cos/sin [hd/2]): what moving keys from position p to p + delta takes (RopeShift). Math in fp32, stored as
+// kv_dtype.
+extern "C" __global__ void rotate_keys(void* keys, const float* cos_delta, const float* sin_delta, int kv_heads,
+                                       int capacity, int hd, int from, int count, int kv_dtype) {
   int half = hd / 2;
   size_t total = (size_t) kv_heads * count * half;
   for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < total; i += (size_t) gridDim.x * blockDim.x) {
@@ -30,12 +31,12 @@ extern "C" __global__ void rotate_keys(unsigned short* keys, const float* cos_de
     int j = (int) (i - row * half);
     size_t g = row / count;
     size_t s = from + (row - g * count);
-    unsigned short* k = keys + (g * capacity + s) * hd;
-    float x1 = bf16_to_float(k[j]);
-    float x2 = bf16_to_float(k[j + half]);
+    size_t row_start = (g * capacity + s) * hd;
+    float x1 = load_kv(keys, row_start + j, kv_dtype);
+    float x2 = load_kv(keys, row_start + j + half, kv_dtype);
     float c = cos_delta[j];
     float sn = sin_delta[j];
-    k[j] = float_to_bf16(x1 * c - x2 * sn);
-    k[j + half] = float_to_bf16(x2 * c + x1 * sn);
+    store_kv(keys, row_start + j, x1 * c - x2 * sn, kv_dtype);
+    store_kv(keys, row_start + j + half, x2 * c + x1 * sn, kv_dtype);
   }
 }

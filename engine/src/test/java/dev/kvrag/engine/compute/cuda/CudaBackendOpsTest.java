@@ -1,6 +1,5 @@
 package dev.kvrag.engine.compute.cuda;
 
-import org.junit.jupiter.api.extension.ExtendWith;
 import static dev.kvrag.engine.compute.cuda.SharedCudaBackend.relativeError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +22,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Each backend operation on the GPU against the CPU backend (the reference) on random data. Inputs are made exactly

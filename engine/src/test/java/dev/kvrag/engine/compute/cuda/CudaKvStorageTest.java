@@ -1,6 +1,5 @@
 package dev.kvrag.engine.compute.cuda;
 
-import org.junit.jupiter.api.extension.ExtendWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +9,7 @@ import dev.kvrag.engine.kv.LayerKv;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The device cache ({@link DeviceLayerKv}) and the page-locked store ({@link PinnedLayerKv}) behave as the host layer

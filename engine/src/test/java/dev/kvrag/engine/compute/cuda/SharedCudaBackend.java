@@ -7,11 +7,12 @@ package dev.kvrag.engine.compute.cuda;
 public final class SharedCudaBackend {
 
   private static CudaBackend backend;
+  private static CudaBackend exact;
 
   private SharedCudaBackend() {
   }
 
-  /** The backend, or null where CUDA is unavailable (the tests of the class are then skipped by {@link RequiresCuda}). */
+  /** The backend, or null where CUDA is unavailable (the class's tests are then skipped by {@link RequiresCuda}). */
   public static synchronized CudaBackend get() {
     if (CudaProbe.unavailable() != null) {
       return null;
@@ -21,6 +22,47 @@ public final class SharedCudaBackend {
       System.out.println("CUDA tests on " + backend.describe());
     }
     return backend;
+  }
+
+  /**
+   * The fp32 backend ({@link Precision#FP32}: the CPU's numbers to within summation order), or null where CUDA is
+   * unavailable.
+   */
+  public static synchronized CudaBackend exact() {
+    if (CudaProbe.unavailable() != null) {
+      return null;
+    }
+    if (exact == null) {
+      exact = CudaBackend.open(0, Precision.FP32);
+      System.out.println("CUDA tests (exact) on " + exact.describe());
+    }
+    return exact;
+  }
+
+  /** {@code ‖a − b‖₂ / ‖b‖₂} (METHOD.md's measure: bf16 operands land between 1e-3 and 1e-2). */
+  public static double l2RelativeError(float[] a, float[] b) {
+    double diff = 0;
+    double norm = 0;
+    for (int i = 0; i < b.length; i++) {
+      if (Float.isNaN(a[i])) {
+        return Double.POSITIVE_INFINITY;
+      }
+      double d = (double) a[i] - b[i];
+      diff += d * d;
+      norm += (double) b[i] * b[i];
+    }
+    return norm == 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
+  }
+
+  /** Per row of {@code width}, {@code max|a − b| / max|b|}; the worst row. */
+  public static double worstRowError(float[] a, float[] b, int rows, int width) {
+    double worst = 0;
+    for (int r = 0; r < rows; r++) {
+      float[] x = java.util.Arrays.copyOfRange(a, r * width, (r + 1) * width);
+      float[] y = java.util.Arrays.copyOfRange(b, r * width, (r + 1) * width);
+      worst = Math.max(worst, relativeError(x, y));
+    }
+    return worst;
   }
 
   /** {@code max|a − b| / max|b|}. */
