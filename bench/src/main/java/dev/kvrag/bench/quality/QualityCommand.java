@@ -6,6 +6,7 @@ import dev.kvrag.bench.BenchCli.UsageException;
 import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Example;
 import dev.kvrag.bench.kb.QuestionKind;
+import dev.kvrag.engine.compress.ChunkCompression;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.model.Transformer;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class QualityCommand implements BenchCli.Command {
 
   private static final Set<String> OPTIONS = Set.of("model", "seed", "questions", "modes", "json", "kv", "threads",
-      "max-answer-tokens");
+      "max-answer-tokens", "chunk-compression");
 
   @Override
   public String name() {
@@ -41,7 +42,8 @@ public final class QualityCommand implements BenchCli.Command {
   @Override
   public List<String> usage() {
     return List.of("bench-quality --model DIR --seed S --questions N [--modes full,naive,cacheblend,ape,...] "
-        + "[--json FILE] [--kv f32|bf16|int8] [--threads N] [--max-answer-tokens 24]");
+        + "[--json FILE] [--kv f32|bf16|int8] [--threads N] [--max-answer-tokens 24]"
+        + " [--chunk-compression none|keynorm:F|random:F]");
   }
 
   @Override
@@ -60,13 +62,19 @@ public final class QualityCommand implements BenchCli.Command {
     StoredKv stored = StoredKv.parse(f.string("kv", "bf16"));
     int threads = f.intValue("threads", Runtime.getRuntime().availableProcessors(), 1);
     int maxAnswer = f.intValue("max-answer-tokens", 24, 1);
+    ChunkCompression compression;
+    try {
+      compression = StoredChunkCompression.parse(f.string("chunk-compression", "none"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
 
     Tokenizer tok = Tokenizer.load(dir);
     PromptLayout layout = PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElse(PromptLayout.DEFAULT);
     List<Example> examples = QualityRun.heldOut(seed, questions);
     Map<FusionPlan, List<QualityRun.Answer>> answers;
     try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
-      QualityRun run = new QualityRun(model, tok, layout, stored, maxAnswer);
+      QualityRun run = new QualityRun(model, tok, layout, stored, maxAnswer, compression);
       long start = System.nanoTime();
       answers = run.answer(examples, plans, done -> {
         if (done % 25 == 0 || done == examples.size()) {
@@ -90,6 +98,7 @@ public final class QualityCommand implements BenchCli.Command {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("model", dir.toString());
     json.put("seed", seed);
+    json.put("chunk_compression", f.string("chunk-compression", "none"));
     json.put("modes", modes);
     if (f.has("json")) {
       Path file = Path.of(f.string("json"));

@@ -7,11 +7,13 @@ import dev.kvrag.bench.kb.ExampleSource;
 import dev.kvrag.bench.kb.Split;
 import dev.kvrag.common.kv.ChunkEncoding;
 import dev.kvrag.common.kv.ChunkKey;
+import dev.kvrag.engine.compress.ChunkCompression;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.fusion.ChunkKvSource;
 import dev.kvrag.engine.generate.Sampler;
 import dev.kvrag.engine.kv.ChunkEncoder;
 import dev.kvrag.engine.kv.ChunkKv;
+import dev.kvrag.engine.kv.RopeShift;
 import dev.kvrag.engine.model.Transformer;
 import dev.kvrag.engine.prompt.EncodedPrompt;
 import dev.kvrag.engine.prompt.PromptEncoder;
@@ -48,13 +50,25 @@ public final class QualityRun {
   private final ChunkEncoder chunkEncoder;
   private final StoredKv stored;
   private final int maxAnswerTokens;
-  private final Map<String, byte[]> blobs = new HashMap<>(); // the current knowledge base's chunks
+  private final ChunkCompression compression;
+  private final RopeShift shift;
+  private final Map<String, Stored> blobs = new HashMap<>(); // the current knowledge base's chunks
   private long blobsKb = -1;
   private byte[] prefixBlob;
   private ChunkKv prefixKv;
 
+  /** A chunk as the store holds it: its blob and the token ids it covers (fewer when compressed). */
+  private record Stored(byte[] blob, int[] ids) {
+  }
+
   public QualityRun(Transformer model, Tokenizer tokenizer, PromptLayout layout, StoredKv stored,
                     int maxAnswerTokens) {
+    this(model, tokenizer, layout, stored, maxAnswerTokens, null);
+  }
+
+  /** @param compression applied to every stored chunk (query-agnostic), null for none */
+  public QualityRun(Transformer model, Tokenizer tokenizer, PromptLayout layout, StoredKv stored,
+                    int maxAnswerTokens, ChunkCompression compression) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.layout = layout;
@@ -62,6 +76,8 @@ public final class QualityRun {
     this.chunkEncoder = new ChunkEncoder(model, model.config().architecture().hfName());
     this.stored = stored;
     this.maxAnswerTokens = maxAnswerTokens;
+    this.compression = compression;
+    this.shift = new RopeShift(model.inverseFrequencies());
   }
 
   /** The first {@code questions} held-out examples of seed {@code seed}, in the exporter's order. */
@@ -84,9 +100,9 @@ public final class QualityRun {
       List<int[]> chunks = new ArrayList<>();
       List<byte[]> chunkBlobs = new ArrayList<>();
       for (int i = 0; i < texts.size(); i++) {
-        int[] ids = prompt.segments().get(1 + i).ids();
-        chunks.add(ids);
-        chunkBlobs.add(blob(prefix, ids, e.kbSeed(), e.context().get(i).id()));
+        Stored chunk = blob(prefix, prompt.segments().get(1 + i).ids(), e.kbSeed(), e.context().get(i).id());
+        chunks.add(chunk.ids());
+        chunkBlobs.add(chunk.blob());
       }
       int[] question = prompt.segments().getLast().ids();
       for (FusionPlan plan : plans) {
@@ -104,8 +120,11 @@ public final class QualityRun {
     return out;
   }
 
-  /** A chunk's stored KV, encoded once per knowledge base (examples come knowledge base by knowledge base). */
-  private byte[] blob(int[] prefix, int[] chunk, long kb, String chunkId) {
+  /**
+   * A chunk's stored KV, encoded once per knowledge base (examples come knowledge base by knowledge base), and
+   * compressed when the run compresses stored chunks.
+   */
+  private Stored blob(int[] prefix, int[] chunk, long kb, String chunkId) {
     if (prefixKv == null || !Arrays.equals(prefixKv.tokenIds(), prefix)) {
       prefixKv = chunkEncoder.prefix(prefix);
       prefixBlob = prefixKv.toBlob(key(prefix, new int[0]), stored.dtype(), stored.quantization());
@@ -115,8 +134,13 @@ public final class QualityRun {
       blobs.clear();
       blobsKb = kb;
     }
-    return blobs.computeIfAbsent(chunkId,
-        id -> chunkEncoder.chunk(prefixKv, chunk).toBlob(key(prefix, chunk), stored.dtype(), stored.quantization()));
+    return blobs.computeIfAbsent(chunkId, id -> {
+      ChunkKv kv = chunkEncoder.chunk(prefixKv, chunk);
+      if (compression != null) {
+        kv = compression.compress(kv, shift);
+      }
+      return new Stored(kv.toBlob(key(prefix, kv.tokenIds()), stored.dtype(), stored.quantization()), kv.tokenIds());
+    });
   }
 
   private String key(int[] prefix, int[] chunk) {
