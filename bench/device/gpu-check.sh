@@ -10,8 +10,8 @@
 #      CACHEBLEND@0.15 TTFT vs FULL with 6 x 512-token chunks' KV in page-locked host memory -> ours.json
 #   4. the table against the targets (bench/device/gpu_summary.py) -> summary.txt, summary.json
 #
-# Here, first:    bench/device/stage-gpu.sh          (makes .device/jdk.tgz and .device/gpu)
-# The call:       run(command="bash bench/device/gpu-check.sh", carry=[".device/jdk.tgz", ".device/gpu"], timeout_s=590)
+# Here, first:    bench/device/stage-gpu.sh          (makes .device/gpu: Java runtime, jars, classpath)
+# The call:       run(command="bash bench/device/gpu-check.sh", carry=[".device/gpu"], timeout_s=590)
 # Quicker:        bash bench/device/gpu-check.sh --quick   (512 and 2048 tokens, fewer runs)
 # A step that fails does not stop the later ones (each is bounded in time); the last line says what passed.
 set -uo pipefail
@@ -31,8 +31,8 @@ fail() { echo "gpu-check: $*"; echo "GPU CHECK: environment problem, nothing mea
 step() { echo; echo "== $(date +%T) $*"; }
 
 # -- the environment, checked before any work --
-[[ -f .device/jdk.tgz ]] || fail ".device/jdk.tgz is missing: run bench/device/stage-gpu.sh here and carry it"
-[[ -f .device/gpu/classpath.txt ]] || fail ".device/gpu is missing: run bench/device/stage-gpu.sh and carry it"
+[[ -f .device/gpu/jdk.txz && -f .device/gpu/classpath.txt ]] \
+  || fail ".device/gpu is missing or incomplete: run bench/device/stage-gpu.sh here and carry .device/gpu"
 command -v nvidia-smi >/dev/null || fail "no nvidia-smi: not a GPU machine"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || fail "nvidia-smi sees no GPU"
 for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
@@ -42,7 +42,7 @@ ls /usr/local/cuda/lib64/libcublas.so.13 /usr/local/cuda/lib64/libnvrtc.so.13 2>
   || echo "gpu-check: note: libcublas.so.13 / libnvrtc.so.13 not under /usr/local/cuda/lib64; relying on the linker"
 python3 -c "import torch, transformers; assert torch.cuda.is_available(); print('torch', torch.__version__, \
 'transformers', transformers.__version__, torch.cuda.get_device_name(0))" || fail "python3 lacks torch with CUDA"
-rm -rf .jdk-device && tar xzf .device/jdk.tgz || fail "cannot unpack .device/jdk.tgz"
+rm -rf .jdk-device && tar xJf .device/gpu/jdk.txz || fail "cannot unpack .device/gpu/jdk.txz"
 JAVA=$ROOT/.jdk-device/bin/java
 "$JAVA" -version 2>&1 | head -1 || fail "the carried Java runtime does not start"
 CP=$(sed "s|\.device/|$ROOT/.device/|g" .device/gpu/classpath.txt)

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Stages here what bench/device/gpu-check.sh needs on the GPU machine, under .device/ (git-ignored):
-#   .device/jdk.tgz            the jlink'd Java runtime (make-jdk.sh; made if missing)
+# Stages here what bench/device/gpu-check.sh needs on the GPU machine, under .device/gpu/ (git-ignored):
+#   .device/gpu/jdk.txz        the jlink'd Java runtime with the engine's modules (make-jdk.sh --gpu, ~14 MB)
 #   .device/gpu/*.jar          the engine's classes, its tests' classes (without resources: the tests read the
 #                              fixtures from the working tree, which travels anyway), their dependency jars, and
 #                              JCuda's native jar cut down to the driver library (the rest is 24 MB unpacked)
 #   .device/gpu/classpath.txt  the classpath, relative to the repository root
-# Then the device call:  run(command="bash bench/device/gpu-check.sh", carry=[".device/jdk.tgz", ".device/gpu"])
+# Then the device call:  run(command="bash bench/device/gpu-check.sh", carry=[".device/gpu"], timeout_s=590)
+# The working tree travels too: tracked files plus .device/gpu must stay under the tool's 64 MiB (printed below).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-[[ -f .device/jdk.tgz ]] || bench/device/make-jdk.sh
 ./mvnw -q -B -o install -DskipTests -pl engine -am
 ./mvnw -q -B -o -pl engine test-compile
 ./mvnw -q -B -o -pl engine dependency:build-classpath -Dmdep.includeScope=test \
@@ -35,5 +35,11 @@ PY
   fi
 done
 ls "$dest"/*.jar | paste -sd: > "$dest/classpath.txt"
-du -sh "$dest" .device/jdk.tgz
-echo "staged: carry .device/jdk.tgz and $dest; on the GPU machine: bash bench/device/gpu-check.sh [--quick]"
+bench/device/make-jdk.sh --gpu
+tracked=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
+others=$(git ls-files --others --exclude-standard -z | xargs -0 -r du -cb 2>/dev/null | tail -1 | cut -f1)
+carried=$(du -cb "$dest" | tail -1 | cut -f1)
+total=$(( (tracked + ${others:-0} + carried) / 1048576 ))
+echo "travels: working tree $(( (tracked + ${others:-0}) / 1048576 )) MiB + $dest $(( carried / 1048576 )) MiB = $total MiB (limit 64)"
+(( total < 64 )) || { echo "stage-gpu: over the device tool's 64 MiB: carry less or ignore large untracked files" >&2; exit 1; }
+echo "staged: carry $dest; on the GPU machine: bash bench/device/gpu-check.sh [--quick]"
