@@ -1,14 +1,20 @@
 package dev.kvrag.bench.quality;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kvrag.bench.StoredKv;
+import dev.kvrag.bench.kb.Chunk;
 import dev.kvrag.bench.kb.Example;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
+import dev.kvrag.engine.generate.ChatMessage;
+import dev.kvrag.engine.generate.ChatTemplate;
+import dev.kvrag.engine.prompt.ModelChatTemplate;
+import dev.kvrag.engine.prompt.PromptEncoder;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.model.Transformer;
 import dev.kvrag.engine.prompt.PromptLayout;
@@ -19,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -83,6 +90,22 @@ class DemoModelParityTest {
     float[] logits = model.logits(hidden, ids.length - 1, 1);
     hidden.close();
     return logits;
+  }
+
+  @Test
+  void theChatPathOfGenerateRendersExactlyThePromptTheModelWasTrainedOn() {
+    Tokenizer tok = Tokenizer.load(MODEL);
+    PromptLayout layout = PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElseThrow();
+    ChatTemplate template = ModelChatTemplate.forTokenizer(tok);
+    PromptEncoder encoder = new PromptEncoder(tok::encodeText, tok.bosId(), OptionalInt.empty());
+    for (Example e : QualityRun.heldOut(reference.get("heldout_seed").asLong(), 40)) {
+      List<String> texts = e.context().stream().map(Chunk::text).toList();
+      // what `./kvrag generate --model models/demo --chat --prompt USER` encodes
+      int[] chat = tok.encode(template.render(List.of(ChatMessage.user(layout.userMessage(texts,
+          e.question().text()))), true));
+      int[] segments = encoder.encode(layout.segments(texts, e.question().text())).ids();
+      assertArrayEquals(segments, chat, e.question().id());
+    }
   }
 
   @Test
