@@ -11,6 +11,7 @@ usage: python3 hf_bench.py --model-dir DIR --out FILE.json [--prefill 512,2048,8
                            [--decode-tokens 64] [--runs 3] [--skip-save]
 """
 import argparse
+import inspect
 import json
 import os
 import statistics
@@ -26,16 +27,17 @@ ROPE = {"rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0, "low_freq_
 
 
 def config():
-    c = LlamaConfig(vocab_size=128256, hidden_size=4096, intermediate_size=14336, num_hidden_layers=32,
-                    num_attention_heads=32, num_key_value_heads=8, head_dim=128, max_position_embeddings=131072,
-                    rms_norm_eps=1e-5, rope_parameters=dict(ROPE), tie_word_embeddings=False,
-                    bos_token_id=128000, eos_token_id=128001, attention_bias=False, mlp_bias=False)
-    rope = getattr(c, "rope_parameters", None) or {}
-    if rope.get("rope_type") != "llama3":
-        # an older spelling of the same settings
-        c.rope_scaling = {k: v for k, v in ROPE.items() if k != "rope_theta"}
-        c.rope_theta = ROPE["rope_theta"]
-    return c
+    kw = dict(vocab_size=128256, hidden_size=4096, intermediate_size=14336, num_hidden_layers=32,
+              num_attention_heads=32, num_key_value_heads=8, head_dim=128, max_position_embeddings=131072,
+              rms_norm_eps=1e-5, tie_word_embeddings=False, bos_token_id=128000, eos_token_id=128001,
+              attention_bias=False, mlp_bias=False)
+    # transformers 5 takes the rope settings as rope_parameters, older versions as rope_theta + rope_scaling
+    if "rope_parameters" in inspect.signature(LlamaConfig.__init__).parameters:
+        kw["rope_parameters"] = dict(ROPE)
+    else:
+        kw["rope_theta"] = ROPE["rope_theta"]
+        kw["rope_scaling"] = {k: v for k, v in ROPE.items() if k != "rope_theta"}
+    return LlamaConfig(**kw)
 
 
 def make_model(c):
@@ -45,9 +47,10 @@ def make_model(c):
         try:
             model = LlamaForCausalLM._from_config(c, attn_implementation="sdpa", dtype=torch.bfloat16)
         except TypeError:
-            model = LlamaForCausalLM._from_config(c, attn_implementation="sdpa", torch_dtype=torch.bfloat16)
+            c._attn_implementation = "sdpa"
+            model = LlamaForCausalLM(c)
     torch.set_default_dtype(torch.float32)
-    return model.eval()
+    return model.to(torch.bfloat16).eval()
 
 
 def event_ms(fn, runs, warmup=1):
