@@ -6,14 +6,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * {@code kvrag.engine.*}: how the engine computes.
  *
- * @param backend {@code auto} (the best backend this build and machine have) or {@code cpu}
+ * @param backend {@code auto} (CUDA when a device and its libraries are there, else the CPU), {@code cpu} or
+ *                {@code cuda} (refuses to start without a GPU, saying what is missing)
  */
 @ConfigurationProperties("kvrag.engine")
 public record EngineProperties(@DefaultValue("auto") Backend backend) {
 
-    /** The engine backends a worker can ask for; the GPU backend comes with its own issue. */
+    /** The engine backends a worker can ask for. */
     public enum Backend {
         AUTO,
-        CPU
+        CPU,
+        CUDA
     }
 }

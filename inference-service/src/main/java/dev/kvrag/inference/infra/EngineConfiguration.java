@@ -1,7 +1,7 @@
 package dev.kvrag.inference.infra;
 
 import dev.kvrag.engine.compute.Backend;
-import dev.kvrag.engine.compute.cpu.CpuBackend;
+import dev.kvrag.engine.compute.BackendChoice;
 import dev.kvrag.inference.EngineProperties;
 import dev.kvrag.inference.InferenceProperties;
 import dev.kvrag.inference.domain.ServedModel;
@@ -19,14 +19,9 @@ class EngineConfiguration {
 
     @Bean(destroyMethod = "close")
     Backend engineBackend(EngineProperties engine, InferenceProperties properties) {
-        int threads = properties.engineThreads();
-        String why = switch (engine.backend()) {
-            case AUTO -> "kvrag.engine.backend=auto, and this build has no GPU backend";
-            case CPU -> "kvrag.engine.backend=cpu";
-        };
-        CpuBackend backend = new CpuBackend(threads);
-        log.info("engine backend: {} ({})", backend.describe(), why);
-        return backend;
+        BackendChoice.Opened opened = BackendChoice.open(engine.backend().name(), properties.engineThreads());
+        log.info("engine backend: {} ({})", opened.backend().describe(), opened.reason());
+        return opened.backend();
     }
 
     @Bean(destroyMethod = "close")
