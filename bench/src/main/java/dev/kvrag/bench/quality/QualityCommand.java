@@ -43,7 +43,7 @@ public final class QualityCommand implements BenchCli.Command {
   public List<String> usage() {
     return List.of("bench-quality --model DIR --seed S --questions N [--modes full,naive,cacheblend,ape,...] "
         + "[--json FILE] [--kv f32|bf16|int8] [--threads N] [--max-answer-tokens 24]"
-        + " [--chunk-compression none|keynorm:F|random:F]");
+        + " [--chunk-compression none|keynorm:F|keynorm-high:F|random:F]");
   }
 
   @Override

@@ -3,7 +3,10 @@ package dev.kvrag.bench.quality;
 import dev.kvrag.engine.compress.ChunkCompression;
 import dev.kvrag.engine.compress.KeyNormCompression;
 
-/** bench-quality's {@code --chunk-compression}: {@code none}, {@code keynorm:F} or the baseline {@code random:F}. */
+/**
+ * bench-quality's {@code --chunk-compression}: {@code none}, {@code keynorm:F} (keep the lowest key norms),
+ * {@code keynorm-high:F} (the highest) or the baseline {@code random:F}.
+ */
 final class StoredChunkCompression {
 
   private StoredChunkCompression() {}
@@ -22,13 +25,14 @@ final class StoredChunkCompression {
       keep = Double.NaN;
     }
     if (Double.isNaN(keep)) {
-      throw new IllegalArgumentException("--chunk-compression takes none, keynorm:F or random:F (F the share of "
-          + "tokens kept, e.g. keynorm:0.5), got '" + spec + "'");
+      throw new IllegalArgumentException("--chunk-compression takes none, keynorm:F, keynorm-high:F or random:F (F "
+          + "the share of tokens kept, e.g. keynorm:0.5), got '" + spec + "'");
     }
     return switch (name) {
-      case "keynorm" -> new KeyNormCompression(keep);
+      case "keynorm" -> new KeyNormCompression(keep, false);
+      case "keynorm-high" -> new KeyNormCompression(keep, true);
       case "random" -> new RandomTokenDrop(keep);
-      default -> throw new IllegalArgumentException("unknown chunk compression '" + name + "' (none, keynorm, random)");
+      default -> throw new IllegalArgumentException("unknown chunk compression '" + name + "' (none, keynorm, keynorm-high, random)");
     };
   }
 }

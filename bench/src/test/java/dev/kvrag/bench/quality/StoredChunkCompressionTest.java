@@ -31,10 +31,11 @@ class StoredChunkCompressionTest {
     assertNull(StoredChunkCompression.parse("none"));
     assertEquals(new KeyNormCompression(0.5), StoredChunkCompression.parse("keynorm:0.5"));
     assertEquals(new RandomTokenDrop(0.25), StoredChunkCompression.parse("random:0.25"));
-    assertEquals("--chunk-compression takes none, keynorm:F or random:F (F the share of tokens kept, e.g. "
-        + "keynorm:0.5), got 'keynorm'", assertThrows(IllegalArgumentException.class,
+    assertEquals(new KeyNormCompression(0.5, true), StoredChunkCompression.parse("keynorm-high:0.5"));
+    assertEquals("--chunk-compression takes none, keynorm:F, keynorm-high:F or random:F (F the share of tokens "
+        + "kept, e.g. keynorm:0.5), got 'keynorm'", assertThrows(IllegalArgumentException.class,
         () -> StoredChunkCompression.parse("keynorm")).getMessage());
-    assertEquals("unknown chunk compression 'l1' (none, keynorm, random)",
+    assertEquals("unknown chunk compression 'l1' (none, keynorm, keynorm-high, random)",
         assertThrows(IllegalArgumentException.class, () -> StoredChunkCompression.parse("l1:0.5")).getMessage());
   }
 

@@ -8,7 +8,8 @@ import dev.kvrag.engine.kv.LayerKv;
 /**
  * Query-agnostic compression of a stored chunk, for the store: stored chunks are built before any question
  * exists, so SnapKV's score cannot apply. Keeps the {@code ⌈keep · n⌉} tokens whose keys have the lowest L2 norm
- * and drops the rest, in every layer and head alike.
+ * ({@code highest = false}, the paper's rule) or the highest ({@code highest = true}) and drops the rest, in every
+ * layer and head alike.
  *
  * <p>Score: low key norm goes with high attention (Devoto et al., 2024, "A simple and effective L2 norm-based
  * strategy for KV cache compression"); it needs no forward pass, so a store can compress blobs it already holds.
@@ -20,7 +21,12 @@ import dev.kvrag.engine.kv.LayerKv;
  * <p>Layout: as every {@link ChunkCompression}, the kept tokens close up into a shorter chunk, stored like any
  * chunk (under a chunk key whose encoding names the compression).
  */
-public record KeyNormCompression(double keep) implements ChunkCompression {
+public record KeyNormCompression(double keep, boolean highest) implements ChunkCompression {
+
+  /** The paper's rule: keep the lowest key norms. */
+  public KeyNormCompression(double keep) {
+    this(keep, false);
+  }
 
   public KeyNormCompression {
     if (!(keep > 0 && keep <= 1)) {
@@ -30,7 +36,7 @@ public record KeyNormCompression(double keep) implements ChunkCompression {
 
   @Override
   public String scheme(String base) {
-    return base + "+keynorm:" + keep;
+    return base + (highest ? "+keynorm-high:" : "+keynorm:") + keep;
   }
 
   @Override
@@ -55,8 +61,9 @@ public record KeyNormCompression(double keep) implements ChunkCompression {
           mean += norms[t] / n;
         }
         for (int t = 0; t < n; t++) {
-          // negated: the top scores are the lowest norms
-          score[t] -= mean == 0 ? 0 : norms[t] / mean;
+          double relative = mean == 0 ? 0 : norms[t] / mean;
+          // TopK keeps the top scores: negated, the lowest norms
+          score[t] += highest ? relative : -relative;
         }
       }
     }

@@ -48,6 +48,7 @@ class KeyNormCompressionTest {
   void keepsTheLowestKeyNormsInTheirOrder() {
     ChunkKv c = chunk(5, 1, 4, 2, 3, 0.5f);
     assertArrayEquals(new int[] {1, 3, 5}, new KeyNormCompression(0.5).kept(c));
+    assertArrayEquals(new int[] {0, 2, 4}, new KeyNormCompression(0.5, true).kept(c), "or the highest");
     ChunkKv small = new KeyNormCompression(0.5).compress(c, NO_ROPE);
     assertArrayEquals(new int[] {101, 103, 105}, small.tokenIds());
     assertEquals(3, small.basePosition());
