@@ -59,6 +59,20 @@ final class PlatformClient {
         return answer.get("workers").valueStream().map(JsonNode::asString).toList();
     }
 
+    /**
+     * One sample of a service's {@code /actuator/prometheus} (with the API key, which only the gateway asks for), by
+     * its exact name and labels as exposed, e.g. {@code kvrag_cache_hits_total{tier="local"}}.
+     */
+    double metric(String serviceUrl, String series) {
+        HttpResponse<String> scrape = send(authorized(serviceUrl + "/actuator/prometheus").GET());
+        if (scrape.statusCode() != 200) {
+            throw new AssertionError(serviceUrl + "/actuator/prometheus answered " + scrape.statusCode());
+        }
+        return scrape.body().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).strip()))
+                .orElseThrow(() -> new AssertionError(serviceUrl + "/actuator/prometheus has no series " + series));
+    }
+
     private HttpRequest.Builder authorized(String url) {
         return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + apiKey)
                 .timeout(Duration.ofSeconds(30));

@@ -44,8 +44,11 @@ import tools.jackson.databind.JsonNode;
  *       longer time to first token than the hits;</li>
  *   <li>once more: hits, from what the recompute stored.</li>
  * </ol>
+ * Then every service's {@code /actuator/prometheus} must show what happened: hits and misses per tier, time to first
+ * token per mode, the recomputed share, KV bytes stored and moved, searches and indexed chunks.
  * Without a trained model in {@code models/demo} everything runs with the untrained stand-in and only answer
- * correctness is not checked; the test then ends as skipped and says so.
+ * correctness is not checked; the test then ends as skipped and says so ({@code -Dkvrag.e2e.untrained=true} takes
+ * that path on purpose).
  */
 class PlatformEndToEndIT {
 
@@ -63,7 +66,7 @@ class PlatformEndToEndIT {
     @BeforeAll
     static void startPlatform() throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
-        model = ServedModel.of(root, scratch);
+        model = ServedModel.of(root, scratch, Boolean.getBoolean("kvrag.e2e.untrained"));
         String apiKey = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         platform = PlatformProcesses.start(root, RealInfra.redisUrl(), RealInfra.kafkaBootstrap(), model.dir(), apiKey);
         client = new PlatformClient(platform.url(Service.GATEWAY), platform.url(Service.CACHE), apiKey);
@@ -125,6 +128,8 @@ class PlatformEndToEndIT {
                 + "chunks recomputed %.1f%n", model.id(), answer(first), question.answer(), ttft(first), ttft(again),
                 ttft(stored), chunks, ttft(recomputed));
 
+        assertMetricsShowTheQueries(chunks, chunkIds.size(), removed.size());
+
         Assumptions.assumeTrue(model.trained(), "answer correctness skipped: no trained model in models/demo, the "
                 + "platform served an untrained stand-in (every other check passed)");
         assertEquals(question.answer(), answer(first), "question '" + question.text() + "'");
@@ -164,6 +169,44 @@ class PlatformEndToEndIT {
             await("workers dropping " + chunkKey, () -> client.holders(modelId, chunkKey).isEmpty());
         }
         return removed;
+    }
+
+    /**
+     * Four answers over {@code chunks} chunks each: three all hits, one all misses. Every process was started for this
+     * test, so its own counters hold exactly this test's traffic; the cache-service's are store-wide (Redis).
+     */
+    private static void assertMetricsShowTheQueries(int chunks, int indexed, int invalidated)
+            throws InterruptedException {
+        String gateway = platform.url(Service.GATEWAY);
+        assertEquals(4, client.metric(gateway, "kvrag_gateway_ttft_seconds_count{mode=\"cacheblend\"}"));
+        assertEquals(3 * chunks, client.metric(gateway, "kvrag_gateway_cache_hits_total{tier=\"local\"}")
+                + client.metric(gateway, "kvrag_gateway_cache_hits_total{tier=\"redis\"}"));
+        assertEquals(chunks, client.metric(gateway, "kvrag_gateway_cache_misses_total"));
+        assertEquals(4, client.metric(gateway, "kvrag_gateway_recompute_fraction_count{mode=\"cacheblend\"}"));
+
+        String inference = platform.url(Service.INFERENCE);
+        assertEquals(4, client.metric(inference, "kvrag_ttft_seconds_count{mode=\"cacheblend\"}"));
+        assertEquals(3 * chunks, client.metric(inference, "kvrag_cache_hits_total{tier=\"local\"}")
+                + client.metric(inference, "kvrag_cache_hits_total{tier=\"redis\"}"));
+        assertEquals(chunks, client.metric(inference, "kvrag_cache_misses_total"));
+        assertEquals(4, client.metric(inference, "kvrag_recompute_ratio_count"));
+        assertTrue(client.metric(inference, "kvrag_recompute_ratio_max") > 0.5, "the all-miss answer recomputed most");
+        assertTrue(client.metric(inference, "kvrag_kv_bytes_moved_total{direction=\"read\",tier=\"local\"}") > 0);
+        assertTrue(client.metric(inference, "kvrag_kv_bytes_moved_total{direction=\"write\",tier=\"redis\"}") > 0);
+        assertTrue(client.metric(inference, "kvrag_kv_bytes{tier=\"local\"}") > 0);
+        assertTrue(client.metric(inference, "kvrag_precompute_chunks_total{outcome=\"stored\"}")
+                + client.metric(inference, "kvrag_precompute_chunks_total{outcome=\"present\"}") >= indexed);
+
+        String retrieval = platform.url(Service.RETRIEVAL);
+        assertEquals(4, client.metric(retrieval, "kvrag_retrieval_search_seconds_count{mode=\"hybrid\"}"));
+        assertTrue(client.metric(retrieval, "kvrag_retrieval_chunks_indexed_total") >= indexed);
+
+        String cache = platform.url(Service.CACHE);
+        assertTrue(client.metric(cache, "kvrag_kv_bytes{tier=\"redis\"}") > 0);
+        assertTrue(client.metric(cache, "kvrag_kv_bytes_written_total") > 0);
+        await("store-wide misses counted", () -> client.metric(cache, "kvrag_cache_misses_total") >= chunks);
+        await("store-wide removals counted", () -> client.metric(cache,
+                "kvrag_cache_evictions_total{reason=\"document-deleted\"}") >= invalidated);
     }
 
     private static void assertHits(JsonNode answer, int chunks, String when) {

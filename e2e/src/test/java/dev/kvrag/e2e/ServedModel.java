@@ -27,9 +27,13 @@ record ServedModel(Path dir, String id, boolean trained) {
              "bos_token_id": null, "eos_token_id": 151645}
             """;
 
-    static ServedModel of(Path root, Path scratch) throws IOException {
+    /**
+     * @param untrained serve the stand-in even when the demo model is there (system property
+     *     {@code kvrag.e2e.untrained=true}: checks the path a checkout without a trained model takes)
+     */
+    static ServedModel of(Path root, Path scratch, boolean untrained) throws IOException {
         Path demo = root.resolve(ModelDirectory.DEMO);
-        if (ModelDirectory.holdsModel(demo)) {
+        if (!untrained && ModelDirectory.holdsModel(demo)) {
             return new ServedModel(demo, "demo", true);
         }
         Path dir = scratch.resolve("untrained");
