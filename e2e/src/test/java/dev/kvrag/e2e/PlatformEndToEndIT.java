@@ -178,17 +178,13 @@ class PlatformEndToEndIT {
     private static void assertMetricsShowTheQueries(int chunks, int indexed, int invalidated)
             throws InterruptedException {
         String gateway = platform.url(Service.GATEWAY);
+        assertChunkLookups(gateway, "kvrag_gateway_cache_", 3 * chunks, chunks);
         assertEquals(4, client.metric(gateway, "kvrag_gateway_ttft_seconds_count{mode=\"cacheblend\"}"));
-        assertEquals(3 * chunks, client.metric(gateway, "kvrag_gateway_cache_hits_total{tier=\"local\"}")
-                + client.metric(gateway, "kvrag_gateway_cache_hits_total{tier=\"redis\"}"));
-        assertEquals(chunks, client.metric(gateway, "kvrag_gateway_cache_misses_total"));
         assertEquals(4, client.metric(gateway, "kvrag_gateway_recompute_fraction_count{mode=\"cacheblend\"}"));
 
         String inference = platform.url(Service.INFERENCE);
+        assertChunkLookups(inference, "kvrag_cache_", 3 * chunks, chunks);
         assertEquals(4, client.metric(inference, "kvrag_ttft_seconds_count{mode=\"cacheblend\"}"));
-        assertEquals(3 * chunks, client.metric(inference, "kvrag_cache_hits_total{tier=\"local\"}")
-                + client.metric(inference, "kvrag_cache_hits_total{tier=\"redis\"}"));
-        assertEquals(chunks, client.metric(inference, "kvrag_cache_misses_total"));
         assertEquals(4, client.metric(inference, "kvrag_recompute_ratio_count"));
         assertTrue(client.metric(inference, "kvrag_recompute_ratio_max") > 0.5, "the all-miss answer recomputed most");
         assertTrue(client.metric(inference, "kvrag_kv_bytes_moved_total{direction=\"read\",tier=\"local\"}") > 0);
@@ -207,6 +203,17 @@ class PlatformEndToEndIT {
         await("store-wide misses counted", () -> client.metric(cache, "kvrag_cache_misses_total") >= chunks);
         await("store-wide removals counted", () -> client.metric(cache,
                 "kvrag_cache_evictions_total{reason=\"document-deleted\"}") >= invalidated);
+    }
+
+    /** {@code <prefix>hits_total} summed over the tiers, and {@code <prefix>misses_total}. */
+    private static void assertChunkLookups(String serviceUrl, String prefix, int hits, int misses) {
+        double counted = 0;
+        for (String tier : new String[] {"local", "redis"}) {
+            counted += client.metric(serviceUrl, prefix + "hits_total{tier=\"" + tier + "\"}");
+        }
+        assertEquals(hits, counted, serviceUrl + " " + prefix + "hits_total");
+        assertEquals(misses, client.metric(serviceUrl, prefix + "misses_total"), serviceUrl + " " + prefix
+                + "misses_total");
     }
 
     private static void assertHits(JsonNode answer, int chunks, String when) {
