@@ -11,12 +11,13 @@ import dev.kvrag.engine.kv.LayerKv;
  * ({@code highest = false}, the paper's rule) or the highest ({@code highest = true}) and drops the rest, in every
  * layer and head alike.
  *
- * <p>Score: low key norm goes with high attention (Devoto et al., 2024, "A simple and effective L2 norm-based
- * strategy for KV cache compression"); it needs no forward pass, so a store can compress blobs it already holds.
- * Each token's score is its key norm relative to the mean key norm of its (layer, kv head), summed over layers
- * and heads, so that every head counts alike; RoPE rotations preserve norms, so the score does not depend on
- * where the chunk sits. (The choice between this and an attention-based score, e.g. the attention a token
- * receives from the chunk's own later tokens, is for the quality benchmark to make.)
+ * <p>Score: a token's key norm relative to the mean key norm of its (layer, kv head), summed over layers and
+ * heads, so that every head counts alike; it needs no forward pass, so a store can compress blobs it already
+ * holds, and RoPE rotations preserve norms, so it does not depend on where the chunk sits. Devoto et al. (2024,
+ * "A simple and effective L2 norm-based strategy for KV cache compression") keep the lowest norms, which go with
+ * high attention in large pretrained LLMs. On kvrag's demo model the opposite holds (docs/BENCHMARKS.md §7a:
+ * keeping the highest half costs 2 points of exact match, a random half 49, the lowest half 65), so
+ * {@code highest} is a parameter and the measurement chooses.
  *
  * <p>Layout: as every {@link ChunkCompression}, the kept tokens close up into a shorter chunk, stored like any
  * chunk (under a chunk key whose encoding names the compression).
