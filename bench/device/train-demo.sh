@@ -7,8 +7,8 @@
 # Then the call: run(command="bash bench/device/train-demo.sh [train.py args]", carry=[".device"])
 # Back here:     bench/device/unpack-demo.sh /work/.device/<n>   (fills models/demo and docs/demo-model)
 # Chaining:      `train-demo.sh --continue [train.py args]` trains on from the last run's model: the one this
-#                machine still holds (a call within its warm period), else the one carried in .device/demo-prev
-#                (unpack-demo.sh's models/demo copied there); pass a new --run so the rows differ.
+#                machine still holds (a call within its warm period), else the one carried in .device/demo-prev,
+#                else the committed models/demo (it travels with the tree); pass a new --run so the rows differ.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
@@ -26,8 +26,10 @@ for a in "$@"; do
       args+=(--init-from /tmp/kvrag-demo/prev)
     elif [[ -d .device/demo-prev ]]; then
       args+=(--init-from .device/demo-prev)
+    elif [[ -f models/demo/config.json ]]; then
+      args+=(--init-from models/demo)
     else
-      echo "train-demo: --continue, but no model from an earlier run here (/tmp/kvrag-demo/model) or carried (.device/demo-prev)" >&2
+      echo "train-demo: --continue, but no model from an earlier run here (/tmp/kvrag-demo/model), carried (.device/demo-prev) or committed (models/demo)" >&2
       exit 2
     fi
   else
