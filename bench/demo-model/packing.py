@@ -16,15 +16,16 @@ prompt layout the engine and the platform use. Chunks are ordered as the platfor
 page order); a single-example row keeps the exporter's own order.
 
 Targets: the context's tokens (prefix, chunks) and each block's question tokens carry the LM loss
-(weight class 1), each answer token and its EOS the answer loss (class 2); nothing predicts across a
-block boundary except the context's last token predicting the first block's first token.
+(class 1), each answer token and its EOS the answer loss (class 2, or 3 for a multi-hop question, so that
+training can weigh those); nothing predicts across a block boundary except the context's last token
+predicting the first block's first token.
 """
 
 from collections import defaultdict
 
 import numpy as np
 
-CONTEXT, ANSWER = 1, 2
+CONTEXT, ANSWER, MULTI_HOP_ANSWER = 1, 2, 3  # target classes; a multi-hop question's answer tokens are 3
 PAD_SEGMENT = 1 << 20
 
 
@@ -91,7 +92,8 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
             break
         tgt = np.append(block[1:], -1)
         cls = np.full(len(block), CONTEXT, np.int8)
-        cls[len(q) - 1:len(block) - 1] = ANSWER  # the last question token predicts the answer's first
+        # the last question token predicts the answer's first
+        cls[len(q) - 1:len(block) - 1] = MULTI_HOP_ANSWER if examples[n][1] == "multi_hop" else ANSWER
         cls[-1] = 0
         if k == 1:
             targets[0][-1] = block[0]

@@ -43,7 +43,7 @@ import traceback
 from pathlib import Path
 
 from llama_train import TrainLlama, block_mask
-from packing import ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
+from packing import ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
 
 START = time.time()
 
@@ -105,6 +105,8 @@ def parse_args(argv):
     p.add_argument("--warmup", type=int, default=200)
     p.add_argument("--weight-decay", type=float, default=0.1)
     p.add_argument("--lm-weight", type=float, default=0.5, help="weight of the LM loss on the prompt's tokens")
+    p.add_argument("--multi-hop-weight", type=float, default=1.0,
+                   help="weight of a multi-hop question's answer tokens in the answer loss (the hardest kind)")
     p.add_argument("--max-steps", type=int, default=20_000)
     p.add_argument("--time-budget", type=float, default=540.0, help="seconds for the whole run, start to end")
     p.add_argument("--final-reserve", type=float, default=70.0, help="seconds kept for the final eval and export")
@@ -557,7 +559,7 @@ def main(argv):
         "mean_chunk_tokens": float(np.mean(chunk_tokens)),
         "mean_packed_row_tokens": float(np.mean([len(r[0]) for r in sample])),
         "mean_questions_per_packed_row": float(np.mean([int(r[2].max()) for r in sample])),
-        "answer_targets_per_1000_tokens": float(1000 * sum(int((r[4] == ANSWER).sum()) for r in sample)
+        "answer_targets_per_1000_tokens": float(1000 * sum(int((r[4] >= ANSWER).sum()) for r in sample)
                                                 / sum(len(r[0]) for r in sample)),
         "chars_per_token": float(np.sum(chunk_chars) / np.sum(chunk_tokens)),
         "heldout_kinds": {k: sum(1 for e in heldout if e[1] == k) for k in KINDS}}
@@ -622,7 +624,10 @@ def main(argv):
         mask = block_mask(torch.from_numpy(segments_np).to(device, non_blocking=True)) if blocks > 1 else None
         chosen = torch.from_numpy(np.flatnonzero(classes.reshape(-1) > 0)).to(device, non_blocking=True)
         tgt = torch.from_numpy(targets.reshape(-1)).to(device, non_blocking=True)[chosen]
-        is_answer = torch.from_numpy(classes.reshape(-1) == ANSWER).to(device, non_blocking=True)[chosen]
+        flat_classes = classes.reshape(-1)
+        is_answer = torch.from_numpy(flat_classes >= ANSWER).to(device, non_blocking=True)[chosen]
+        answer_weight = torch.from_numpy(np.where(flat_classes == MULTI_HOP_ANSWER, args.multi_hop_weight, 1.0)
+                                         .astype(np.float32)).to(device, non_blocking=True)[chosen] * is_answer
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
@@ -630,7 +635,7 @@ def main(argv):
             hidden = trainee(x, pos, mask)
             logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
         ce = torch.nn.functional.cross_entropy(logits.float(), tgt, reduction="none")
-        answer_loss = (ce * is_answer).sum() / is_answer.sum().clamp(min=1)
+        answer_loss = (ce * answer_weight).sum() / answer_weight.sum().clamp(min=1e-6)
         context_loss = (ce * ~is_answer).sum() / (~is_answer).sum().clamp(min=1)
         loss = answer_loss + args.lm_weight * context_loss
         optimizer.zero_grad(set_to_none=True)
