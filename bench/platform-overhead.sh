@@ -6,12 +6,13 @@
 # Engine compute = the worker's fusing (with CacheBlend's recompute) and first-token logits (recomputeMs) + decode
 # (decodeMs). Platform overhead = what the client waited (curl's time_total) less engine compute: HTTP in and out of
 # the gateway, retrieval, Kafka, the worker's parsing, claiming and prompt assembly, KV loading, the result stream.
-# Prints p50/p90/p99 of each part and the load average before and after.
+# Prints p50/p90/p99 of each part and the load average before and after. The warm-up is long because the JIT keeps
+# compiling the services' paths for about a thousand queries: after 200 warm-ups p50 reads 3-7 ms higher.
 #
-#   bench/platform-overhead.sh [--queries 200] [--warmup 50] [--max-tokens 4] [--gateway http://127.0.0.1:8080]
+#   bench/platform-overhead.sh [--queries 200] [--warmup 1200] [--max-tokens 4] [--gateway http://127.0.0.1:8080]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=200 WARM=50 MAX=4 GW=http://127.0.0.1:${KVRAG_GATEWAY_PORT:-8080}
+N=200 WARM=1200 MAX=4 GW=http://127.0.0.1:${KVRAG_GATEWAY_PORT:-8080}
 while [[ $# -gt 0 ]]; do
   case $1 in
     --queries) N=$2; shift 2 ;;
