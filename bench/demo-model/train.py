@@ -161,19 +161,18 @@ def export_data(args, data_dir):
     data_dir.mkdir(parents=True, exist_ok=True)
     per_part = math.ceil(args.train_examples / EXPORT_PARTS)
     jobs = []
-    for part in range(EXPORT_PARTS):
-        out = data_dir / f"train-{part}.jsonl"
-        cmd = base + ["export", "--seed", str(args.seed * 1000 + part), "--split", "train",
-                      "--examples", str(per_part), "--per-kb", str(args.per_kb),
-                      "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
-        jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
-    easy_per_part = math.ceil(args.easy_examples / EXPORT_PARTS)
-    for part in range(EXPORT_PARTS if args.easy_examples > 0 else 0):
-        out = data_dir / f"train-easy-{part}.jsonl"
-        cmd = base + ["export", "--seed", str(args.seed * 1000 + 500 + part), "--split", "train",
-                      "--examples", str(easy_per_part), "--per-kb", str(args.per_kb), "--naming", "facts-named",
-                      "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
-        jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+    # (name, first seed, examples per part, extra options): the training set and the curriculum's named facts
+    sets = [("train", args.seed * 1000, per_part, [])]
+    if args.easy_examples > 0:
+        sets.append(("train-easy", args.seed * 1000 + 500, math.ceil(args.easy_examples / EXPORT_PARTS),
+                     ["--naming", "facts-named"]))
+    for name, first_seed, examples, extra in sets:
+        for part in range(EXPORT_PARTS):
+            out = data_dir / f"{name}-{part}.jsonl"
+            cmd = base + ["export", "--seed", str(first_seed + part), "--split", "train",
+                          "--examples", str(examples), "--per-kb", str(args.per_kb), *extra,
+                          "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
+            jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
     cmd = base + ["export", "--seed", str(args.heldout_seed), "--split", "heldout",
                   "--examples", str(args.heldout_examples), "--out", str(data_dir / "heldout.jsonl")]
     jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
@@ -186,9 +185,9 @@ def export_data(args, data_dir):
             sys.exit("train.py: the exporter failed (%d): %s\n%s" % (proc.returncode, shlex.join(cmd), err.strip()))
         log(out.strip())
         commands.append(shlex.join(cmd))
-    for name, parts in (("train", EXPORT_PARTS), ("train-easy", EXPORT_PARTS if args.easy_examples > 0 else 0)):
+    for name, *_ in sets:
         with open(data_dir / f"{name}.jsonl", "wb") as joined:
-            for part in range(parts):
+            for part in range(EXPORT_PARTS):
                 part_file = data_dir / f"{name}-{part}.jsonl"
                 with open(part_file, "rb") as f:
                     while chunk := f.read(1 << 24):
@@ -622,12 +621,16 @@ def main(argv):
         pos = torch.from_numpy(positions).to(device, non_blocking=True)
         # One block per row: the block mask is plain causal attention on every real token (flash kernels).
         mask = block_mask(torch.from_numpy(segments_np).to(device, non_blocking=True)) if blocks > 1 else None
-        chosen = torch.from_numpy(np.flatnonzero(classes.reshape(-1) > 0)).to(device, non_blocking=True)
-        tgt = torch.from_numpy(targets.reshape(-1)).to(device, non_blocking=True)[chosen]
+        # the positions that predict something, chosen here so that only their rows reach the vocabulary
         flat_classes = classes.reshape(-1)
-        is_answer = torch.from_numpy(flat_classes >= ANSWER).to(device, non_blocking=True)[chosen]
-        answer_weight = torch.from_numpy(np.where(flat_classes == MULTI_HOP_ANSWER, args.multi_hop_weight, 1.0)
-                                         .astype(np.float32)).to(device, non_blocking=True)[chosen] * is_answer
+        chosen_np = np.flatnonzero(flat_classes > 0)
+        chosen_classes = flat_classes[chosen_np]
+        chosen = torch.from_numpy(chosen_np).to(device, non_blocking=True)
+        tgt = torch.from_numpy(targets.reshape(-1)[chosen_np]).to(device, non_blocking=True)
+        is_answer = torch.from_numpy(chosen_classes >= ANSWER).to(device, non_blocking=True)
+        answer_weight = torch.from_numpy(np.where(chosen_classes == MULTI_HOP_ANSWER, args.multi_hop_weight,
+                                                  np.where(chosen_classes >= ANSWER, 1.0, 0.0))
+                                         .astype(np.float32)).to(device, non_blocking=True)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
