@@ -127,7 +127,7 @@ public final class QualityRun {
   private Stored blob(int[] prefix, int[] chunk, long kb, String chunkId) {
     if (prefixKv == null || !Arrays.equals(prefixKv.tokenIds(), prefix)) {
       prefixKv = chunkEncoder.prefix(prefix);
-      prefixBlob = prefixKv.toBlob(key(prefix, new int[0]), stored.dtype(), stored.quantization());
+      prefixBlob = prefixKv.toBlob(key(prefix, new int[0], null), stored.dtype(), stored.quantization());
       blobs.clear();
     }
     if (kb != blobsKb) {
@@ -139,13 +139,18 @@ public final class QualityRun {
       if (compression != null) {
         kv = compression.compress(kv, shift);
       }
-      return new Stored(kv.toBlob(key(prefix, kv.tokenIds()), stored.dtype(), stored.quantization()), kv.tokenIds());
+      return new Stored(kv.toBlob(key(prefix, chunk, compression), stored.dtype(), stored.quantization()),
+          kv.tokenIds());
     });
   }
 
-  private String key(int[] prefix, int[] chunk) {
-    return ChunkKey.of(model.config().architecture().hfName(), "bench-quality", ChunkEncoding.afterPrefix(prefix),
-        chunk).hex();
+  /** The chunk key of {@code chunk}'s KV; a compressed chunk's encoding names its compression. */
+  private String key(int[] prefix, int[] chunk, ChunkCompression compression) {
+    ChunkEncoding encoding = ChunkEncoding.afterPrefix(prefix);
+    if (compression != null) {
+      encoding = new ChunkEncoding(compression.scheme(encoding.scheme()), encoding.prefixHash());
+    }
+    return ChunkKey.of(model.config().architecture().hfName(), "bench-quality", encoding, chunk).hex();
   }
 
   private String greedy(FusionPlan.Fused fused, float[] logits) {
