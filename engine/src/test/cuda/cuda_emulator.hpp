@@ -184,6 +184,34 @@ inline unsigned pack_bf16(float lo, float hi) {
   return (unsigned) emu::float_to_bf16_rne(lo) | ((unsigned) emu::float_to_bf16_rne(hi) << 16);
 }
 
+// cp.async as the hardware may do it: the 16 bytes are read at issue and land in shared memory only when a
+// cp_async_wait retires their group, so a tile read before its wait (and the barrier after it) shows stale data.
+struct PendingCopy {
+  void* dst;
+  unsigned char bytes[16];
+};
+inline thread_local std::vector<PendingCopy> uncommitted_copies;
+inline thread_local std::vector<std::vector<PendingCopy>> committed_copy_groups;
+
+inline void cp_async16(void* dst, const void* src, bool valid) {
+  PendingCopy c{dst, {}};
+  if (valid) std::memcpy(c.bytes, src, 16);
+  uncommitted_copies.push_back(c);
+}
+
+inline void cp_async_commit() {
+  committed_copy_groups.push_back(std::move(uncommitted_copies));
+  uncommitted_copies.clear();
+}
+
+template <int N>
+inline void cp_async_wait() {
+  while (committed_copy_groups.size() > (size_t) N) {
+    for (auto& c : committed_copy_groups.front()) std::memcpy(c.dst, c.bytes, 16);
+    committed_copy_groups.erase(committed_copy_groups.begin());
+  }
+}
+
 // Runs kernel(args...) over the grid, one block at a time, each CUDA thread a std::thread.
 template <class Kernel, class... Args>
 void launch(dim3 grid, dim3 block, Kernel kernel, Args... args) {
@@ -203,6 +231,8 @@ void launch(dim3 grid, dim3 block, Kernel kernel, Args... args) {
             emu::block = &state;
             emu::lane = tid & 31;
             emu::warp = tid >> 5;
+            uncommitted_copies.clear();
+            committed_copy_groups.clear();
             kernel(args...);
             state.warps[emu::warp].sync->arrive_and_drop();
             state.sync.arrive_and_drop();

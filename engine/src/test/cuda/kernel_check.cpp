@@ -4,6 +4,7 @@
 #include "cuda_emulator.hpp"
 #include "common.cuh"
 #include "elementwise.cu"
+#include "gemv.cu"
 #include "norm.cu"
 #include "rope.cu"
 #include "kv.cu"
@@ -117,6 +118,31 @@ static void check_elementwise() {
   report("gather_rows", err, 0);
 }
 
+static void check_gemv() {
+  // rows not a multiple of the warps, columns past the unrolled part (8 * 32 * 4 = 1024 per step): 1096 = 1024 + 72
+  int rows = 37, cols = 1096;
+  std::vector<float> w = gaussian((size_t) rows * cols), x = gaussian(cols);
+  for (int dtype = 0; dtype < 2; dtype++) {
+    std::vector<unsigned short> w16(w.size()), x16(x.size());
+    for (size_t i = 0; i < w.size(); i++) w16[i] = dtype == 0 ? bf16(w[i]) : float_to_f16(w[i]);
+    for (size_t i = 0; i < x.size(); i++) x16[i] = dtype == 0 ? bf16(x[i]) : float_to_f16(x[i]);
+    std::vector<float> out(rows, -1.0f);
+    launch(d1(3), d1(64), gemv_half, (const unsigned short*) w16.data(), (const unsigned short*) x16.data(),
+           out.data(), rows, cols, dtype);
+    double err = 0;
+    for (int r = 0; r < rows; r++) {
+      double want = 0;
+      for (int c = 0; c < cols; c++) {
+        double a = dtype == 0 ? unbf16(w16[(size_t) r * cols + c]) : f16_to_float(w16[(size_t) r * cols + c]);
+        double b = dtype == 0 ? unbf16(x16[c]) : f16_to_float(x16[c]);
+        want += a * b;
+      }
+      err = std::max(err, std::fabs(out[r] - want) / (1 + std::fabs(want)));
+    }
+    report(dtype == 0 ? "gemv_half bf16 (relative)" : "gemv_half f16 (relative)", err, 1e-5);
+  }
+}
+
 static void check_norm_and_rope() {
   int rows = 5, dim = 70;
   std::vector<float> x = gaussian((size_t) rows * dim, 2.0f), w = gaussian(dim), out(x.size());
@@ -142,6 +168,12 @@ static void check_norm_and_rope() {
   err = 0;
   for (size_t i = 0; i < x.size(); i++) err = std::max(err, (double) std::fabs(inplace[i] - out[i]));
   report("rms_norm in place equals out of place", err, 0);
+  std::vector<float> strided(x.size());
+  launch(d1(2), d1(64), rms_norm, (const float*) x.data(), strided.data(), (unsigned short*) nullptr,
+         (const float*) w.data(), rows, dim, 1e-5f, 0);  // two blocks of two warps striding over five rows
+  err = 0;
+  for (size_t i = 0; i < x.size(); i++) err = std::max(err, (double) std::fabs(strided[i] - out[i]) / (1 + std::fabs(out[i])));
+  report("rms_norm, any grid and block", err, 1e-6);
 
   int n = 3, heads = 2, hd = 10, half = 5;
   std::vector<float> q = gaussian((size_t) n * heads * hd), cosv(n * half), sinv(n * half), orig = q;
@@ -381,6 +413,7 @@ static void run_attention(const Case& c, bool flash, int splits, double tol) {
 
 int main() {
   check_elementwise();
+  check_gemv();
   check_norm_and_rope();
   check_kv();
   // split-K: fp32 queries, exact to rounding

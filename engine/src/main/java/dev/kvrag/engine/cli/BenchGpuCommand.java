@@ -222,6 +222,14 @@ final class BenchGpuCommand {
     ModelConfig c = model.config();
     gpu.profile(true);
     try {
+      if (n > 2048) {
+        // the middle length too: where a shorter prefill loses time is not the long one's story (attention shrinks)
+        new ModelSession(model, 2049).feed(ids(random, 2048, c));
+        Map<String, Double> shorter = gpu.profileTotals();
+        out.printf(Locale.ROOT, "where the device time of one 2048-token prefill goes:%n%s",
+            CudaBackend.formatProfile(shorter));
+        shorter.forEach(json.putObject("prefill_2048_ms")::put);
+      }
       new ModelSession(model, n + 1).feed(ids(random, n, c));
       Map<String, Double> prefill = gpu.profileTotals();
       ModelSession s = new ModelSession(model, context + 24);

@@ -80,10 +80,13 @@ final class Cublas implements AutoCloseable {
    */
   void gemm(int transa, int transb, int m, int n, int k, long a, int aType, int lda, long b, int bType, int ldb,
             boolean accumulate, long c, int cType, int ldc) {
+    // A conditional inside invokeExact's arguments is typed Object (a poly expression in a signature-polymorphic
+    // call), which no longer matches the handle's exact type: pick beta first.
+    MemorySegment beta = accumulate ? one : zero;
     int status;
     try {
       status = (int) gemmEx.invokeExact(handle, transa, transb, m, n, k, one, MemorySegment.ofAddress(a), aType, lda,
-          MemorySegment.ofAddress(b), bType, ldb, accumulate ? one : zero, MemorySegment.ofAddress(c), cType, ldc,
+          MemorySegment.ofAddress(b), bType, ldb, beta, MemorySegment.ofAddress(c), cType, ldc,
           COMPUTE_32F, GEMM_DEFAULT);
     } catch (Throwable e) {
       throw new IllegalStateException("cublasGemmEx could not be called", e);

@@ -26,6 +26,8 @@ public final class CudaBackend implements Backend {
 
   /** Set to {@code false} to keep the flash kernel off (comparisons). */
   public static final String FLASH_PROPERTY = "kvrag.cuda.flash";
+  /** The gemv kernel runs a warp per output row: rows per block of {@link CudaRuntime#THREADS} threads. */
+  private static final int GEMV_ROWS_PER_BLOCK = CudaRuntime.THREADS / 32;
 
   private final CudaRuntime rt;
   private final DeviceWeights weights;
@@ -414,9 +416,17 @@ public final class CudaBackend implements Backend {
       b = half(x, n * w.cols(), w.dtype());
       type = w.dtype() == DType.BF16 ? Cublas.R_16BF : Cublas.R_16F;
     }
-    GemmCall g = GemmCall.rowMajorTimesTransposed(n, w.rows(), w.cols());
-    rt.cublas().gemm(g.transa(), g.transb(), g.m(), g.n(), g.k(), a.address(), type, g.lda(), b, type, g.ldb(), false,
-        out.address(), Cublas.R_32F, g.ldc());
+    if (n == 1 && !fp32 && w.cols() % 8 == 0) {
+      // decode: our own matrix-vector kernel, near the copy bandwidth on every shape (cuBLAS is not at n = 1)
+      rt.launcher().start(rt.kernels().gemvHalf).pointer(a.address()).pointer(b).pointer(out.address())
+          .integer(w.rows()).integer(w.cols()).integer(w.dtype().ordinal());
+      rt.launcher().launch((w.rows() + GEMV_ROWS_PER_BLOCK - 1) / GEMV_ROWS_PER_BLOCK, 1, CudaRuntime.THREADS,
+          rt.device().compute());
+    } else {
+      GemmCall g = GemmCall.rowMajorTimesTransposed(n, w.rows(), w.cols());
+      rt.cublas().gemm(g.transa(), g.transb(), g.m(), g.n(), g.k(), a.address(), type, g.lda(), b, type, g.ldb(),
+          false, out.address(), Cublas.R_32F, g.ldc());
+    }
     if (bias != null) {
       DeviceBuffer db = weights.vector(bias);
       rt.launcher().start(rt.kernels().biasAdd).pointer(out.address()).pointer(db.address()).integer(n)
@@ -454,7 +464,7 @@ public final class CudaBackend implements Backend {
       Object span = begin("rmsNorm");
       rt.launcher().start(rt.kernels().rmsNorm).pointer(in.address()).pointer(out.address()).pointer(out16)
           .pointer(w.address()).integer(rows).integer(dim).real(eps).integer(type == null ? 0 : type.ordinal());
-      rt.launcher().launch((rows + 7) / 8, 1, CudaRuntime.THREADS, rt.device().compute());
+      rt.launcher().launch(rows, 1, CudaRuntime.THREADS, rt.device().compute());  // a block per row
       end(span);
       if (type == null || (long) rows * dim != out.length()) {
         out.written();

@@ -28,7 +28,7 @@ import jcuda.driver.CUmodule;
 final class CudaKernels {
 
   /** The kernel sources, headers first, in the order the compiler sees them. */
-  static final List<String> SOURCES = List.of("common.cuh", "tensor_core.cuh", "elementwise.cu", "norm.cu", "rope.cu",
+  static final List<String> SOURCES = List.of("common.cuh", "tensor_core.cuh", "elementwise.cu", "gemv.cu", "norm.cu", "rope.cu",
       "kv.cu", "attention_split.cu", "attention_flash.cu");
 
   /** Every kernel's C parameter list: p pointer, i int, f float. */
@@ -43,6 +43,7 @@ final class CudaKernels {
     s.put("silu_mul", "pppii");
     s.put("to_half", "ppii");
     s.put("gather_rows", "pppii");
+    s.put("gemv_half", "pppiii");
     s.put("rms_norm", "ppppiifi");
     s.put("rope", "pppiii");
     s.put("rotate_keys", "pppiiiiii");
@@ -62,6 +63,7 @@ final class CudaKernels {
   final Kernel siluMul;
   final Kernel toHalf;
   final Kernel gatherRows;
+  final Kernel gemvHalf;
   final Kernel rmsNorm;
   final Kernel rope;
   final Kernel rotateKeys;
@@ -82,6 +84,7 @@ final class CudaKernels {
     siluMul = load(module, "silu_mul");
     toHalf = load(module, "to_half");
     gatherRows = load(module, "gather_rows");
+    gemvHalf = load(module, "gemv_half");
     rmsNorm = load(module, "rms_norm");
     rope = load(module, "rope");
     rotateKeys = load(module, "rotate_keys");

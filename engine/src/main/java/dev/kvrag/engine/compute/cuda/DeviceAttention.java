@@ -12,7 +12,7 @@ import dev.kvrag.engine.compute.DType;
 final class DeviceAttention {
 
   static final int FLASH_MIN_QUERIES = 16;
-  static final int KEYS_PER_SPLIT = 64;
+  static final int KEYS_PER_SPLIT = 32;
   static final int MAX_SPLITS = 256;
   /** Split partial outputs are kept under this many floats (a long prefill on the fallback path). */
   static final long MAX_PARTIAL_FLOATS = 64L << 20;

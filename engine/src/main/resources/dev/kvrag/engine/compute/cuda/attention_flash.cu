@@ -36,6 +36,22 @@ __device__ __forceinline__ void store_row(const float (*o)[4], int c, int t, int
   }
 }
 
+// Keys (or values) [j0, j0 + FLASH_KEYS) of one kv head into a padded shared tile, asynchronously; zero past the
+// filled slots (a masked key must still meet a finite value: 0 * NaN).
+template <int HD>
+__device__ __forceinline__ void load_tile(unsigned short* tile, const unsigned short* head, int j0, int kv_length,
+                                          int tid) {
+  constexpr int STRIDE = HD + 8;
+  constexpr int UNITS = FLASH_KEYS * HD / 8;
+  for (int u = tid; u < UNITS; u += 128) {
+    int row = u / (HD / 8);
+    int c8 = (u - row * (HD / 8)) * 8;
+    int j = j0 + row;
+    bool valid = j < kv_length;
+    cp_async16(tile + row * STRIDE + c8, head + (size_t) (valid ? j : 0) * HD + c8, valid);
+  }
+}
+
 template <int HD>
 __device__ __forceinline__ void flash_attention(const float* q, const unsigned short* keys,
                                                 const unsigned short* values, const int* from, const int* to,
@@ -134,24 +150,21 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   const unsigned short* kg = keys + (size_t) g * capacity * HD;
   const unsigned short* vg = values + (size_t) g * capacity * HD;
 
+  // Software pipeline over two shared tiles: V_j arrives while S = Q.K_j^T and its softmax are computed, K_{j+1}
+  // while P.V_j is. Copy groups are committed in the order K_0, V_0, K_1, V_1, ... (an empty one after the last K),
+  // so a wait with one newer group pending always completes the tile about to be read.
+  if (block_lo < block_hi) {
+    load_tile<HD>(ks, kg, block_lo, kv_length, tid);
+  }
+  cp_async_commit();
   for (int j0 = block_lo; j0 < block_hi; j0 += FLASH_KEYS) {
-    // the tile's keys and values, zero past the filled slots (a masked key must still meet a finite value: 0 * NaN)
-    constexpr int UNITS = FLASH_KEYS * HD / 8;
-    for (int u = tid; u < UNITS; u += blockDim.x) {
-      int row = u / (HD / 8);
-      int c8 = (u - row * (HD / 8)) * 8;
-      int j = j0 + row;
-      uint4 kv4 = make_uint4(0u, 0u, 0u, 0u);
-      uint4 vv4 = make_uint4(0u, 0u, 0u, 0u);
-      if (j < kv_length) {
-        kv4 = *(const uint4*) (kg + (size_t) j * HD + c8);
-        vv4 = *(const uint4*) (vg + (size_t) j * HD + c8);
-      }
-      *(uint4*) (ks + row * STRIDE + c8) = kv4;
-      *(uint4*) (vs + row * STRIDE + c8) = vv4;
-    }
-    __syncthreads();
-    if (j0 < warp_hi && j0 + FLASH_KEYS > warp_lo) {
+    load_tile<HD>(vs, vg, j0, kv_length, tid);
+    cp_async_commit();
+    cp_async_wait<1>();
+    __syncthreads();  // K_j in shared memory for every warp
+    const bool active = j0 < warp_hi && j0 + FLASH_KEYS > warp_lo;
+    unsigned int p[4][4];
+    if (active) {
       float s[8][4];
 #pragma unroll
       for (int nt = 0; nt < 8; nt++) {
@@ -169,13 +182,19 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
       }
       float mx_a = KV_NEG_INF;
       float mx_b = KV_NEG_INF;
+      // a tile inside both rows' key ranges (most of a causal prefill) needs no mask
+      const bool whole = j0 >= lo_a && j0 + FLASH_KEYS <= hi_a && j0 >= lo_b && j0 + FLASH_KEYS <= hi_b;
 #pragma unroll
       for (int nt = 0; nt < 8; nt++) {
 #pragma unroll
         for (int e = 0; e < 2; e++) {
           int j = j0 + nt * 8 + 2 * quad + e;
-          float sa = (j >= lo_a && j < hi_a) ? s[nt][e] * scale_log2 : KV_NEG_INF;
-          float sb = (j >= lo_b && j < hi_b) ? s[nt][2 + e] * scale_log2 : KV_NEG_INF;
+          float sa = s[nt][e] * scale_log2;
+          float sb = s[nt][2 + e] * scale_log2;
+          if (!whole) {
+            sa = (j >= lo_a && j < hi_a) ? sa : KV_NEG_INF;
+            sb = (j >= lo_b && j < hi_b) ? sb : KV_NEG_INF;
+          }
           s[nt][e] = sa;
           s[nt][2 + e] = sb;
           mx_a = fmaxf(mx_a, sa);
@@ -203,7 +222,6 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
         o[dt][2] *= corr_b;
         o[dt][3] *= corr_b;
       }
-      unsigned int p[4][4];
 #pragma unroll
       for (int nt = 0; nt < 8; nt++) {
         float p0 = exp2f(s[nt][0] - base_a);
@@ -215,6 +233,15 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
         p[nt >> 1][(nt & 1) * 2] = pack_bf16(p0, p1);
         p[nt >> 1][(nt & 1) * 2 + 1] = pack_bf16(p2, p3);
       }
+    }
+    __syncthreads();  // every warp is done with K_j: K_{j+1} may overwrite it
+    if (j0 + FLASH_KEYS < block_hi) {
+      load_tile<HD>(ks, kg, j0 + FLASH_KEYS, kv_length, tid);
+    }
+    cp_async_commit();
+    cp_async_wait<1>();
+    __syncthreads();  // V_j in shared memory for every warp
+    if (active) {
 #pragma unroll
       for (int kk = 0; kk < 4; kk++) {
 #pragma unroll
@@ -226,8 +253,9 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
         }
       }
     }
-    __syncthreads();
+    __syncthreads();  // every warp is done with V_j: V_{j+1} may overwrite it
   }
+  cp_async_wait<0>();
 
   l_a += __shfl_xor_sync(0xffffffffu, l_a, 1);
   l_a += __shfl_xor_sync(0xffffffffu, l_a, 2);

@@ -6,6 +6,7 @@
 #include "common.cuh"
 
 #define SPLIT_MAX_DIMS 8  // head dims up to 256: eight per lane
+#define SPLIT_KEYS_AT_ONCE 4
 
 // grid (ceil(heads * splits / 4), n), block 128. part_m, part_l [n][heads][splits]; part_o [n][heads][splits][hd],
 // not yet divided by part_l.
@@ -43,7 +44,65 @@ extern "C" __global__ void attention_split(const float* q, const void* keys, con
   float m = KV_NEG_INF;
   float l = 0.0f;
   size_t head_base = (size_t) g * capacity * hd;
-  for (int j = a; j < b; j++) {
+  // Four keys at a time: their loads and their dot products' shuffles are independent, so they overlap instead of
+  // waiting on one another (one key at a time left a decode step's attention latency-bound).
+  int j = a;
+  for (; j + SPLIT_KEYS_AT_ONCE <= b; j += SPLIT_KEYS_AT_ONCE) {
+    float kx[SPLIT_KEYS_AT_ONCE][SPLIT_MAX_DIMS];
+    float vx[SPLIT_KEYS_AT_ONCE][SPLIT_MAX_DIMS];
+#pragma unroll
+    for (int u = 0; u < SPLIT_KEYS_AT_ONCE; u++) {
+      size_t row = head_base + (size_t) (j + u) * hd;
+#pragma unroll
+      for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
+        int d = lane + 32 * i;
+        kx[u][i] = d < hd ? load_kv(keys, row + d, kv_dtype) : 0.0f;
+        vx[u][i] = d < hd ? load_kv(values, row + d, kv_dtype) : 0.0f;
+      }
+    }
+    float sc[SPLIT_KEYS_AT_ONCE];
+#pragma unroll
+    for (int u = 0; u < SPLIT_KEYS_AT_ONCE; u++) {
+      float dot = 0.0f;
+#pragma unroll
+      for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
+        dot += qr[i] * kx[u][i];
+      }
+      sc[u] = dot;
+    }
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) {
+#pragma unroll
+      for (int u = 0; u < SPLIT_KEYS_AT_ONCE; u++) {
+        sc[u] += __shfl_xor_sync(0xffffffffu, sc[u], o);
+      }
+    }
+    float mn = m;
+#pragma unroll
+    for (int u = 0; u < SPLIT_KEYS_AT_ONCE; u++) {
+      sc[u] *= scale_log2;
+      mn = fmaxf(mn, sc[u]);
+    }
+    float corr = exp2f(m - mn);
+    float p[SPLIT_KEYS_AT_ONCE];
+    l *= corr;
+#pragma unroll
+    for (int u = 0; u < SPLIT_KEYS_AT_ONCE; u++) {
+      p[u] = exp2f(sc[u] - mn);
+      l += p[u];
+    }
+#pragma unroll
+    for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
+      float x = acc[i] * corr;
+#pragma unroll
+      for (int u = 0; u < SPLIT_KEYS_AT_ONCE; u++) {
+        x += p[u] * vx[u][i];
+      }
+      acc[i] = x;
+    }
+    m = mn;
+  }
+  for (; j < b; j++) {
     size_t row = head_base + (size_t) j * hd;
     float dot = 0.0f;
 #pragma unroll

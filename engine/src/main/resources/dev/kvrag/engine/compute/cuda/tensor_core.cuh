@@ -42,4 +42,21 @@ __device__ __forceinline__ void ldmatrix_x4_trans(unsigned int* r, const void* r
                : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
                : "r"(shared_address(row)));
 }
+// Asynchronous 16-byte copy global -> shared (cp.async, sm_80+), zero-filled when !valid (src is then not read).
+// Copies issued by a thread complete, for that thread, at cp_async_wait<N>() with at most N newer groups pending;
+// other threads see them after a __syncthreads that follows the wait.
+__device__ __forceinline__ void cp_async16(void* dst, const void* src, bool valid) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;"
+               :
+               : "r"(shared_address(dst)), "l"(src), "r"(valid ? 16 : 0));
+}
+
+__device__ __forceinline__ void cp_async_commit() {
+  asm volatile("cp.async.commit_group;");
+}
+
+template <int N>
+__device__ __forceinline__ void cp_async_wait() {
+  asm volatile("cp.async.wait_group %0;" : : "n"(N));
+}
 #endif

@@ -1,0 +1,67 @@
+// Matrix times one vector for decode (batch 1), where the whole cost is reading the weight once: cuBLAS's GEMM at
+// n = 1 reached 0.8-2.6 TB/s depending on the shape; a warp per output row reading 16 bytes per lane per step keeps
+// every shape near the copy bandwidth. fp32 accumulation, as the GEMM path.
+#include "common.cuh"
+
+#define GEMV_UNROLL 4
+
+// 8 stored 16-bit values (one uint4) widened to float.
+__device__ __forceinline__ void widen8(uint4 packed, int dtype, float* out) {
+  unsigned int w[4] = {packed.x, packed.y, packed.z, packed.w};
+#pragma unroll
+  for (int i = 0; i < 4; i++) {
+    unsigned short lo = (unsigned short) (w[i] & 0xffffu);
+    unsigned short hi = (unsigned short) (w[i] >> 16);
+    out[2 * i] = dtype == KV_F16 ? f16_to_float(lo) : bf16_to_float(lo);
+    out[2 * i + 1] = dtype == KV_F16 ? f16_to_float(hi) : bf16_to_float(hi);
+  }
+}
+
+// out[r] = sum_c w[r][c] * x[c] for w [rows][cols] and x [cols], both 16-bit of dtype (bf16 or f16); cols a
+// multiple of 8 and both 16-byte aligned. One warp per row; any grid (warps stride over the rows).
+extern "C" __global__ void gemv_half(const unsigned short* w, const unsigned short* x, float* out, int rows, int cols,
+                                     int dtype) {
+  const int lane = threadIdx.x & 31;
+  const int warps = (int) ((gridDim.x * (size_t) blockDim.x) >> 5);
+  const int vectors = cols >> 3;  // uint4s per row
+  const uint4* xv = (const uint4*) x;
+  for (int row = (int) ((blockIdx.x * (size_t) blockDim.x + threadIdx.x) >> 5); row < rows; row += warps) {
+    const uint4* wr = (const uint4*) (w + (size_t) row * cols);
+    float sum = 0.0f;
+    int v = lane;
+    for (; v + 32 * (GEMV_UNROLL - 1) < vectors; v += 32 * GEMV_UNROLL) {
+      uint4 wp[GEMV_UNROLL];
+      uint4 xp[GEMV_UNROLL];
+#pragma unroll
+      for (int u = 0; u < GEMV_UNROLL; u++) {
+        wp[u] = wr[v + 32 * u];
+        xp[u] = xv[v + 32 * u];
+      }
+#pragma unroll
+      for (int u = 0; u < GEMV_UNROLL; u++) {
+        float a[8];
+        float b[8];
+        widen8(wp[u], dtype, a);
+        widen8(xp[u], dtype, b);
+#pragma unroll
+        for (int i = 0; i < 8; i++) {
+          sum += a[i] * b[i];
+        }
+      }
+    }
+    for (; v < vectors; v += 32) {
+      float a[8];
+      float b[8];
+      widen8(wr[v], dtype, a);
+      widen8(xv[v], dtype, b);
+#pragma unroll
+      for (int i = 0; i < 8; i++) {
+        sum += a[i] * b[i];
+      }
+    }
+    sum = warp_sum(sum);
+    if (lane == 0) {
+      out[row] = sum;
+    }
+  }
+}
