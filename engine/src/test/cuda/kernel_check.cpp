@@ -119,28 +119,74 @@ static void check_elementwise() {
 }
 
 static void check_gemv() {
-  // rows not a multiple of the warps, columns past the unrolled part (8 * 32 * 4 = 1024 per step): 1096 = 1024 + 72
-  int rows = 37, cols = 1096;
-  std::vector<float> w = gaussian((size_t) rows * cols), x = gaussian(cols);
+  // three matrices in one launch (as q, k, v), rows not a multiple of the warps, columns past the unrolled part
+  // (8 * 32 * 4 = 1024 per step): 1096 = 1024 + 72; then one matrix alone
+  const int cols = 1096;
+  const int counts[3] = {37, 9, 5};
   for (int dtype = 0; dtype < 2; dtype++) {
-    std::vector<unsigned short> w16(w.size()), x16(x.size());
-    for (size_t i = 0; i < w.size(); i++) w16[i] = dtype == 0 ? bf16(w[i]) : float_to_f16(w[i]);
-    for (size_t i = 0; i < x.size(); i++) x16[i] = dtype == 0 ? bf16(x[i]) : float_to_f16(x[i]);
-    std::vector<float> out(rows, -1.0f);
-    launch(d1(3), d1(64), gemv_half, (const unsigned short*) w16.data(), (const unsigned short*) x16.data(),
-           out.data(), rows, cols, dtype);
-    double err = 0;
-    for (int r = 0; r < rows; r++) {
-      double want = 0;
-      for (int c = 0; c < cols; c++) {
-        double a = dtype == 0 ? unbf16(w16[(size_t) r * cols + c]) : f16_to_float(w16[(size_t) r * cols + c]);
-        double b = dtype == 0 ? unbf16(x16[c]) : f16_to_float(x16[c]);
-        want += a * b;
-      }
-      err = std::max(err, std::fabs(out[r] - want) / (1 + std::fabs(want)));
+    auto narrow = [&](float f) { return dtype == 0 ? bf16(f) : float_to_f16(f); };
+    auto widen = [&](unsigned short h) { return dtype == 0 ? (double) unbf16(h) : (double) f16_to_float(h); };
+    std::vector<unsigned short> w16[3], x16(cols);
+    std::vector<float> out[3];
+    for (int m = 0; m < 3; m++) {
+      std::vector<float> w = gaussian((size_t) counts[m] * cols);
+      for (float f : w) w16[m].push_back(narrow(f));
+      out[m].assign(counts[m], -1.0f);
     }
-    report(dtype == 0 ? "gemv_half bf16 (relative)" : "gemv_half f16 (relative)", err, 1e-5);
+    std::vector<float> x = gaussian(cols);
+    for (int c = 0; c < cols; c++) x16[c] = narrow(x[c]);
+    for (int fused = 1; fused >= 0; fused--) {
+      if (fused) {
+        launch(d1(3), d1(64), gemv_half, (const unsigned short*) w16[0].data(), (const unsigned short*) w16[1].data(),
+               (const unsigned short*) w16[2].data(), (const unsigned short*) x16.data(), out[0].data(), out[1].data(),
+               out[2].data(), counts[0], counts[1], counts[2], cols, dtype, 0);
+      } else {
+        for (int m = 0; m < 3; m++) {
+          launch(d1(2), d1(64), gemv_half, (const unsigned short*) w16[m].data(), (const unsigned short*) nullptr,
+                 (const unsigned short*) nullptr, (const unsigned short*) x16.data(), out[m].data(), (float*) nullptr,
+                 (float*) nullptr, counts[m], 0, 0, cols, dtype, 0);
+          // accumulating: the same product once more on top, so out = 2 * product
+          launch(d1(2), d1(64), gemv_half, (const unsigned short*) w16[m].data(), (const unsigned short*) nullptr,
+                 (const unsigned short*) nullptr, (const unsigned short*) x16.data(), out[m].data(), (float*) nullptr,
+                 (float*) nullptr, counts[m], 0, 0, cols, dtype, 1);
+        }
+      }
+      double err = 0;
+      for (int m = 0; m < 3; m++) {
+        for (int r = 0; r < counts[m]; r++) {
+          double want = 0, magnitude = 0;  // fp32 accumulation: error relative to the sum of |terms|
+          for (int c = 0; c < cols; c++) {
+            double term = widen(w16[m][(size_t) r * cols + c]) * widen(x16[c]);
+            want += term;
+            magnitude += std::fabs(term);
+          }
+          if (!fused) want *= 2, magnitude *= 2;
+          err = std::max(err, std::fabs(out[m][r] - want) / (1 + magnitude));
+        }
+        out[m].assign(counts[m], -1.0f);
+      }
+      std::string name = std::string("gemv_half ") + (dtype == 0 ? "bf16" : "f16") + (fused ? ", three matrices" : ", one, then accumulated")
+          + " (relative)";
+      report(name, err, 1e-6);
+    }
   }
+}
+
+static void check_rope_angles() {
+  // positions up to 8k and llama-3-like frequencies: the table equals the host's fp32 product, then cos/sin in double
+  int n = 5, half = 16;
+  std::vector<int> pos = {0, 1, 17, 4095, 8191};
+  std::vector<float> inv(half), c(n * half), sn(n * half);
+  for (int i = 0; i < half; i++) inv[i] = (float) std::pow(500000.0, -2.0 * i / (2 * half));
+  launch(d1(1), d1(32), rope_angles, (const int*) pos.data(), (const float*) inv.data(), c.data(), sn.data(), n, half);
+  double err = 0;
+  for (int t = 0; t < n; t++)
+    for (int i = 0; i < half; i++) {
+      float angle = (float) pos[t] * inv[i];
+      err = std::max(err, std::fabs(c[t * half + i] - std::cos((double) angle)));
+      err = std::max(err, std::fabs(sn[t * half + i] - std::sin((double) angle)));
+    }
+  report("rope_angles", err, 1e-6);
 }
 
 static void check_norm_and_rope() {
@@ -415,6 +461,7 @@ int main() {
   check_elementwise();
   check_gemv();
   check_norm_and_rope();
+  check_rope_angles();
   check_kv();
   // split-K: fp32 queries, exact to rounding
   run_attention({"hd 24, GQA 2, causal", 5, 4, 2, 24, 40, 37, true}, false, 3, 1e-5);

@@ -89,6 +89,16 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * {@code acc[t][r] += Σ_c x[t][c] · W[r][c] + bias[r]} for {@code t < n}: a projection straight into the residual
+   * stream. {@code room} ({@code [n][W.rows]} or larger) may hold the product on the way; the default does exactly
+   * that ({@link #matmul}, then {@link #add}), a backend may instead accumulate in the product itself.
+   */
+  default void matmulAdd(Activations x, int n, Weight w, float[] bias, Activations acc, Activations room) {
+    matmul(x, n, w, bias, room);
+    add(acc, room, n * w.rows());
+  }
+
+  /**
    * RMSNorm of each of {@code rows} rows of length {@code dim}, in fp32 exactly as HF computes it:
    * {@code x * rsqrt(mean(x²) + eps) * weight}. {@code out} may be {@code x}.
    */

@@ -123,6 +123,13 @@ public final class TimedBackend implements Backend {
   }
 
   @Override
+  public void matmulAdd(Activations x, int n, Weight w, float[] bias, Activations acc, Activations room) {
+    long s = System.nanoTime();
+    inner.matmulAdd(x, n, w, bias, acc, room);
+    add(key(n, w) + "+add", s);
+  }
+
+  @Override
   public void matmul(Activations x, int n, Weight[] ws, float[][] biases, Activations[] outs) {
     long s = System.nanoTime();
     inner.matmul(x, n, ws, biases, outs);

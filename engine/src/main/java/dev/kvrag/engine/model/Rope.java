@@ -61,17 +61,6 @@ public record Rope(Type type, double theta, double factor, double lowFreqFactor,
 
   /** cos/sin of {@code position · inv_freq} (one fp32 product, as HF's fp32 matmul) for each token. */
   public static RopeAngles angles(float[] inverseFrequencies, int[] positions, int n) {
-    int half = inverseFrequencies.length;
-    float[] cos = new float[n * half];
-    float[] sin = new float[n * half];
-    for (int t = 0; t < n; t++) {
-      float p = positions[t];
-      for (int i = 0; i < half; i++) {
-        float angle = p * inverseFrequencies[i];
-        cos[t * half + i] = (float) Math.cos(angle);
-        sin[t * half + i] = (float) Math.sin(angle);
-      }
-    }
-    return new RopeAngles(n, half, cos, sin);
+    return RopeAngles.of(inverseFrequencies, positions, n);
   }
 }

@@ -209,11 +209,9 @@ public final class Transformer implements AutoCloseable {
   public void finishLayer(int i, Activations hidden, int n, Activations attn, Buffers b) {
     LayerWeights w = weights.layers().get(i);
     int dim = config.hiddenSize();
-    Activations projected = b.x;
-    backend.matmul(attn, n, w.o(), w.oBias(), projected);
-    backend.add(hidden, projected, n * dim);
+    Activations x = b.x;
+    backend.matmulAdd(attn, n, w.o(), w.oBias(), hidden, x);
 
-    Activations x = projected;
     backend.rmsNorm(hidden, n, dim, w.postAttentionNorm(), config.rmsNormEps(), x);
     int inter = config.intermediateSize();
     Activations gate = b.gate;
@@ -221,8 +219,7 @@ public final class Transformer implements AutoCloseable {
     backend.matmul(x, n, new Weight[] {w.gate(), w.up()}, new float[][] {w.gateBias(), w.upBias()},
         new Activations[] {gate, up});
     backend.siluMul(gate, up, n * inter);
-    backend.matmul(gate, n, w.down(), w.downBias(), x);
-    backend.add(hidden, x, n * dim);
+    backend.matmulAdd(gate, n, w.down(), w.downBias(), hidden, x);
   }
 
   /** Applies the final RMSNorm to {@code hidden[n][hidden]} in place. */

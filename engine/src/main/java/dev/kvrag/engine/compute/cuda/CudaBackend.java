@@ -377,7 +377,17 @@ public final class CudaBackend implements Backend {
   public void matmul(Activations x, int n, Weight w, float[] bias, Activations out) {
     synchronized (rt) {
       rt.enter();
-      product(DeviceActivations.of(x), n, w, bias, DeviceActivations.of(out));
+      product(DeviceActivations.of(x), n, w, bias, DeviceActivations.of(out), false);
+    }
+  }
+
+  @Override
+  public void matmulAdd(Activations x, int n, Weight w, float[] bias, Activations acc, Activations room) {
+    synchronized (rt) {
+      rt.enter();
+      // the product accumulates into the residual stream itself (cuBLAS beta = 1, or the gemv adding): no separate
+      // add kernel and no round trip of the product through memory; room stays unused
+      product(DeviceActivations.of(x), n, w, bias, DeviceActivations.of(acc), true);
     }
   }
 
@@ -386,13 +396,23 @@ public final class CudaBackend implements Backend {
     synchronized (rt) {
       rt.enter();
       DeviceActivations in = DeviceActivations.of(x);
+      if (n == 1 && fusedGemv(ws)) {
+        DeviceActivations[] o = new DeviceActivations[ws.length];
+        for (int i = 0; i < ws.length; i++) {
+          o[i] = DeviceActivations.of(outs[i]);
+        }
+        gemv(in, ws, biases, o, false);
+        return;
+      }
       for (int i = 0; i < ws.length; i++) {
-        product(in, n, ws[i], biases[i], DeviceActivations.of(outs[i]));
+        product(in, n, ws[i], biases[i], DeviceActivations.of(outs[i]), false);
       }
     }
   }
 
-  private void product(DeviceActivations x, int n, Weight w, float[] bias, DeviceActivations out) {
+  /** {@code out = x · wᵀ + bias}, or {@code out += x · wᵀ + bias} when {@code accumulate}. */
+  private void product(DeviceActivations x, int n, Weight w, float[] bias, DeviceActivations out,
+                       boolean accumulate) {
     if ((long) n * w.cols() > x.length()) {
       throw new IllegalArgumentException("weight " + w.name() + ": input of " + x.length() + " floats for " + n
           + " x " + w.cols());
@@ -404,9 +424,15 @@ public final class CudaBackend implements Backend {
     if (n == 0) {
       return;
     }
+    if (n == 1 && fusedGemv(new Weight[] {w})) {
+      // decode: our own matrix-vector kernel, near the copy bandwidth on every shape (cuBLAS is not at n = 1)
+      gemv(x, new Weight[] {w}, new float[][] {bias}, new DeviceActivations[] {out}, accumulate);
+      return;
+    }
     boolean fp32 = w.dtype() == DType.F32 || rt.precision() == Precision.FP32;
     DeviceBuffer a = fp32 ? weights.fp32(w) : weights.matrix(w);
-    Object span = begin("matmul " + (n == 1 ? "gemv " : "gemm ") + w.rows() + "x" + w.cols());
+    Object span = begin("matmul " + (n == 1 ? "gemv " : "gemm ") + w.rows() + "x" + w.cols()
+        + (accumulate ? "+add" : ""));
     long b;
     int type;
     if (fp32) {
@@ -416,17 +442,9 @@ public final class CudaBackend implements Backend {
       b = half(x, n * w.cols(), w.dtype());
       type = w.dtype() == DType.BF16 ? Cublas.R_16BF : Cublas.R_16F;
     }
-    if (n == 1 && !fp32 && w.cols() % 8 == 0) {
-      // decode: our own matrix-vector kernel, near the copy bandwidth on every shape (cuBLAS is not at n = 1)
-      rt.launcher().start(rt.kernels().gemvHalf).pointer(a.address()).pointer(b).pointer(out.address())
-          .integer(w.rows()).integer(w.cols()).integer(w.dtype().ordinal());
-      rt.launcher().launch((w.rows() + GEMV_ROWS_PER_BLOCK - 1) / GEMV_ROWS_PER_BLOCK, 1, CudaRuntime.THREADS,
-          rt.device().compute());
-    } else {
-      GemmCall g = GemmCall.rowMajorTimesTransposed(n, w.rows(), w.cols());
-      rt.cublas().gemm(g.transa(), g.transb(), g.m(), g.n(), g.k(), a.address(), type, g.lda(), b, type, g.ldb(),
-          false, out.address(), Cublas.R_32F, g.ldc());
-    }
+    GemmCall g = GemmCall.rowMajorTimesTransposed(n, w.rows(), w.cols());
+    rt.cublas().gemm(g.transa(), g.transb(), g.m(), g.n(), g.k(), a.address(), type, g.lda(), b, type, g.ldb(),
+        accumulate, out.address(), Cublas.R_32F, g.ldc());
     if (bias != null) {
       DeviceBuffer db = weights.vector(bias);
       rt.launcher().start(rt.kernels().biasAdd).pointer(out.address()).pointer(db.address()).integer(n)
@@ -435,6 +453,77 @@ public final class CudaBackend implements Backend {
     }
     end(span);
     out.written();
+  }
+
+  /**
+   * Whether one gemv launch can take these weights at batch 1: 16-bit, on the bf16 path, at most three sharing one
+   * input width that is a multiple of 8 (the kernel's 16-byte loads).
+   */
+  private boolean fusedGemv(Weight[] ws) {
+    if (ws.length == 0 || ws.length > 3 || rt.precision() == Precision.FP32) {
+      return false;
+    }
+    for (Weight w : ws) {
+      if (w.dtype() == DType.F32 || w.dtype() != ws[0].dtype() || w.cols() != ws[0].cols() || w.cols() % 8 != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code outs[i] = ws[i] · x (+ biases[i])} for one row, in one launch (see {@link #fusedGemv}); added to what the
+   * outputs hold when {@code accumulate}.
+   */
+  private void gemv(DeviceActivations x, Weight[] ws, float[][] biases, DeviceActivations[] outs,
+                    boolean accumulate) {
+    int cols = ws[0].cols();
+    if (cols > x.length()) {
+      throw new IllegalArgumentException("weight " + ws[0].name() + ": input of " + x.length() + " floats for "
+          + cols);
+    }
+    long[] a = new long[ws.length];
+    long[] o = new long[ws.length];
+    for (int i = 0; i < ws.length; i++) {
+      if (ws[i].rows() > outs[i].length()) {
+        throw new IllegalArgumentException("weight " + ws[i].name() + ": output of " + outs[i].length()
+            + " floats for " + ws[i].rows());
+      }
+      a[i] = weights.matrix(ws[i]).address();
+      o[i] = outs[i].address();
+    }
+    StringBuilder label = new StringBuilder("matmul gemv");
+    for (Weight w : ws) {
+      label.append(' ').append(w.rows()).append('x').append(w.cols());
+    }
+    Object span = begin(label + (accumulate ? "+add" : ""));
+    launchGemv(a, half(x, cols, ws[0].dtype()), o, ws, accumulate);
+    for (int i = 0; i < ws.length; i++) {
+      if (biases[i] != null) {
+        DeviceBuffer db = weights.vector(biases[i]);
+        rt.launcher().start(rt.kernels().biasAdd).pointer(o[i]).pointer(db.address()).integer(1)
+            .integer(ws[i].rows());
+        rt.launcher().launch(rt.blocks(ws[i].rows()), 1, CudaRuntime.THREADS, rt.device().compute());
+      }
+    }
+    end(span);
+    for (DeviceActivations out : outs) {
+      out.written();
+    }
+  }
+
+  private void launchGemv(long[] a, long x16, long[] out, Weight[] ws, boolean accumulate) {
+    int rows = 0;
+    for (Weight w : ws) {
+      rows += w.rows();
+    }
+    rt.launcher().start(rt.kernels().gemvHalf).pointer(a[0]).pointer(a.length > 1 ? a[1] : 0)
+        .pointer(a.length > 2 ? a[2] : 0).pointer(x16).pointer(out[0]).pointer(out.length > 1 ? out[1] : 0)
+        .pointer(out.length > 2 ? out[2] : 0).integer(ws[0].rows()).integer(ws.length > 1 ? ws[1].rows() : 0)
+        .integer(ws.length > 2 ? ws[2].rows() : 0).integer(ws[0].cols()).integer(ws[0].dtype().ordinal())
+        .integer(accumulate ? 1 : 0);
+    rt.launcher().launch((rows + GEMV_ROWS_PER_BLOCK - 1) / GEMV_ROWS_PER_BLOCK, 1, CudaRuntime.THREADS,
+        rt.device().compute());
   }
 
   /** The 16-bit copy of the first {@code count} floats of {@code x} in {@code type}, made now if stale. */

@@ -43,9 +43,10 @@ final class CudaKernels {
     s.put("silu_mul", "pppii");
     s.put("to_half", "ppii");
     s.put("gather_rows", "pppii");
-    s.put("gemv_half", "pppiii");
+    s.put("gemv_half", "pppppppiiiiii");
     s.put("rms_norm", "ppppiifi");
     s.put("rope", "pppiii");
+    s.put("rope_angles", "ppppii");
     s.put("rotate_keys", "pppiiiiii");
     s.put("kv_write", "pppppiiiii");
     s.put("value_deviation", "pppiiiii");
@@ -66,6 +67,7 @@ final class CudaKernels {
   final Kernel gemvHalf;
   final Kernel rmsNorm;
   final Kernel rope;
+  final Kernel ropeAngles;
   final Kernel rotateKeys;
   final Kernel kvWrite;
   final Kernel valueDeviation;
@@ -87,6 +89,7 @@ final class CudaKernels {
     gemvHalf = load(module, "gemv_half");
     rmsNorm = load(module, "rms_norm");
     rope = load(module, "rope");
+    ropeAngles = load(module, "rope_angles");
     rotateKeys = load(module, "rotate_keys");
     kvWrite = load(module, "kv_write");
     valueDeviation = load(module, "value_deviation");

@@ -142,8 +142,22 @@ final class CudaRuntime {
       }
     }
     int count = angles.tokens() * angles.half();
-    DeviceBuffer cos = floats(Arrays.copyOf(angles.cos(), count), device.compute());
-    DeviceBuffer sin = floats(Arrays.copyOf(angles.sin(), count), device.compute());
+    DeviceBuffer cos;
+    DeviceBuffer sin;
+    if (angles.positions() != null) {
+      // computed here from the positions: the host never makes the tables
+      cos = memory.allocate(4L * Math.max(1, count));
+      sin = memory.allocate(4L * Math.max(1, count));
+      DeviceBuffer positions = ints(angles.positions());
+      DeviceBuffer frequencies = floats(angles.inverseFrequencies(), device.compute());
+      launcher().start(kernels.ropeAngles).pointer(positions.address()).pointer(frequencies.address())
+          .pointer(cos.address()).pointer(sin.address()).integer(angles.tokens()).integer(angles.half());
+      launcher().launch(blocks(count), 1, THREADS, device.compute());
+      frequencies.close();
+    } else {
+      cos = floats(Arrays.copyOf(angles.cos(), count), device.compute());
+      sin = floats(Arrays.copyOf(angles.sin(), count), device.compute());
+    }
     int slot = nextAngles;
     nextAngles = (nextAngles + 1) % recentAngles.length;
     if (recentAngleBuffers[slot] != null) {

@@ -20,6 +20,7 @@ final class DeviceAttention {
 
   private final CudaRuntime rt;
   private boolean flash = true;
+  private final DeviceBuffer[] partials = new DeviceBuffer[3];
 
   DeviceAttention(CudaRuntime rt) {
     this.rt = rt;
@@ -111,9 +112,9 @@ final class DeviceAttention {
     int splits = Math.max(1, Math.min(MAX_SPLITS, (longest + KEYS_PER_SPLIT - 1) / KEYS_PER_SPLIT));
     long perSplit = (long) n * heads * hd;
     splits = (int) Math.max(1, Math.min(splits, MAX_PARTIAL_FLOATS / Math.max(1, perSplit)));
-    DeviceBuffer partO = rt.memory().allocate(4L * perSplit * splits);
-    DeviceBuffer partM = rt.memory().allocate(4L * n * heads * splits);
-    DeviceBuffer partL = rt.memory().allocate(4L * n * heads * splits);
+    DeviceBuffer partO = partials(0, 4L * perSplit * splits);
+    DeviceBuffer partM = partials(1, 4L * n * heads * splits);
+    DeviceBuffer partL = partials(2, 4L * n * heads * splits);
     // gridDim.y caps a launch at 65535 queries: longer batches go in pieces
     for (int t0 = 0; t0 < n; t0 += 65535) {
       int m = Math.min(65535, n - t0);
@@ -131,8 +132,22 @@ final class DeviceAttention {
           .integer(halfCode);
       rt.launcher().launch((m * heads + 3) / 4, 1, 128, rt.device().compute());
     }
-    partO.close();
-    partM.close();
-    partL.close();
+  }
+
+  /**
+   * Scratch buffer {@code i} of the split-K partials, at least {@code bytes}: kept between calls (a decode step runs
+   * this once per layer, and three allocations and releases per call cost more host time than the kernels take).
+   * Every user is on the compute stream, so stream order alone keeps one call's partials from another's.
+   */
+  private DeviceBuffer partials(int i, long bytes) {
+    DeviceBuffer b = partials[i];
+    if (b == null || b.bytes() < bytes) {
+      if (b != null) {
+        b.close();
+      }
+      b = rt.memory().allocate(Math.max(bytes, 1L << 20));
+      partials[i] = b;
+    }
+    return b;
   }
 }

@@ -17,15 +17,33 @@ __device__ __forceinline__ void widen8(uint4 packed, int dtype, float* out) {
   }
 }
 
-// out[r] = sum_c w[r][c] * x[c] for w [rows][cols] and x [cols], both 16-bit of dtype (bf16 or f16); cols a
-// multiple of 8 and both 16-byte aligned. One warp per row; any grid (warps stride over the rows).
-extern "C" __global__ void gemv_half(const unsigned short* w, const unsigned short* x, float* out, int rows, int cols,
-                                     int dtype) {
+// out_m[r] = sum_c w_m[r][c] * x[c] for up to three matrices w_m [rows_m][cols] sharing the input x [cols] (q, k
+// and v; gate and up): one launch instead of three, and the small ones (k, v) no longer run alone, below the
+// bandwidth. All 16-bit of dtype (bf16 or f16); cols a multiple of 8, every pointer 16-byte aligned; rows_m = 0 for an
+// unused matrix. accumulate != 0 adds to what out holds (a projection into the residual stream). One warp per output
+// row of the concatenation; any grid (warps stride over the rows).
+extern "C" __global__ void gemv_half(const unsigned short* w0, const unsigned short* w1, const unsigned short* w2,
+                                     const unsigned short* x, float* out0, float* out1, float* out2, int rows0,
+                                     int rows1, int rows2, int cols, int dtype, int accumulate) {
   const int lane = threadIdx.x & 31;
   const int warps = (int) ((gridDim.x * (size_t) blockDim.x) >> 5);
   const int vectors = cols >> 3;  // uint4s per row
+  const int rows = rows0 + rows1 + rows2;
   const uint4* xv = (const uint4*) x;
-  for (int row = (int) ((blockIdx.x * (size_t) blockDim.x + threadIdx.x) >> 5); row < rows; row += warps) {
+  for (int r = (int) ((blockIdx.x * (size_t) blockDim.x + threadIdx.x) >> 5); r < rows; r += warps) {
+    const unsigned short* w = w0;
+    float* out = out0;
+    int row = r;
+    if (row >= rows0) {
+      row -= rows0;
+      w = w1;
+      out = out1;
+      if (row >= rows1) {
+        row -= rows1;
+        w = w2;
+        out = out2;
+      }
+    }
     const uint4* wr = (const uint4*) (w + (size_t) row * cols);
     float sum = 0.0f;
     int v = lane;
@@ -61,7 +79,7 @@ extern "C" __global__ void gemv_half(const unsigned short* w, const unsigned sho
     }
     sum = warp_sum(sum);
     if (lane == 0) {
-      out[row] = sum;
+      out[row] = accumulate ? out[row] + sum : sum;
     }
   }
 }

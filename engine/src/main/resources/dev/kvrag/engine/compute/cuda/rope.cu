@@ -40,3 +40,17 @@ extern "C" __global__ void rotate_keys(void* keys, const float* cos_delta, const
     store_kv(keys, row_start + j + half, x2 * c + x1 * sn, kv_dtype);
   }
 }
+
+// The tables of RopeAngles: cos/sin [n][half] of positions[t] * inv_freq[i], the product in fp32 as on the host (and
+// in HF); cosf/sinf are within 2 ulp of the host's correctly rounded values, with full range reduction.
+extern "C" __global__ void rope_angles(const int* positions, const float* inv_freq, float* cos_table,
+                                       float* sin_table, int n, int half) {
+  size_t total = (size_t) n * half;
+  for (size_t i = blockIdx.x * (size_t) blockDim.x + threadIdx.x; i < total; i += (size_t) gridDim.x * blockDim.x) {
+    size_t t = i / half;
+    int j = (int) (i - t * half);
+    float angle = (float) positions[t] * inv_freq[j];
+    cos_table[i] = cosf(angle);
+    sin_table[i] = sinf(angle);
+  }
+}
