@@ -184,6 +184,10 @@ inline unsigned pack_bf16(float lo, float hi) {
   return (unsigned) emu::float_to_bf16_rne(lo) | ((unsigned) emu::float_to_bf16_rne(hi) << 16);
 }
 
+// Dynamic shared memory: a static array per kernel instantiation, large enough for any launch of the checks
+// (blocks run one after another, so one array serves them all).
+#define KV_DYNAMIC_SHARED(type, name) static __align__(16) type name[(160 * 1024) / sizeof(type)]
+
 // cp.async as the hardware may do it: the 16 bytes are read at issue and land in shared memory only when a
 // cp_async_wait retires their group, so a tile read before its wait (and the barrier after it) shows stale data.
 struct PendingCopy {

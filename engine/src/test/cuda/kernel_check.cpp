@@ -413,7 +413,7 @@ static void run_attention(const Case& c, bool flash, int splits, double tol) {
   const int* e = c.causal ? nullptr : to.data();
   float scale_log2 = scale * KV_LOG2E;
   if (flash) {
-    dim3 grid = d2((c.n + 63) / 64, c.heads);
+    dim3 grid = d2((c.n + 127) / 128, c.heads);
     if (c.hd == 128)
       launch(grid, d1(128), attention_flash_128, (const float*) q.data(), (const unsigned short*) keys.data(),
              (const unsigned short*) values.data(), f, e, (const int*) slots.data(), out.data(), out16.data(),
@@ -467,6 +467,7 @@ int main() {
   run_attention({"hd 24, GQA 2, causal", 5, 4, 2, 24, 40, 37, true}, false, 3, 1e-5);
   run_attention({"hd 128, GQA 4, ranges", 6, 8, 4, 128, 30, 27, false}, false, 1, 1e-5);
   run_attention({"hd 40, no GQA, ranges", 9, 2, 1, 40, 80, 70, false}, false, 5, 1e-5);
+  run_attention({"hd 128, GQA 4, decode over more splits than lanes", 1, 8, 4, 128, 130, 129, true}, false, 40, 1e-5);
   run_attention({"hd 24, GQA 2, causal", 5, 4, 2, 24, 40, 37, true, true}, false, 3, 1e-5);
   run_attention({"hd 128, GQA 4, ranges, prefill size", 70, 8, 4, 128, 100, 96, false, true}, false, 2, 1e-5);
   // flash: q and probabilities in bf16

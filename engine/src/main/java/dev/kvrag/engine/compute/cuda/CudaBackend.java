@@ -553,7 +553,10 @@ public final class CudaBackend implements Backend {
       Object span = begin("rmsNorm");
       rt.launcher().start(rt.kernels().rmsNorm).pointer(in.address()).pointer(out.address()).pointer(out16)
           .pointer(w.address()).integer(rows).integer(dim).real(eps).integer(type == null ? 0 : type.ordinal());
-      rt.launcher().launch(rows, 1, CudaRuntime.THREADS, rt.device().compute());  // a block per row
+      // a block per row; a wide block when the rows are too few to fill the device (decode: one row, whose two
+      // passes are otherwise a chain of dependent loads on a single SM)
+      int threads = rows < rt.device().multiprocessors() ? 1024 : CudaRuntime.THREADS;
+      rt.launcher().launch(rows, 1, threads, rt.device().compute());
       end(span);
       if (type == null || (long) rows * dim != out.length()) {
         out.written();

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.compute.cuda;
 
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 
 /**
@@ -95,8 +97,8 @@ final class CudaKernels {
     valueDeviation = load(module, "value_deviation");
     attentionSplit = load(module, "attention_split");
     attentionCombine = load(module, "attention_combine");
-    attentionFlash128 = load(module, "attention_flash_128");
-    attentionFlash64 = load(module, "attention_flash_64");
+    attentionFlash128 = load(module, "attention_flash_128", DeviceAttention.flashSharedBytes(128));
+    attentionFlash64 = load(module, "attention_flash_64", DeviceAttention.flashSharedBytes(64));
   }
 
   /** Compiles the sources for {@code device} and loads them (the device's context must be current). */
@@ -135,8 +137,21 @@ final class CudaKernels {
   }
 
   private static Kernel load(CUmodule module, String name) {
+    return load(module, name, 0);
+  }
+
+  /** A kernel launched with {@code dynamicShared} bytes of dynamic shared memory (above 48 KiB must be allowed). */
+  private static Kernel load(CUmodule module, String name, int dynamicShared) {
     Handles.Function f = new Handles.Function();
     cuModuleGetFunction(f, module, name);
+    if (dynamicShared > 48 * 1024) {
+      int status = cuFuncSetAttribute(f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+          dynamicShared);
+      if (status != 0) {
+        throw new CudaException(name + " needs " + dynamicShared + " bytes of shared memory per block, which the "
+            + "device refused: CUresult " + status);
+      }
+    }
     return new Kernel(name, SIGNATURES.get(name), 0).loaded(f.address());
   }
 

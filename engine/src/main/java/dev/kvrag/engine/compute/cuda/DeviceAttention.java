@@ -12,6 +12,9 @@ import dev.kvrag.engine.compute.DType;
 final class DeviceAttention {
 
   static final int FLASH_MIN_QUERIES = 16;
+  /** Queries per block of the flash kernel (attention_flash.cu's FLASH_ROWS), and keys per tile (FLASH_KEYS). */
+  static final int FLASH_ROWS = 128;
+  static final int FLASH_KEYS = 64;
   static final int KEYS_PER_SPLIT = 32;
   static final int MAX_SPLITS = 256;
   /** Split partial outputs are kept under this many floats (a long prefill on the fallback path). */
@@ -24,6 +27,11 @@ final class DeviceAttention {
 
   DeviceAttention(CudaRuntime rt) {
     this.rt = rt;
+  }
+
+  /** Dynamic shared memory of a flash block: the Q tile and one K and one V tile, rows padded by 8 values. */
+  static int flashSharedBytes(int hd) {
+    return (FLASH_ROWS + 2 * FLASH_KEYS) * (hd + 8) * 2;
   }
 
   /** Turns the flash kernel off (its self-check failed, or for comparisons). */
@@ -89,7 +97,7 @@ final class DeviceAttention {
           .pointer(to).pointer(slots).pointer(out.address()).pointer(out16).pointer(lseAddress).integer(n)
           .integer(heads).integer(group).integer(kv.storageCapacity()).integer(filled).real(scaleLog2)
           .integer(halfCode);
-      rt.launcher().launch((n + 63) / 64, heads, 128, rt.device().compute());
+      rt.launcher().launch((n + FLASH_ROWS - 1) / FLASH_ROWS, heads, 128, flashSharedBytes(hd), rt.device().compute());
     } else {
       split(q, n, heads, group, hd, kv, filled, from, to, slots, longest, scaleLog2, out.address(), out16, lseAddress,
           halfCode);

@@ -35,14 +35,19 @@ final class KernelLauncher {
 
   /** Launches the kernel whose arguments were just given: grid {@code (gx, gy)}, {@code block} threads. */
   void launch(int gx, int gy, int block, Handles.Stream stream) {
+    launch(gx, gy, block, 0, stream);
+  }
+
+  /** {@link #launch(int, int, int, Handles.Stream)} with {@code sharedBytes} of dynamic shared memory per block. */
+  void launch(int gx, int gy, int block, int sharedBytes, Handles.Stream stream) {
     Kernel k = args.complete();
     if (gx <= 0 || gy <= 0) {
       return;  // nothing to do (an empty batch)
     }
     int status;
     try {
-      status = (int) launch.invokeExact(MemorySegment.ofAddress(k.function()), gx, gy, 1, block, 1, 1, 0,
-          MemorySegment.ofAddress(stream.address()), args.pointers(), MemorySegment.NULL);
+      status = (int) launch.invokeExact(MemorySegment.ofAddress(k.function()), gx, gy, 1, block, 1, 1,
+          sharedBytes, MemorySegment.ofAddress(stream.address()), args.pointers(), MemorySegment.NULL);
     } catch (Throwable e) {
       throw new IllegalStateException("cuLaunchKernel could not be called", e);
     }

@@ -1,14 +1,19 @@
-// Prefill attention on the tensor cores (FlashAttention-2 style, mma.sync bf16 -> fp32): a block takes 64 queries of
-// one head, a warp 16 of them; keys and values stream through shared memory 64 at a time and each row keeps an
-// online softmax (running max in base 2, running sum, rescaled output) in registers. Q is rounded to bf16, the
-// probabilities too before P.V; scores, softmax and accumulation are fp32. Any per-query key range works (causal by
-// slot, sliding windows, CacheBlend's scattered slots): a key tile is skipped by the warps none of whose rows reach
-// it, masked entry by entry otherwise. Head dims 64 and 128.
+// Prefill attention on the tensor cores (FlashAttention-2 style, mma.sync bf16 -> fp32): a block takes 128 queries
+// of one head, each of its four warps 32 of them as two 16-row tiles, so every key and value fragment read from
+// shared memory feeds two matrix products. Q (rounded to bf16) sits in shared memory; keys and values stream through
+// it 64 at a time, software-pipelined with cp.async (V_j arrives during S = Q.K_j^T and its softmax, K_{j+1} during
+// P.V_j). Each row keeps an online softmax (running max in base 2, running sum, rescaled output) in registers; the
+// probabilities are rounded to bf16 before P.V; scores, softmax and accumulation are fp32. Any per-query key range
+// works (causal by slot, sliding windows, CacheBlend's scattered slots): a key tile is skipped by the warps none of
+// whose rows reach it, masked entry by entry where a row's range ends inside it. Head dims 64 and 128. The three
+// tiles take (128 + 2 * 64) * (hd + 8) * 2 bytes of dynamic shared memory (69,632 at hd 128: the launcher raises
+// the kernel's limit above the default 48 KiB).
 #include "common.cuh"
 #include "tensor_core.cuh"
 
-#define FLASH_ROWS 64
+#define FLASH_ROWS 128
 #define FLASH_KEYS 64
+#define FLASH_MT 2  // 16-row tiles per warp
 
 // Row t's output (accumulator registers o[dt][c], o[dt][c + 1]) scaled by inv, its 16-bit copy and its log-sum-exp.
 template <int DT>
@@ -61,8 +66,10 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   constexpr int STRIDE = HD + 8;  // padded shared rows: ldmatrix rows land in distinct banks
   constexpr int KT = HD / 16;     // k-steps of Q.K^T
   constexpr int DT = HD / 8;      // 8-wide column tiles of the output
-  __shared__ __align__(16) unsigned short ks[FLASH_KEYS * STRIDE];
-  __shared__ __align__(16) unsigned short vs[FLASH_KEYS * STRIDE];
+  KV_DYNAMIC_SHARED(unsigned short, tiles);
+  unsigned short* qs = tiles;
+  unsigned short* ks = qs + FLASH_ROWS * STRIDE;
+  unsigned short* vs = ks + FLASH_KEYS * STRIDE;
   __shared__ int row_lo[FLASH_ROWS];
   __shared__ int row_hi[FLASH_ROWS];
 
@@ -76,8 +83,8 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   // the last rows first: under a causal rule they see the most keys, and starting them early shortens the tail
   const int r0 = (gridDim.x - 1 - blockIdx.x) * FLASH_ROWS;
 
-  if (tid < FLASH_ROWS) {
-    int t = r0 + tid;
+  for (int i = tid; i < FLASH_ROWS; i += 128) {
+    int t = r0 + i;
     int lo = 0;
     int hi = 0;
     if (t < n) {
@@ -86,8 +93,22 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
     if (hi < lo) {
       hi = lo;
     }
-    row_lo[tid] = lo;
-    row_hi[tid] = hi;
+    row_lo[i] = lo;
+    row_hi[i] = hi;
+  }
+  for (int u = tid; u < FLASH_ROWS * HD / 8; u += 128) {
+    int row = u / (HD / 8);
+    int c8 = (u - row * (HD / 8)) * 8;
+    int t = r0 + row;
+    uint4 packed = make_uint4(0u, 0u, 0u, 0u);
+    if (t < n) {
+      const float* src = q + ((size_t) t * heads + h) * HD + c8;
+      packed.x = pack_bf16(src[0], src[1]);
+      packed.y = pack_bf16(src[2], src[3]);
+      packed.z = pack_bf16(src[4], src[5]);
+      packed.w = pack_bf16(src[6], src[7]);
+    }
+    *(uint4*) (qs + row * STRIDE + c8) = packed;
   }
   __syncthreads();
   int block_lo = 0x7fffffff;
@@ -100,59 +121,50 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
     if (hi > lo) {
       block_lo = min(block_lo, lo);
       block_hi = max(block_hi, hi);
-      if ((i >> 4) == warp) {
+      if ((i >> 5) == warp) {
         warp_lo = min(warp_lo, lo);
         warp_hi = max(warp_hi, hi);
       }
     }
   }
-  const int ra = warp * 16 + grp;
-  const int rb = ra + 8;
-  const int lo_a = row_lo[ra];
-  const int hi_a = row_hi[ra];
-  const int lo_b = row_lo[rb];
-  const int hi_b = row_hi[rb];
-  const int ta = r0 + ra;
-  const int tb = r0 + rb;
-
-  unsigned int qf[KT][4];
-  {
-    const float* qa = q + ((size_t) ta * heads + h) * HD;
-    const float* qb = q + ((size_t) tb * heads + h) * HD;
-    const bool va = ta < n;
-    const bool vb = tb < n;
+  // this thread's four rows: r = 2 * mt + half is local row warp * 32 + mt * 16 + grp + 8 * half
+  int lo[2 * FLASH_MT];
+  int hi[2 * FLASH_MT];
+  int whole_lo = 0;
+  int whole_hi = 0x7fffffff;
 #pragma unroll
-    for (int kt = 0; kt < KT; kt++) {
-      int c = kt * 16 + 2 * quad;
-      float2 a0 = va ? *(const float2*) (qa + c) : make_float2(0.0f, 0.0f);
-      float2 a8 = va ? *(const float2*) (qa + c + 8) : make_float2(0.0f, 0.0f);
-      float2 b0 = vb ? *(const float2*) (qb + c) : make_float2(0.0f, 0.0f);
-      float2 b8 = vb ? *(const float2*) (qb + c + 8) : make_float2(0.0f, 0.0f);
-      qf[kt][0] = pack_bf16(a0.x, a0.y);
-      qf[kt][1] = pack_bf16(b0.x, b0.y);
-      qf[kt][2] = pack_bf16(a8.x, a8.y);
-      qf[kt][3] = pack_bf16(b8.x, b8.y);
+  for (int r = 0; r < 2 * FLASH_MT; r++) {
+    int local = warp * 32 + (r >> 1) * 16 + grp + 8 * (r & 1);
+    lo[r] = row_lo[local];
+    hi[r] = row_hi[local];
+    whole_lo = max(whole_lo, lo[r]);
+    whole_hi = min(whole_hi, hi[r]);
+  }
+
+  float o[FLASH_MT][DT][4];
+#pragma unroll
+  for (int mt = 0; mt < FLASH_MT; mt++) {
+#pragma unroll
+    for (int dt = 0; dt < DT; dt++) {
+      o[mt][dt][0] = 0.0f;
+      o[mt][dt][1] = 0.0f;
+      o[mt][dt][2] = 0.0f;
+      o[mt][dt][3] = 0.0f;
     }
   }
-
-  float o[DT][4];
+  float m[2 * FLASH_MT];
+  float l[2 * FLASH_MT];
 #pragma unroll
-  for (int dt = 0; dt < DT; dt++) {
-    o[dt][0] = 0.0f;
-    o[dt][1] = 0.0f;
-    o[dt][2] = 0.0f;
-    o[dt][3] = 0.0f;
+  for (int r = 0; r < 2 * FLASH_MT; r++) {
+    m[r] = KV_NEG_INF;
+    l[r] = 0.0f;
   }
-  float m_a = KV_NEG_INF;
-  float m_b = KV_NEG_INF;
-  float l_a = 0.0f;
-  float l_b = 0.0f;
   const unsigned short* kg = keys + (size_t) g * capacity * HD;
   const unsigned short* vg = values + (size_t) g * capacity * HD;
+  const unsigned short* qw = qs + warp * 32 * STRIDE;
 
-  // Software pipeline over two shared tiles: V_j arrives while S = Q.K_j^T and its softmax are computed, K_{j+1}
-  // while P.V_j is. Copy groups are committed in the order K_0, V_0, K_1, V_1, ... (an empty one after the last K),
-  // so a wait with one newer group pending always completes the tile about to be read.
+  // Copy groups are committed in the order K_0, V_0, K_1, V_1, ... (an empty one after the last K), so a wait with
+  // one newer group pending always completes the tile about to be read.
   if (block_lo < block_hi) {
     load_tile<HD>(ks, kg, block_lo, kv_length, tid);
   }
@@ -163,75 +175,95 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
     cp_async_wait<1>();
     __syncthreads();  // K_j in shared memory for every warp
     const bool active = j0 < warp_hi && j0 + FLASH_KEYS > warp_lo;
-    unsigned int p[4][4];
+    unsigned int p[FLASH_MT][4][4];
     if (active) {
-      float s[8][4];
+      float s[FLASH_MT][8][4];
 #pragma unroll
-      for (int nt = 0; nt < 8; nt++) {
-        s[nt][0] = 0.0f;
-        s[nt][1] = 0.0f;
-        s[nt][2] = 0.0f;
-        s[nt][3] = 0.0f;
+      for (int mt = 0; mt < FLASH_MT; mt++) {
 #pragma unroll
-        for (int kt = 0; kt < KT; kt += 2) {
+        for (int nt = 0; nt < 8; nt++) {
+          s[mt][nt][0] = 0.0f;
+          s[mt][nt][1] = 0.0f;
+          s[mt][nt][2] = 0.0f;
+          s[mt][nt][3] = 0.0f;
+        }
+      }
+      // one k-step at a time (A of both row tiles: 8 registers), B of two key tiles per ldmatrix
+#pragma unroll
+      for (int kt = 0; kt < KT; kt++) {
+        unsigned int a[FLASH_MT][4];
+#pragma unroll
+        for (int mt = 0; mt < FLASH_MT; mt++) {
+          ldmatrix_x4(a[mt], qw + (mt * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * STRIDE + kt * 16 + (lane >> 4) * 8);
+        }
+#pragma unroll
+        for (int nt = 0; nt < 8; nt += 2) {
+          // matrices: (keys nt*8.., cols kt*16 + 0..7), (same keys, cols +8..15), then the same for keys (nt+1)*8..
           unsigned int b[4];
-          ldmatrix_x4(b, ks + (nt * 8 + (lane & 7)) * STRIDE + kt * 16 + (lane >> 3) * 8);
-          mma_bf16_16816(s[nt], qf[kt], b[0], b[1]);
-          mma_bf16_16816(s[nt], qf[kt + 1], b[2], b[3]);
-        }
-      }
-      float mx_a = KV_NEG_INF;
-      float mx_b = KV_NEG_INF;
-      // a tile inside both rows' key ranges (most of a causal prefill) needs no mask
-      const bool whole = j0 >= lo_a && j0 + FLASH_KEYS <= hi_a && j0 >= lo_b && j0 + FLASH_KEYS <= hi_b;
+          ldmatrix_x4(b, ks + (nt * 8 + (lane & 7) + (lane >> 4) * 8) * STRIDE + kt * 16 + ((lane >> 3) & 1) * 8);
 #pragma unroll
-      for (int nt = 0; nt < 8; nt++) {
-#pragma unroll
-        for (int e = 0; e < 2; e++) {
-          int j = j0 + nt * 8 + 2 * quad + e;
-          float sa = s[nt][e] * scale_log2;
-          float sb = s[nt][2 + e] * scale_log2;
-          if (!whole) {
-            sa = (j >= lo_a && j < hi_a) ? sa : KV_NEG_INF;
-            sb = (j >= lo_b && j < hi_b) ? sb : KV_NEG_INF;
+          for (int mt = 0; mt < FLASH_MT; mt++) {
+            mma_bf16_16816(s[mt][nt], a[mt], b[0], b[1]);
+            mma_bf16_16816(s[mt][nt + 1], a[mt], b[2], b[3]);
           }
-          s[nt][e] = sa;
-          s[nt][2 + e] = sb;
-          mx_a = fmaxf(mx_a, sa);
-          mx_b = fmaxf(mx_b, sb);
         }
       }
-      mx_a = fmaxf(mx_a, __shfl_xor_sync(0xffffffffu, mx_a, 1));
-      mx_a = fmaxf(mx_a, __shfl_xor_sync(0xffffffffu, mx_a, 2));
-      mx_b = fmaxf(mx_b, __shfl_xor_sync(0xffffffffu, mx_b, 1));
-      mx_b = fmaxf(mx_b, __shfl_xor_sync(0xffffffffu, mx_b, 2));
-      float new_a = fmaxf(m_a, mx_a);
-      float new_b = fmaxf(m_b, mx_b);
-      float base_a = new_a == KV_NEG_INF ? 0.0f : new_a;
-      float base_b = new_b == KV_NEG_INF ? 0.0f : new_b;
-      float corr_a = exp2f(m_a - base_a);
-      float corr_b = exp2f(m_b - base_b);
-      m_a = new_a;
-      m_b = new_b;
-      l_a *= corr_a;
-      l_b *= corr_b;
+      // a tile inside all four rows' key ranges (most of a causal prefill) needs no mask
+      const bool whole = j0 >= whole_lo && j0 + FLASH_KEYS <= whole_hi;
+      float mx[2 * FLASH_MT];
 #pragma unroll
-      for (int dt = 0; dt < DT; dt++) {
-        o[dt][0] *= corr_a;
-        o[dt][1] *= corr_a;
-        o[dt][2] *= corr_b;
-        o[dt][3] *= corr_b;
+      for (int r = 0; r < 2 * FLASH_MT; r++) {
+        mx[r] = KV_NEG_INF;
       }
 #pragma unroll
-      for (int nt = 0; nt < 8; nt++) {
-        float p0 = exp2f(s[nt][0] - base_a);
-        float p1 = exp2f(s[nt][1] - base_a);
-        float p2 = exp2f(s[nt][2] - base_b);
-        float p3 = exp2f(s[nt][3] - base_b);
-        l_a += p0 + p1;
-        l_b += p2 + p3;
-        p[nt >> 1][(nt & 1) * 2] = pack_bf16(p0, p1);
-        p[nt >> 1][(nt & 1) * 2 + 1] = pack_bf16(p2, p3);
+      for (int mt = 0; mt < FLASH_MT; mt++) {
+#pragma unroll
+        for (int nt = 0; nt < 8; nt++) {
+#pragma unroll
+          for (int c = 0; c < 4; c++) {
+            const int r = 2 * mt + (c >> 1);
+            const int j = j0 + nt * 8 + 2 * quad + (c & 1);
+            float v = s[mt][nt][c] * scale_log2;
+            if (!whole) {
+              v = (j >= lo[r] && j < hi[r]) ? v : KV_NEG_INF;
+            }
+            s[mt][nt][c] = v;
+            mx[r] = fmaxf(mx[r], v);
+          }
+        }
+      }
+      float base[2 * FLASH_MT];
+#pragma unroll
+      for (int r = 0; r < 2 * FLASH_MT; r++) {
+        mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
+        mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
+        float next = fmaxf(m[r], mx[r]);
+        base[r] = next == KV_NEG_INF ? 0.0f : next;
+        float corr = exp2f(m[r] - base[r]);
+        m[r] = next;
+        l[r] *= corr;
+        mx[r] = corr;  // reused: the rescale of this row's output
+      }
+#pragma unroll
+      for (int mt = 0; mt < FLASH_MT; mt++) {
+#pragma unroll
+        for (int dt = 0; dt < DT; dt++) {
+          o[mt][dt][0] *= mx[2 * mt];
+          o[mt][dt][1] *= mx[2 * mt];
+          o[mt][dt][2] *= mx[2 * mt + 1];
+          o[mt][dt][3] *= mx[2 * mt + 1];
+        }
+#pragma unroll
+        for (int nt = 0; nt < 8; nt++) {
+          float p0 = exp2f(s[mt][nt][0] - base[2 * mt]);
+          float p1 = exp2f(s[mt][nt][1] - base[2 * mt]);
+          float p2 = exp2f(s[mt][nt][2] - base[2 * mt + 1]);
+          float p3 = exp2f(s[mt][nt][3] - base[2 * mt + 1]);
+          l[2 * mt] += p0 + p1;
+          l[2 * mt + 1] += p2 + p3;
+          p[mt][nt >> 1][(nt & 1) * 2] = pack_bf16(p0, p1);
+          p[mt][nt >> 1][(nt & 1) * 2 + 1] = pack_bf16(p2, p3);
+        }
       }
     }
     __syncthreads();  // every warp is done with K_j: K_{j+1} may overwrite it
@@ -248,8 +280,11 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
         for (int dt = 0; dt < DT; dt += 2) {
           unsigned int b[4];
           ldmatrix_x4_trans(b, vs + (kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * STRIDE + dt * 8 + (lane >> 4) * 8);
-          mma_bf16_16816(o[dt], p[kk], b[0], b[1]);
-          mma_bf16_16816(o[dt + 1], p[kk], b[2], b[3]);
+#pragma unroll
+          for (int mt = 0; mt < FLASH_MT; mt++) {
+            mma_bf16_16816(o[mt][dt], p[mt][kk], b[0], b[1]);
+            mma_bf16_16816(o[mt][dt + 1], p[mt][kk], b[2], b[3]);
+          }
         }
       }
     }
@@ -257,17 +292,24 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   }
   cp_async_wait<0>();
 
-  l_a += __shfl_xor_sync(0xffffffffu, l_a, 1);
-  l_a += __shfl_xor_sync(0xffffffffu, l_a, 2);
-  l_b += __shfl_xor_sync(0xffffffffu, l_b, 1);
-  l_b += __shfl_xor_sync(0xffffffffu, l_b, 2);
-  float inv_a = l_a > 0.0f ? 1.0f / l_a : 0.0f;
-  float inv_b = l_b > 0.0f ? 1.0f / l_b : 0.0f;
-  store_row<DT>(o, 0, ta, n, heads, h, quad, inv_a, l_a, m_a, out, out16, lse, half_dtype);
-  store_row<DT>(o, 2, tb, n, heads, h, quad, inv_b, l_b, m_b, out, out16, lse, half_dtype);
+#pragma unroll
+  for (int r = 0; r < 2 * FLASH_MT; r++) {
+    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 1);
+    l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
+  }
+#pragma unroll
+  for (int mt = 0; mt < FLASH_MT; mt++) {
+#pragma unroll
+    for (int half = 0; half < 2; half++) {
+      const int r = 2 * mt + half;
+      const int t = r0 + warp * 32 + mt * 16 + grp + 8 * half;
+      float inv = l[r] > 0.0f ? 1.0f / l[r] : 0.0f;
+      store_row<DT>(o[mt], 2 * half, t, n, heads, h, quad, inv, l[r], m[r], out, out16, lse, half_dtype);
+    }
+  }
 }
 
-// grid (ceil(n / 64), heads), block 128 (four warps).
+// grid (ceil(n / 128), heads), block 128 (four warps), flash_shared_bytes(128) bytes of dynamic shared memory.
 extern "C" __global__ void __launch_bounds__(128)
 attention_flash_128(const float* q, const unsigned short* keys, const unsigned short* values, const int* from,
                     const int* to, const int* slots, float* out, unsigned short* out16, float* lse, int n, int heads,

@@ -144,7 +144,9 @@ extern "C" __global__ void attention_split(const float* q, const void* keys, con
 
 // One warp per (query, head) row of n * heads: out = sum_s o_s 2^(m_s - M) / sum_s l_s 2^(m_s - M); an empty key
 // range gives 0 and lse = -inf. lse (natural log of sum exp(scale * q.k)) is written when not null; out16 (out
-// narrowed to the 16-bit dtype) when not null. grid ceil(rows / 4), block 128.
+// narrowed to the 16-bit dtype) when not null. grid ceil(rows / 4), block 128. The lanes share out the splits for M
+// and the sum, and each lane's loads over the splits are independent: a decode step's combine is a few dependent
+// loads deep, not one per split.
 extern "C" __global__ void attention_combine(const float* part_o, const float* part_m, const float* part_l, float* out,
                                              unsigned short* out16, float* lse, int rows, int hd, int splits,
                                              int half_dtype) {
@@ -156,24 +158,28 @@ extern "C" __global__ void attention_combine(const float* part_o, const float* p
   const float* pm = part_m + (size_t) row * splits;
   const float* pl = part_l + (size_t) row * splits;
   float big = KV_NEG_INF;
-  for (int s = 0; s < splits; s++) {
+  for (int s = lane; s < splits; s += 32) {
     big = fmaxf(big, pm[s]);
   }
+  big = warp_max(big);
   float sum = 0.0f;
   if (big != KV_NEG_INF) {
-    for (int s = 0; s < splits; s++) {
+    for (int s = lane; s < splits; s += 32) {
       if (pm[s] != KV_NEG_INF) {
         sum += pl[s] * exp2f(pm[s] - big);
       }
     }
   }
+  sum = warp_sum(sum);
+  const float* po = part_o + (size_t) row * splits * hd;
   for (int d = lane; d < hd; d += 32) {
     float o = 0.0f;
     if (sum > 0.0f) {
+#pragma unroll 4
       for (int s = 0; s < splits; s++) {
-        if (pm[s] != KV_NEG_INF) {
-          o += exp2f(pm[s] - big) * part_o[((size_t) row * splits + s) * hd + d];
-        }
+        float ms = pm[s];
+        float w = ms != KV_NEG_INF ? exp2f(ms - big) : 0.0f;
+        o += w * po[(size_t) s * hd + d];
       }
       o = o / sum;
     }

@@ -9,6 +9,9 @@
 #pragma once
 #ifndef KVRAG_EMULATE  // the CPU emulator of the kernel tests brings its own
 
+// The block's dynamic shared memory (its size is given at launch) as an array of type.
+#define KV_DYNAMIC_SHARED(type, name) extern __shared__ __align__(16) type name[]
+
 __device__ __forceinline__ unsigned int pack_bf16(float lo, float hi) {
   unsigned int r;
   asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo));
