@@ -29,9 +29,9 @@ final class DeviceAttention {
     this.rt = rt;
   }
 
-  /** Dynamic shared memory of a flash block: the Q tile and one K and one V tile, rows padded by 8 values. */
+  /** Dynamic shared memory of a flash block: the Q tile and two stages of a K and a V tile, rows padded by 8. */
   static int flashSharedBytes(int hd) {
-    return (FLASH_ROWS + 2 * FLASH_KEYS) * (hd + 8) * 2;
+    return (FLASH_ROWS + 2 * 2 * FLASH_KEYS) * (hd + 8) * 2;
   }
 
   /** Turns the flash kernel off (its self-check failed, or for comparisons). */

@@ -1,13 +1,12 @@
 // Prefill attention on the tensor cores (FlashAttention-2 style, mma.sync bf16 -> fp32): a block takes 128 queries
 // of one head, each of its four warps 32 of them as two 16-row tiles, so every key and value fragment read from
 // shared memory feeds two matrix products. Q (rounded to bf16) sits in shared memory; keys and values stream through
-// it 64 at a time, software-pipelined with cp.async (V_j arrives during S = Q.K_j^T and its softmax, K_{j+1} during
-// P.V_j). Each row keeps an online softmax (running max in base 2, running sum, rescaled output) in registers; the
-// probabilities are rounded to bf16 before P.V; scores, softmax and accumulation are fp32. Any per-query key range
-// works (causal by slot, sliding windows, CacheBlend's scattered slots): a key tile is skipped by the warps none of
-// whose rows reach it, masked entry by entry where a row's range ends inside it. Head dims 64 and 128. The three
-// tiles take (128 + 2 * 64) * (hd + 8) * 2 bytes of dynamic shared memory (69,632 at hd 128: the launcher raises
-// the kernel's limit above the default 48 KiB).
+// it 64 at a time in two stages (cp.async: tile j + 1 arrives while tile j is computed). Each row keeps an online
+// softmax (running max in base 2, running sum, rescaled output) in registers; the probabilities are rounded to bf16
+// before P.V; scores, softmax and accumulation are fp32. Any per-query key range works (causal by slot, sliding
+// windows, CacheBlend's scattered slots): a key tile is skipped by the warps none of whose rows reach it, masked
+// entry by entry where a row's range ends inside it. Head dims 64 and 128. Dynamic shared memory: (128 + 4 * 64) *
+// (hd + 8) * 2 bytes (104,448 at hd 128; the launcher raises the kernel's limit above the default 48 KiB).
 #include "common.cuh"
 #include "tensor_core.cuh"
 
@@ -67,9 +66,8 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   constexpr int KT = HD / 16;     // k-steps of Q.K^T
   constexpr int DT = HD / 8;      // 8-wide column tiles of the output
   KV_DYNAMIC_SHARED(unsigned short, tiles);
-  unsigned short* qs = tiles;
-  unsigned short* ks = qs + FLASH_ROWS * STRIDE;
-  unsigned short* vs = ks + FLASH_KEYS * STRIDE;
+  unsigned short* qs = tiles;  // then per stage a K tile and a V tile
+  unsigned short* kv_tiles = qs + FLASH_ROWS * STRIDE;
   __shared__ int row_lo[FLASH_ROWS];
   __shared__ int row_hi[FLASH_ROWS];
 
@@ -163,20 +161,29 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   const unsigned short* vg = values + (size_t) g * capacity * HD;
   const unsigned short* qw = qs + warp * 32 * STRIDE;
 
-  // Copy groups are committed in the order K_0, V_0, K_1, V_1, ... (an empty one after the last K), so a wait with
-  // one newer group pending always completes the tile about to be read.
+  // Two stages: tile j + 1's keys and values are copied (cp.async) while tile j is computed. One copy group per tile,
+  // committed in tile order (an empty one after the last), so waiting with one newer group pending completes tile j.
+  constexpr int STAGE = 2 * FLASH_KEYS * STRIDE;
   if (block_lo < block_hi) {
-    load_tile<HD>(ks, kg, block_lo, kv_length, tid);
+    load_tile<HD>(kv_tiles, kg, block_lo, kv_length, tid);
+    load_tile<HD>(kv_tiles + FLASH_KEYS * STRIDE, vg, block_lo, kv_length, tid);
   }
   cp_async_commit();
-  for (int j0 = block_lo; j0 < block_hi; j0 += FLASH_KEYS) {
-    load_tile<HD>(vs, vg, j0, kv_length, tid);
+  int stage = 0;
+  for (int j0 = block_lo; j0 < block_hi; j0 += FLASH_KEYS, stage ^= 1) {
+    if (j0 + FLASH_KEYS < block_hi) {
+      unsigned short* next = kv_tiles + (stage ^ 1) * STAGE;
+      load_tile<HD>(next, kg, j0 + FLASH_KEYS, kv_length, tid);
+      load_tile<HD>(next + FLASH_KEYS * STRIDE, vg, j0 + FLASH_KEYS, kv_length, tid);
+    }
     cp_async_commit();
     cp_async_wait<1>();
-    __syncthreads();  // K_j in shared memory for every warp
+    __syncthreads();  // tile j in shared memory for every warp
+    const unsigned short* ks = kv_tiles + stage * STAGE;
+    const unsigned short* vs = ks + FLASH_KEYS * STRIDE;
     const bool active = j0 < warp_hi && j0 + FLASH_KEYS > warp_lo;
-    unsigned int p[FLASH_MT][4][4];
     if (active) {
+      unsigned int p[FLASH_MT][4][4];
       float s[FLASH_MT][8][4];
 #pragma unroll
       for (int mt = 0; mt < FLASH_MT; mt++) {
@@ -265,15 +272,6 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
           p[mt][nt >> 1][(nt & 1) * 2 + 1] = pack_bf16(p2, p3);
         }
       }
-    }
-    __syncthreads();  // every warp is done with K_j: K_{j+1} may overwrite it
-    if (j0 + FLASH_KEYS < block_hi) {
-      load_tile<HD>(ks, kg, j0 + FLASH_KEYS, kv_length, tid);
-    }
-    cp_async_commit();
-    cp_async_wait<1>();
-    __syncthreads();  // V_j in shared memory for every warp
-    if (active) {
 #pragma unroll
       for (int kk = 0; kk < 4; kk++) {
 #pragma unroll
@@ -288,7 +286,7 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
         }
       }
     }
-    __syncthreads();  // every warp is done with V_j: V_{j+1} may overwrite it
+    __syncthreads();  // every warp is done with this stage: the next iteration's copies may overwrite it
   }
   cp_async_wait<0>();
 
