@@ -118,6 +118,16 @@ inline float __shfl_xor_sync(unsigned, float v, int mask) {
   return r;
 }
 
+inline bool __any_sync(unsigned, bool predicate) {
+  emu::Warp& w = emu::here();
+  w.f[emu::lane] = predicate ? 1.0f : 0.0f;
+  emu::warp_barrier();
+  bool any = false;
+  for (int i = 0; i < 32; i++) any = any || w.f[i] != 0.0f;
+  emu::warp_barrier();
+  return any;
+}
+
 // mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32, with the fragment layouts of the PTX ISA
 // (group = lane / 4, quad = lane % 4):
 //   A: a0 = A[g][2q, 2q+1], a1 = A[g+8][2q, 2q+1], a2 = A[g][2q+8, 2q+9], a3 = A[g+8][2q+8, 2q+9]
@@ -183,6 +193,9 @@ inline void ldmatrix_x4_trans(unsigned* r, const void* row) { emulate_ldmatrix(r
 inline unsigned pack_bf16(float lo, float hi) {
   return (unsigned) emu::float_to_bf16_rne(lo) | ((unsigned) emu::float_to_bf16_rne(hi) << 16);
 }
+
+// ex2.approx.ftz.f32: the hardware's approximation is within 2 ulp of 2^x; the checks' tolerances are far above.
+inline float fast_exp2(float x) { return exp2f(x); }
 
 // Dynamic shared memory: a static array per kernel instantiation, large enough for any launch of the checks
 // (blocks run one after another, so one array serves them all).

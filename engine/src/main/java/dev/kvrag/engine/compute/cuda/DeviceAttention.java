@@ -91,7 +91,7 @@ final class DeviceAttention {
     DeviceBuffer lseBuffer = lse == null ? null : rt.memory().allocate(4L * n * heads);
     long lseAddress = lseBuffer == null ? 0 : lseBuffer.address();
     float scaleLog2 = scale * LOG2E;
-    if (flashFor(n, hd)) {
+    if (flashFor(n, hd) && scale > 0) {  // the flash kernel keeps its running max on unscaled scores
       Kernel k = hd == 128 ? rt.kernels().attentionFlash128 : rt.kernels().attentionFlash64;
       rt.launcher().start(k).pointer(q.address()).pointer(kv.keysAddress()).pointer(kv.valuesAddress()).pointer(from)
           .pointer(to).pointer(slots).pointer(out.address()).pointer(out16).pointer(lseAddress).integer(n)

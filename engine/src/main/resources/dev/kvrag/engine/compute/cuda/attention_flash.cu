@@ -7,6 +7,7 @@
 // windows, CacheBlend's scattered slots): a key tile is skipped by the warps none of whose rows reach it, masked
 // entry by entry where a row's range ends inside it. Head dims 64 and 128. Dynamic shared memory: (128 + 4 * 64) *
 // (hd + 8) * 2 bytes (104,448 at hd 128; the launcher raises the kernel's limit above the default 48 KiB).
+// scale_log2 must be positive (the running max is kept on unscaled scores).
 #include "common.cuh"
 #include "tensor_core.cuh"
 
@@ -125,18 +126,15 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
       }
     }
   }
-  // this thread's four rows: r = 2 * mt + half is local row warp * 32 + mt * 16 + grp + 8 * half
-  int lo[2 * FLASH_MT];
-  int hi[2 * FLASH_MT];
+  // this thread's four rows: r = 2 * mt + half is local row warp * 32 + mt * 16 + grp + 8 * half (their ranges are
+  // read from shared memory in the masked tiles: registers are this kernel's tightest resource)
   int whole_lo = 0;
   int whole_hi = 0x7fffffff;
 #pragma unroll
   for (int r = 0; r < 2 * FLASH_MT; r++) {
     int local = warp * 32 + (r >> 1) * 16 + grp + 8 * (r & 1);
-    lo[r] = row_lo[local];
-    hi[r] = row_hi[local];
-    whole_lo = max(whole_lo, lo[r]);
-    whole_hi = min(whole_hi, hi[r]);
+    whole_lo = max(whole_lo, row_lo[local]);
+    whole_hi = min(whole_hi, row_hi[local]);
   }
 
   float o[FLASH_MT][DT][4];
@@ -215,57 +213,75 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
           }
         }
       }
-      // a tile inside all four rows' key ranges (most of a causal prefill) needs no mask
-      const bool whole = j0 >= whole_lo && j0 + FLASH_KEYS <= whole_hi;
+      // Scores stay unscaled until the exponent (scale_log2 > 0 keeps their order): p = 2^(s * scale_log2 - m *
+      // scale_log2) is one FFMA and one MUFU.EX2. A tile inside all four rows' key ranges (most of a causal prefill)
+      // takes the loop without masks.
       float mx[2 * FLASH_MT];
 #pragma unroll
       for (int r = 0; r < 2 * FLASH_MT; r++) {
         mx[r] = KV_NEG_INF;
       }
+      if (j0 >= whole_lo && j0 + FLASH_KEYS <= whole_hi) {
 #pragma unroll
-      for (int mt = 0; mt < FLASH_MT; mt++) {
+        for (int mt = 0; mt < FLASH_MT; mt++) {
 #pragma unroll
-        for (int nt = 0; nt < 8; nt++) {
+          for (int nt = 0; nt < 8; nt++) {
+            mx[2 * mt] = fmaxf(mx[2 * mt], fmaxf(s[mt][nt][0], s[mt][nt][1]));
+            mx[2 * mt + 1] = fmaxf(mx[2 * mt + 1], fmaxf(s[mt][nt][2], s[mt][nt][3]));
+          }
+        }
+      } else {
 #pragma unroll
-          for (int c = 0; c < 4; c++) {
-            const int r = 2 * mt + (c >> 1);
-            const int j = j0 + nt * 8 + 2 * quad + (c & 1);
-            float v = s[mt][nt][c] * scale_log2;
-            if (!whole) {
-              v = (j >= lo[r] && j < hi[r]) ? v : KV_NEG_INF;
+        for (int mt = 0; mt < FLASH_MT; mt++) {
+#pragma unroll
+          for (int nt = 0; nt < 8; nt++) {
+#pragma unroll
+            for (int c = 0; c < 4; c++) {
+              const int r = 2 * mt + (c >> 1);
+              const int j = j0 + nt * 8 + 2 * quad + (c & 1);
+              const int local = warp * 32 + mt * 16 + grp + 8 * (c >> 1);
+              float v = (j >= row_lo[local] && j < row_hi[local]) ? s[mt][nt][c] : KV_NEG_INF;
+              s[mt][nt][c] = v;
+              mx[r] = fmaxf(mx[r], v);
             }
-            s[mt][nt][c] = v;
-            mx[r] = fmaxf(mx[r], v);
           }
         }
       }
-      float base[2 * FLASH_MT];
+      float neg_base[2 * FLASH_MT];  // -(the row's running max) * scale_log2, 0 while the row has seen no key
+      bool moved = false;
 #pragma unroll
       for (int r = 0; r < 2 * FLASH_MT; r++) {
         mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 1));
         mx[r] = fmaxf(mx[r], __shfl_xor_sync(0xffffffffu, mx[r], 2));
         float next = fmaxf(m[r], mx[r]);
-        base[r] = next == KV_NEG_INF ? 0.0f : next;
-        float corr = exp2f(m[r] - base[r]);
+        neg_base[r] = next == KV_NEG_INF ? 0.0f : -next * scale_log2;
+        float corr = fast_exp2(fmaf(m[r], scale_log2, neg_base[r]));
+        moved |= next != m[r];
         m[r] = next;
         l[r] *= corr;
         mx[r] = corr;  // reused: the rescale of this row's output
       }
+      // the running max rarely moves after the first tiles: skip the rescale when no row of the warp's moved
+      if (__any_sync(0xffffffffu, moved)) {
+#pragma unroll
+        for (int mt = 0; mt < FLASH_MT; mt++) {
+#pragma unroll
+          for (int dt = 0; dt < DT; dt++) {
+            o[mt][dt][0] *= mx[2 * mt];
+            o[mt][dt][1] *= mx[2 * mt];
+            o[mt][dt][2] *= mx[2 * mt + 1];
+            o[mt][dt][3] *= mx[2 * mt + 1];
+          }
+        }
+      }
 #pragma unroll
       for (int mt = 0; mt < FLASH_MT; mt++) {
 #pragma unroll
-        for (int dt = 0; dt < DT; dt++) {
-          o[mt][dt][0] *= mx[2 * mt];
-          o[mt][dt][1] *= mx[2 * mt];
-          o[mt][dt][2] *= mx[2 * mt + 1];
-          o[mt][dt][3] *= mx[2 * mt + 1];
-        }
-#pragma unroll
         for (int nt = 0; nt < 8; nt++) {
-          float p0 = exp2f(s[mt][nt][0] - base[2 * mt]);
-          float p1 = exp2f(s[mt][nt][1] - base[2 * mt]);
-          float p2 = exp2f(s[mt][nt][2] - base[2 * mt + 1]);
-          float p3 = exp2f(s[mt][nt][3] - base[2 * mt + 1]);
+          float p0 = fast_exp2(fmaf(s[mt][nt][0], scale_log2, neg_base[2 * mt]));
+          float p1 = fast_exp2(fmaf(s[mt][nt][1], scale_log2, neg_base[2 * mt]));
+          float p2 = fast_exp2(fmaf(s[mt][nt][2], scale_log2, neg_base[2 * mt + 1]));
+          float p3 = fast_exp2(fmaf(s[mt][nt][3], scale_log2, neg_base[2 * mt + 1]));
           l[2 * mt] += p0 + p1;
           l[2 * mt + 1] += p2 + p3;
           p[mt][nt >> 1][(nt & 1) * 2] = pack_bf16(p0, p1);
@@ -302,7 +318,8 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
       const int r = 2 * mt + half;
       const int t = r0 + warp * 32 + mt * 16 + grp + 8 * half;
       float inv = l[r] > 0.0f ? 1.0f / l[r] : 0.0f;
-      store_row<DT>(o[mt], 2 * half, t, n, heads, h, quad, inv, l[r], m[r], out, out16, lse, half_dtype);
+      store_row<DT>(o[mt], 2 * half, t, n, heads, h, quad, inv, l[r], m[r] * scale_log2, out, out16, lse,
+                    half_dtype);
     }
   }
 }

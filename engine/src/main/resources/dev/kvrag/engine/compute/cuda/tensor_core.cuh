@@ -45,6 +45,14 @@ __device__ __forceinline__ void ldmatrix_x4_trans(unsigned int* r, const void* r
                : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
                : "r"(shared_address(row)));
 }
+// 2^x in one MUFU.EX2 (flush-to-zero: probabilities below 2^-126 are 0, far under bf16's resolution of a sum of
+// them); 2^-inf = 0.
+__device__ __forceinline__ float fast_exp2(float x) {
+  float y;
+  asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x));
+  return y;
+}
+
 // Asynchronous 16-byte copy global -> shared (cp.async, sm_80+), zero-filled when !valid (src is then not read).
 // Copies issued by a thread complete, for that thread, at cp_async_wait<N>() with at most N newer groups pending;
 // other threads see them after a __syncthreads that follows the wait.
