@@ -94,6 +94,34 @@ static void check_elementwise() {
   }
   report("silu_mul (relative)", err, 1e-6);
   report("silu_mul bf16 copy (mismatching bits)", err16, 0);
+  // in 16 bits: every result is the float64 silu(g) * u of the 16-bit inputs, rounded once (in place, as the backend
+  // calls it); 776 takes the 8-wide path, 777 the scalar one
+  for (int dtype = 0; dtype < 2; dtype++)
+    for (int count : {776, 777}) {
+      std::vector<float> gv = gaussian(count, 3.0f), uv = gaussian(count, 2.0f);
+      std::vector<unsigned short> g16h(count), u16h(count);
+      for (int i = 0; i < count; i++) {
+        g16h[i] = dtype == 0 ? bf16(gv[i]) : float_to_f16(gv[i]);
+        u16h[i] = dtype == 0 ? bf16(uv[i]) : float_to_f16(uv[i]);
+      }
+      std::vector<unsigned short> in16 = g16h;
+      launch(d1(2), d1(32), silu_mul_half, (const unsigned short*) g16h.data(), (const unsigned short*) u16h.data(),
+             g16h.data(), count, dtype);
+      double ulps = 0;
+      for (int i = 0; i < count; i++) {
+        double g = dtype == 0 ? unbf16(in16[i]) : f16_to_float(in16[i]);
+        double u = dtype == 0 ? unbf16(u16h[i]) : f16_to_float(u16h[i]);
+        double want = g / (1 + std::exp(-g)) * u;
+        double got = dtype == 0 ? unbf16(g16h[i]) : f16_to_float(g16h[i]);
+        int exponent;
+        std::frexp(want, &exponent);  // |want| in [2^(exponent-1), 2^exponent)
+        double ulp = dtype == 0 ? std::ldexp(1.0, exponent - 1 - 7)
+                                : std::max(std::ldexp(1.0, exponent - 1 - 10), 0x1p-24);  // f16 subnormals: 2^-24
+        ulps = std::max(ulps, std::fabs(got - want) / ulp);
+      }
+      report(std::string("silu_mul_half ") + (dtype == 0 ? "bf16" : "f16") + (count % 8 ? " scalar" : " 8-wide")
+             + " (error in units in the last place)", ulps, 0.51);
+    }
 
   std::vector<float> h = gaussian(300, 100.0f);
   std::vector<unsigned short> hb(300), hh(300);

@@ -99,6 +99,17 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
+   * The MLP's gated input, what its down projection reads: {@code gateOut[t] = silu(x[t] · Gᵀ + bg) * (x[t] · Uᵀ +
+   * bu)} for {@code t < n}, into {@code gateOut} ({@code [n][G.rows]}); {@code upOut} (as large) is room. The default
+   * is {@link #matmul} of both, then {@link #siluMul}; a backend may keep the products in fewer bits, as HF does.
+   */
+  default void gatedProduct(Activations x, int n, Weight gate, Weight up, float[] gateBias, float[] upBias,
+                            Activations gateOut, Activations upOut) {
+    matmul(x, n, new Weight[] {gate, up}, new float[][] {gateBias, upBias}, new Activations[] {gateOut, upOut});
+    siluMul(gateOut, upOut, n * gate.rows());
+  }
+
+  /**
    * RMSNorm of each of {@code rows} rows of length {@code dim}, in fp32 exactly as HF computes it:
    * {@code x * rsqrt(mean(x²) + eps) * weight}. {@code out} may be {@code x}.
    */

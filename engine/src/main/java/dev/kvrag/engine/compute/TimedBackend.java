@@ -123,6 +123,14 @@ public final class TimedBackend implements Backend {
   }
 
   @Override
+  public void gatedProduct(Activations x, int n, Weight gate, Weight up, float[] gateBias, float[] upBias,
+                           Activations gateOut, Activations upOut) {
+    long s = System.nanoTime();
+    inner.gatedProduct(x, n, gate, up, gateBias, upBias, gateOut, upOut);
+    add(key(n, gate).replace(gate.rows() + "x", gate.rows() + "+" + up.rows() + "x") + "+siluMul", s);
+  }
+
+  @Override
   public void matmulAdd(Activations x, int n, Weight w, float[] bias, Activations acc, Activations room) {
     long s = System.nanoTime();
     inner.matmulAdd(x, n, w, bias, acc, room);

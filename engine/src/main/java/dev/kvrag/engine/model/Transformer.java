@@ -213,12 +213,9 @@ public final class Transformer implements AutoCloseable {
     backend.matmulAdd(attn, n, w.o(), w.oBias(), hidden, x);
 
     backend.rmsNorm(hidden, n, dim, w.postAttentionNorm(), config.rmsNormEps(), x);
-    int inter = config.intermediateSize();
     Activations gate = b.gate;
     Activations up = b.up;
-    backend.matmul(x, n, new Weight[] {w.gate(), w.up()}, new float[][] {w.gateBias(), w.upBias()},
-        new Activations[] {gate, up});
-    backend.siluMul(gate, up, n * inter);
+    backend.gatedProduct(x, n, w.gate(), w.up(), w.gateBias(), w.upBias(), gate, up);
     backend.matmulAdd(gate, n, w.down(), w.downBias(), hidden, x);
   }
 

@@ -444,7 +444,7 @@ public final class CudaBackend implements Backend {
     }
     GemmCall g = GemmCall.rowMajorTimesTransposed(n, w.rows(), w.cols());
     rt.cublas().gemm(g.transa(), g.transb(), g.m(), g.n(), g.k(), a.address(), type, g.lda(), b, type, g.ldb(),
-        accumulate, out.address(), Cublas.R_32F, g.ldc());
+        accumulate, accumulate ? out.address() : writeTarget(out, (long) n * w.rows()), Cublas.R_32F, g.ldc());
     if (bias != null) {
       DeviceBuffer db = weights.vector(bias);
       rt.launcher().start(rt.kernels().biasAdd).pointer(out.address()).pointer(db.address()).integer(n)
@@ -490,7 +490,7 @@ public final class CudaBackend implements Backend {
             + " floats for " + ws[i].rows());
       }
       a[i] = weights.matrix(ws[i]).address();
-      o[i] = outs[i].address();
+      o[i] = accumulate ? outs[i].address() : writeTarget(outs[i], ws[i].rows());
     }
     StringBuilder label = new StringBuilder("matmul gemv");
     for (Weight w : ws) {
@@ -549,21 +549,42 @@ public final class CudaBackend implements Backend {
       DeviceActivations out = DeviceActivations.of(output);
       DType type = rt.half();
       long out16 = type == null ? 0 : out.halfBuffer(type, rt.memory()).address();
+      // out of place, the normed rows only feed matrix products (the layer's q/k/v and gate/up inputs): the 16-bit
+      // copy alone is written, the fp32 values made from it if anything ever reads them
+      boolean halfOnly = type != null && out != in && (long) rows * dim == out.length();
+      long fp32 = halfOnly ? 0 : in == out ? out.address() : writeTarget(out, (long) rows * dim);
       DeviceBuffer w = weights.vector(weight);
       Object span = begin("rmsNorm");
-      rt.launcher().start(rt.kernels().rmsNorm).pointer(in.address()).pointer(out.address()).pointer(out16)
+      rt.launcher().start(rt.kernels().rmsNorm).pointer(in.address()).pointer(fp32).pointer(out16)
           .pointer(w.address()).integer(rows).integer(dim).real(eps).integer(type == null ? 0 : type.ordinal());
       // a block per row; a wide block when the rows are too few to fill the device (decode: one row, whose two
       // passes are otherwise a chain of dependent loads on a single SM)
       int threads = rows < rt.device().multiprocessors() ? 1024 : CudaRuntime.THREADS;
       rt.launcher().launch(rows, 1, threads, rt.device().compute());
       end(span);
-      if (type == null || (long) rows * dim != out.length()) {
+      if (halfOnly) {
+        out.writtenHalfOnly(type, widener(out, type));
+      } else if (type == null || (long) rows * dim != out.length()) {
         out.written();
       } else {
         out.writtenWithHalf(type);
       }
     }
+  }
+
+  /** Makes {@code a}'s fp32 values from its 16-bit copy in {@code type} (see DeviceActivations#writtenHalfOnly). */
+  private Runnable widener(DeviceActivations a, DType type) {
+    return () -> {
+      long half = a.halfBuffer(type, rt.memory()).address();
+      rt.launcher().start(rt.kernels().widen).pointer(half).pointer(a.writeAddress()).integer(a.length())
+          .integer(type.ordinal());
+      rt.launcher().launch(rt.blocks(a.length()), 1, CudaRuntime.THREADS, rt.device().compute());
+    };
+  }
+
+  /** The fp32 address an operation writes {@code count} values to: all of them, or a part (then made current). */
+  private static long writeTarget(DeviceActivations out, long count) {
+    return count == out.length() ? out.writeAddress() : out.address();
   }
 
   @Override
@@ -581,6 +602,47 @@ public final class CudaBackend implements Backend {
       rt.launcher().launch(rt.blocks((long) n * heads * (headDim / 2)), 1, CudaRuntime.THREADS, rt.device().compute());
       end(span);
       a.written();
+    }
+  }
+
+  @Override
+  public void gatedProduct(Activations x, int n, Weight gate, Weight up, float[] gateBias, float[] upBias,
+                           Activations gateOut, Activations upOut) {
+    synchronized (rt) {
+      rt.enter();
+      DeviceActivations in = DeviceActivations.of(x);
+      DeviceActivations g = DeviceActivations.of(gateOut);
+      DeviceActivations u = DeviceActivations.of(upOut);
+      DType type = gate.dtype();
+      long count = (long) n * gate.rows();
+      boolean half = n > 1 && rt.precision() == Precision.BF16 && type != DType.F32 && up.dtype() == type
+          && gateBias == null && upBias == null && up.rows() == gate.rows() && up.cols() == gate.cols()
+          && count == g.length() && count == u.length() && (long) n * gate.cols() <= in.length();
+      if (!half) {
+        Backend.super.gatedProduct(x, n, gate, up, gateBias, upBias, gateOut, upOut);
+        return;
+      }
+      // prefill: both products straight into 16 bits (cuBLAS narrows its fp32 accumulators, as HF's bf16 outputs)
+      // and the gate made from them in 16 bits: the MLP's widest tensors cross memory in half the bytes
+      long x16 = half(in, n * gate.cols(), type);
+      long g16 = g.halfBuffer(type, rt.memory()).address();
+      long u16 = u.halfBuffer(type, rt.memory()).address();
+      int cType = type == DType.BF16 ? Cublas.R_16BF : Cublas.R_16F;
+      GemmCall call = GemmCall.rowMajorTimesTransposed(n, gate.rows(), gate.cols());
+      Object span = begin("matmul gemm " + gate.rows() + "x" + gate.cols() + " x2, 16-bit out");
+      for (int i = 0; i < 2; i++) {
+        rt.cublas().gemm(call.transa(), call.transb(), call.m(), call.n(), call.k(),
+            weights.matrix(i == 0 ? gate : up).address(), cType, call.lda(), x16, cType, call.ldb(), false,
+            i == 0 ? g16 : u16, cType, call.ldc());
+      }
+      end(span);
+      span = begin("siluMul");
+      rt.launcher().start(rt.kernels().siluMulHalf).pointer(g16).pointer(u16).pointer(g16).integer((int) count)
+          .integer(type.ordinal());
+      rt.launcher().launch(rt.blocks(count / 8 + 1), 1, CudaRuntime.THREADS, rt.device().compute());
+      end(span);
+      g.writtenHalfOnly(type, widener(g, type));
+      u.writtenHalfOnly(type, widener(u, type));
     }
   }
 

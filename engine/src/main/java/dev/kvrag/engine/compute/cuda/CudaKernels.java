@@ -43,6 +43,7 @@ final class CudaKernels {
     s.put("add_inplace", "ppi");
     s.put("bias_add", "ppii");
     s.put("silu_mul", "pppii");
+    s.put("silu_mul_half", "pppii");
     s.put("to_half", "ppii");
     s.put("gather_rows", "pppii");
     s.put("gemv_half", "pppppppiiiiii");
@@ -64,6 +65,7 @@ final class CudaKernels {
   final Kernel addInplace;
   final Kernel biasAdd;
   final Kernel siluMul;
+  final Kernel siluMulHalf;
   final Kernel toHalf;
   final Kernel gatherRows;
   final Kernel gemvHalf;
@@ -86,6 +88,7 @@ final class CudaKernels {
     addInplace = load(module, "add_inplace");
     biasAdd = load(module, "bias_add");
     siluMul = load(module, "silu_mul");
+    siluMulHalf = load(module, "silu_mul_half");
     toHalf = load(module, "to_half");
     gatherRows = load(module, "gather_rows");
     gemvHalf = load(module, "gemv_half");

@@ -4,7 +4,8 @@
 
 #define NORM_MAX_WARPS 32
 
-// out may be x. out16, when not null, receives out narrowed to the 16-bit dtype (the next matrix product's input).
+// out may be x, or null when only out16 is wanted. out16, when not null, receives the result narrowed to the 16-bit
+// dtype (the next matrix product's input).
 // Any grid: blocks stride over the rows. Block size a multiple of 32, at most 1024.
 extern "C" __global__ void rms_norm(const float* x, float* out, unsigned short* out16, const float* weight, int rows,
                                     int dim, float eps, int half_dtype) {
@@ -33,7 +34,9 @@ extern "C" __global__ void rms_norm(const float* x, float* out, unsigned short* 
     unsigned short* hrow = out16 == 0 ? 0 : out16 + (size_t) row * dim;
     for (int i = threadIdx.x; i < dim; i += blockDim.x) {
       float v = (xr[i] * inv) * weight[i];
-      orow[i] = v;
+      if (out != 0) {
+        orow[i] = v;
+      }
       if (hrow != 0) {
         hrow[i] = to_half_bits(v, half_dtype);
       }
