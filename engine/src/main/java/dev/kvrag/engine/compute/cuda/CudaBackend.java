@@ -252,6 +252,11 @@ public final class CudaBackend implements Backend {
       if (src.length > d.length()) {
         throw new IllegalArgumentException(src.length + " floats into activations of " + d.length());
       }
+      if (src.length == d.length()) {
+        d.writeAddress();
+      } else {
+        d.address();  // the values after src stay: current in fp32 first
+      }
       rt.staging().upload(src, d.buffer(), 0, rt.device().compute());
       d.written();
     }
@@ -267,6 +272,7 @@ public final class CudaBackend implements Backend {
       }
       float[] out = new float[count];
       if (count > 0) {
+        d.address();  // made current in fp32 if only the 16-bit copy was written
         rt.device().copyToHost(jcuda.Pointer.to(out), d.buffer().pointer(), 4L * from, 4L * count);
       }
       return out;

@@ -126,7 +126,7 @@ final class CudaRuntime {
 
   /** A fresh device copy of {@code data} (close it after the launches that read it are queued). */
   DeviceBuffer floats(float[] data, Handles.Stream stream) {
-    DeviceBuffer buffer = memory.allocate(4L * Math.max(1, data.length));
+    DeviceBuffer buffer = memory.allocate(4L * Math.max(1, data.length), stream);
     staging.upload(data, buffer, 0, stream);
     return buffer;
   }

@@ -57,8 +57,17 @@ final class DeviceMemory {
     return base + ((n - base + quarter - 1) / quarter) * quarter;
   }
 
-  /** A buffer of at least {@code bytes}, not cleared; {@code owner}'s collection gives it back. */
+  /** A buffer of at least {@code bytes}, not cleared, for the compute stream; its collection gives it back. */
   DeviceBuffer allocate(long bytes) {
+    return allocate(bytes, device.compute());
+  }
+
+  /**
+   * {@link #allocate(long)} for work on {@code user}: a reused block's fence (the stream position after which its last
+   * user is done) is waited for on that stream. A copy-stream user must not make the compute stream wait: compute
+   * would then stall behind every copy queued so far.
+   */
+  DeviceBuffer allocate(long bytes, Handles.Stream user) {
     if (bytes <= 0) {
       throw new IllegalArgumentException("device buffer of " + bytes + " bytes");
     }
@@ -70,7 +79,7 @@ final class DeviceMemory {
       cached -= size;
       CUevent fence = block.fence;
       if (fence != null) {
-        device.await(device.compute(), fence);
+        device.await(user, fence);
         block.fence = null;
       }
     } else {

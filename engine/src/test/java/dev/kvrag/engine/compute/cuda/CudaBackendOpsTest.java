@@ -121,7 +121,21 @@ class CudaBackendOpsTest {
     float[] weight = random(dim, 3);
     float[][] norm = both((b, a) -> b.rmsNorm(a[0], rows, dim, weight, 1e-5f, a[1]), 1, random(rows * dim, 1),
         new float[rows * dim]);
-    assertTrue(relativeError(norm[0], norm[1]) <= 1e-5, "rmsNorm " + relativeError(norm[0], norm[1]));
+    // Out of place, once the backend keeps 16-bit copies (after its first bf16 matrix product), only the bf16 copy is
+    // kept: what HF's RMSNorm returns in bf16, and all the next matrix product reads. Then every value is within half
+    // a bf16 unit (2^-9 relative) of the CPU's fp32; before, the fp32 values match to summation order.
+    boolean bf16Only = true;
+    for (float g : norm[0]) {
+      bf16Only &= (Float.floatToRawIntBits(g) & 0xffff) == 0;
+    }
+    if (bf16Only) {
+      for (int i = 0; i < norm[0].length; i++) {
+        assertTrue(Math.abs(norm[0][i] - norm[1][i]) <= 0x1p-9 * Math.abs(norm[1][i]) * (1 + 1e-5),
+            "rmsNorm value " + i + ": " + norm[0][i] + " against the CPU's " + norm[1][i]);
+      }
+    } else {
+      assertTrue(relativeError(norm[0], norm[1]) <= 1e-5, "rmsNorm " + relativeError(norm[0], norm[1]));
+    }
 
     int n = 5;
     int heads = 3;
