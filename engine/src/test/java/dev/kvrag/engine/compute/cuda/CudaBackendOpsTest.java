@@ -121,16 +121,20 @@ class CudaBackendOpsTest {
     float[] weight = random(dim, 3);
     float[][] norm = both((b, a) -> b.rmsNorm(a[0], rows, dim, weight, 1e-5f, a[1]), 1, random(rows * dim, 1),
         new float[rows * dim]);
-    // Out of place, once the backend keeps 16-bit copies (after its first bf16 matrix product), only the bf16 copy is
-    // kept: what HF's RMSNorm returns in bf16, and all the next matrix product reads. Then every value is within half
-    // a bf16 unit (2^-9 relative) of the CPU's fp32; before, the fp32 values match to summation order.
-    boolean bf16Only = true;
+    // Out of place, once the backend keeps 16-bit copies (after its first 16-bit matrix product), only the copy is
+    // kept: what HF's RMSNorm returns in bf16, and all the next matrix product reads. Then every value is a bf16 (or
+    // f16, after f16 weights) within half a unit of it (2^-9, 2^-11 relative) of the CPU's fp32; before, the fp32
+    // values match to summation order.
+    boolean bf16 = true;
+    boolean f16 = true;
     for (float g : norm[0]) {
-      bf16Only &= (Float.floatToRawIntBits(g) & 0xffff) == 0;
+      bf16 &= (Float.floatToRawIntBits(g) & 0xffff) == 0;
+      f16 &= Float.float16ToFloat(Float.floatToFloat16(g)) == g;
     }
-    if (bf16Only) {
+    double halfUnit = bf16 ? 0x1p-9 : f16 ? 0x1p-11 : 0;
+    if (halfUnit > 0) {
       for (int i = 0; i < norm[0].length; i++) {
-        assertTrue(Math.abs(norm[0][i] - norm[1][i]) <= 0x1p-9 * Math.abs(norm[1][i]) * (1 + 1e-5),
+        assertTrue(Math.abs(norm[0][i] - norm[1][i]) <= halfUnit * Math.abs(norm[1][i]) * (1 + 1e-5),
             "rmsNorm value " + i + ": " + norm[0][i] + " against the CPU's " + norm[1][i]);
       }
     } else {
