@@ -27,6 +27,7 @@ public final class GpuTestRunner {
       "dev.kvrag.engine.compute.cuda.CudaLlamaShapeTest",
       "dev.kvrag.engine.model.CudaHfExactnessTest",
       "dev.kvrag.engine.cli.CudaFuseFixturesTest",
+      "dev.kvrag.engine.compute.cuda.CudaDemoModelTest",
       "dev.kvrag.engine.compute.BackendChoiceTest",
       "dev.kvrag.engine.compute.cuda.KernelSignaturesTest",
       "dev.kvrag.engine.compute.cuda.NvrtcCompileTest");
