@@ -17,6 +17,19 @@ __device__ __forceinline__ void widen8(uint4 packed, int dtype, float* out) {
   }
 }
 
+// sum + the dot product of 8 stored 16-bit weights with 8 stored 16-bit inputs, in fp32.
+__device__ __forceinline__ float dot8(uint4 w, uint4 x, int dtype, float sum) {
+  float a[8];
+  float b[8];
+  widen8(w, dtype, a);
+  widen8(x, dtype, b);
+#pragma unroll
+  for (int i = 0; i < 8; i++) {
+    sum += a[i] * b[i];
+  }
+  return sum;
+}
+
 // out_m[r] = sum_c w_m[r][c] * x[c] for up to three matrices w_m [rows_m][cols] sharing the input x [cols] (q, k
 // and v; gate and up): one launch instead of three, and the small ones (k, v) no longer run alone, below the
 // bandwidth. All 16-bit of dtype (bf16 or f16); cols a multiple of 8, every pointer 16-byte aligned; rows_m = 0 for an
@@ -57,25 +70,11 @@ extern "C" __global__ void gemv_half(const unsigned short* w0, const unsigned sh
       }
 #pragma unroll
       for (int u = 0; u < GEMV_UNROLL; u++) {
-        float a[8];
-        float b[8];
-        widen8(wp[u], dtype, a);
-        widen8(xp[u], dtype, b);
-#pragma unroll
-        for (int i = 0; i < 8; i++) {
-          sum += a[i] * b[i];
-        }
+        sum = dot8(wp[u], xp[u], dtype, sum);
       }
     }
     for (; v < vectors; v += 32) {
-      float a[8];
-      float b[8];
-      widen8(wr[v], dtype, a);
-      widen8(xv[v], dtype, b);
-#pragma unroll
-      for (int i = 0; i < 8; i++) {
-        sum += a[i] * b[i];
-      }
+      sum = dot8(wr[v], xv[v], dtype, sum);
     }
     sum = warp_sum(sum);
     if (lane == 0) {
