@@ -10,7 +10,6 @@ import dev.kvrag.common.kv.ChunkKey;
 import dev.kvrag.engine.compress.ChunkCompression;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.fusion.ChunkKvSource;
-import dev.kvrag.engine.generate.Sampler;
 import dev.kvrag.engine.kv.ChunkEncoder;
 import dev.kvrag.engine.kv.ChunkKv;
 import dev.kvrag.engine.kv.RopeShift;
@@ -154,19 +153,7 @@ public final class QualityRun {
   }
 
   private String greedy(FusionPlan.Fused fused, float[] logits) {
-    int[] eos = tokenizer.eosIds();
-    List<Integer> ids = new ArrayList<>();
-    for (int step = 0; step < maxAnswerTokens; step++) {
-      int next = Sampler.argmax(logits);
-      if (Arrays.stream(eos).anyMatch(x -> x == next)) {
-        break;
-      }
-      ids.add(next);
-      if (step + 1 < maxAnswerTokens) {
-        logits = fused.session().feed(new int[] {next});
-      }
-    }
-    return tokenizer.decode(ids.stream().mapToInt(Integer::intValue).toArray(), true);
+    return tokenizer.decode(fused.greedy(logits, tokenizer.eosIds(), maxAnswerTokens), true);
   }
 
   private static OptionalInt firstEos(Tokenizer tok) {

@@ -6,8 +6,10 @@ import dev.kvrag.engine.fusion.FusedSession;
 import dev.kvrag.engine.fusion.FusionInput;
 import dev.kvrag.engine.fusion.FusionModes;
 import dev.kvrag.engine.fusion.FusionStrategy;
+import dev.kvrag.engine.generate.Sampler;
 import dev.kvrag.engine.model.Transformer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,6 +23,29 @@ public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
 
   /** The prompt fused (its question logits, what was recomputed) and the session to decode from. */
   public record Fused(FusedPrompt prompt, FusedSession session) {
+
+    /**
+     * The greedy continuation from the prompt's last logits: argmax token by token, fed back through the session,
+     * until one of {@code eos} (not included) or {@code maxTokens} tokens.
+     */
+    public int[] greedy(float[] lastLogits, int[] eos, int maxTokens) {
+      float[] logits = lastLogits;
+      int[] ids = new int[maxTokens];
+      int n = 0;
+      for (int step = 0; step < maxTokens; step++) {
+        int next = Sampler.argmax(logits);
+        for (int e : eos) {
+          if (e == next) {
+            return Arrays.copyOf(ids, n);
+          }
+        }
+        ids[n++] = next;
+        if (step + 1 < maxTokens) {
+          logits = session.feed(new int[] {next});
+        }
+      }
+      return Arrays.copyOf(ids, n);
+    }
   }
 
   public static FusionPlan parse(String spec) {

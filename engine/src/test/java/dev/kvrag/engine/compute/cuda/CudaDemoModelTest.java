@@ -8,7 +8,6 @@ import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.fusion.ChunkKvSource;
-import dev.kvrag.engine.generate.Sampler;
 import dev.kvrag.engine.kv.ChunkEncoder;
 import dev.kvrag.engine.kv.ChunkKv;
 import dev.kvrag.engine.model.Transformer;
@@ -83,8 +82,8 @@ class CudaDemoModelTest {
           float[] cl = c.prompt().lastLogits();
           float[] gl = g.prompt().lastLogits();
           worst[m] = Math.max(worst[m], l2RelativeError(gl, cl));
-          int[] ca = greedy(c, cl, eos);
-          int[] ga = greedy(g, gl, eos);
+          int[] ca = c.greedy(cl, eos, ANSWER_TOKENS);
+          int[] ga = g.greedy(gl, eos, ANSWER_TOKENS);
           same[m] += Arrays.equals(ca, ga) ? 1 : 0;
           correctCpu[m] += tok.decode(ca, true).strip().equals(p.answer()) ? 1 : 0;
           correctOther[m] += tok.decode(ga, true).strip().equals(p.answer()) ? 1 : 0;
@@ -113,21 +112,6 @@ class CudaDemoModelTest {
       chunks.add(encoder.chunk(prefix, c));
     }
     return ChunkKvSource.of(prefix, chunks);
-  }
-
-  private static int[] greedy(FusionPlan.Fused fused, float[] logits, int[] eos) {
-    List<Integer> ids = new ArrayList<>();
-    for (int step = 0; step < ANSWER_TOKENS; step++) {
-      int next = Sampler.argmax(logits);
-      if (Arrays.stream(eos).anyMatch(x -> x == next)) {
-        break;
-      }
-      ids.add(next);
-      if (step + 1 < ANSWER_TOKENS) {
-        logits = fused.session().feed(new int[] {next});
-      }
-    }
-    return ids.stream().mapToInt(Integer::intValue).toArray();
   }
 
   static List<Prompt> read(Path file) throws IOException {
