@@ -214,6 +214,20 @@ final class BenchGpuCommand {
       mode.put("recomputed_fraction", recomputed[m]);
       mode.put("runs_ms", Arrays.toString(ms[m]));
     }
+    // CACHEBLEND's device time per operation: a span that waits for arriving chunk KV shows the wait, so this tells
+    // transfer-bound from compute-bound
+    gpu.profile(true);
+    try {
+      long a = System.nanoTime();
+      plans.get(1).run(model, prefix, chunks, question, source).prompt().lastLogits();
+      double wall = (System.nanoTime() - a) / 1e6;
+      Map<String, Double> spans = gpu.profileTotals();
+      out.printf(Locale.ROOT, "where the device time of one %s TTFT goes (%.1f ms wall, profiled):%n%s",
+          plans.get(1).describe(), wall, CudaBackend.formatProfile(spans));
+      spans.forEach(json.putObject("cacheblend_profile_ms")::put);
+    } finally {
+      gpu.profile(false);
+    }
   }
 
   /** Device time per operation of one prefill of {@code n} tokens and of 16 decode steps after {@code context}. */
