@@ -5,7 +5,7 @@ change nothing. Run: python3 bench/demo-model/check_packing.py"""
 import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from llama_train import TrainLlama, block_mask
-from packing import KbIndex, packed_row, packed_batch, ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT
+from packing import KbIndex, packed_row, packed_batch, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
     num_attention_heads=4, num_key_value_heads=2, head_dim=8, rms_norm_eps=1e-5, tie_word_embeddings=True,
@@ -59,4 +59,33 @@ for i, r in enumerate(rows):
     assert (hb[i, :len(r[0])] - h1[0]).abs().max().item() < 1e-9
     assert np.isfinite(hb[i].detach().numpy()).all()
 print("answer targets per row:", [(r[4] >= ANSWER).sum() for r in rows], "blocks:", [r[2].max() for r in rows])
+# rows whose chunks are encoded separately (NAIVE's condition): each chunk computes what prefix + that chunk
+# computes alone at the same positions; each block what context + that block alone computes under the same rule;
+# a chunk's last token predicts nothing but the last chunk's; and the rule changes what later chunks compute
+worst = 0
+for trial in range(20):
+    tok, pos, seg, tgt, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True)
+    t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None])
+    h = m(t, p, block_mask(torch.tensor(seg[None])))
+    prefix = np.flatnonzero(seg == 0)
+    chunks = sorted(set(seg[seg < 0].tolist()), reverse=True)  # -1, -2, ...
+    assert len(chunks) >= 2 and prefix.max() < np.flatnonzero(seg < 0).min()
+    for c in chunks:
+        sel = np.flatnonzero(seg == c)
+        ids = np.concatenate([prefix, sel])
+        ha = m(torch.tensor(tok[ids][None], dtype=torch.long), torch.tensor(pos[ids][None]))
+        worst = max(worst, (h[0, sel] - ha[0, len(prefix):]).abs().max().item())
+        assert cls[sel[-1]] == (CONTEXT if c == chunks[-1] else 0), "a chunk's last token predicts across chunks"
+    ctx = int((seg <= 0).sum())
+    for k in range(1, seg.max() + 1):
+        sel = np.flatnonzero(seg == k)
+        ids = np.concatenate([np.arange(ctx), sel])
+        ha = m(torch.tensor(tok[ids][None], dtype=torch.long), torch.tensor(pos[ids][None]),
+               block_mask(torch.tensor(seg[ids][None])))
+        worst = max(worst, (h[0, sel] - ha[0, ctx:]).abs().max().item())
+    whole = m(t, p, block_mask(torch.tensor(np.where(seg < 0, 0, seg)[None])))
+    later = np.flatnonzero(seg == chunks[1])
+    assert (whole[0, later] - h[0, later]).abs().max().item() > 1e-3, "separate chunks must not see each other"
+print("separate chunks: max |packed - alone| =", worst)
+assert worst < 1e-9
 print("OK")

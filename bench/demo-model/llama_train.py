@@ -161,10 +161,19 @@ def rope_theta(config):
 
 
 def block_mask(segments):
-    """[b, t] segment ids (0 = the shared context, k > 0 = question block k; pads carry their own id)
-    -> [b, t, t] boolean: query i may see key j when j <= i and j is context or in i's own block."""
+    """[b, t] segment ids -> [b, t, t] boolean: query i may see key j when j <= i and
+    - j is in i's own segment, or
+    - j is the shared prefix (segment 0), or
+    - i is a question block (k > 0) and j is context (segment <= 0).
+    Context segments: 0 = the prefix and, in a row encoded whole, every chunk; -(c + 1) = chunk c of a row whose
+    chunks are encoded separately (each sees the prefix and itself: what a stored chunk's KV holds). Question
+    blocks k > 0; pads carry their own id. A row encoded whole gives the plain rule: context causal, each block
+    the context and itself."""
     t = segments.shape[1]
     causal = torch.ones(t, t, dtype=torch.bool, device=segments.device).tril()
-    key_context = (segments == 0).unsqueeze(1)
-    same = segments.unsqueeze(2) == segments.unsqueeze(1)
-    return causal & (key_context | same)
+    query = segments.unsqueeze(2)
+    key = segments.unsqueeze(1)
+    same = query == key
+    prefix = key == 0
+    block_sees_context = (query > 0) & (key <= 0)
+    return causal & (same | prefix | block_sees_context)

@@ -15,6 +15,13 @@ prompt layout the engine and the platform use. Chunks are ordered as the platfor
 (ChunkOrder.byDocument: grouped by page, pages in order of first appearance after a shuffle, chunks in
 page order); a single-example row keeps the exporter's own order.
 
+A row may encode its chunks separately (`separate`): each chunk's tokens see the prefix and their own chunk only
+(segment -(c + 1) instead of 0), as a chunk's stored KV was computed, while the question blocks see them all —
+the condition the engine's NAIVE, CACHEBLEND and APE modes put the model in. Positions stay those of the whole
+prompt; the engine encodes a chunk right after the prefix and rotates its keys to the chunk's slot, so the two
+differ only in the distances from a chunk to the prefix. A chunk's last token then predicts nothing (the next
+chunk's first token is not in its view), except the last chunk's, which predicts the first block's first token.
+
 Targets: the context's tokens (prefix, chunks) and each block's question tokens carry the LM loss
 (class 1), each answer token and its EOS the answer loss (class 2, or 3 for a multi-hop question, so that
 training can weigh those); nothing predicts across a block boundary except the context's last token
@@ -62,8 +69,9 @@ def by_document(chunk_ids, rng):
     return [cid for chunks in pages.values() for _, cid in sorted(chunks)]
 
 
-def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len):
-    """One row's token ids, positions, segment ids, targets and target classes (numpy arrays)."""
+def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, separate=False):
+    """One row's token ids, positions, segment ids, targets and target classes (numpy arrays); separate: the
+    chunks encoded separately (module doc)."""
     kb = index.kb_list[rng.integers(len(index.kb_list))]
     members = index.kbs[kb]
     m = int(rng.integers(1, merge_max + 1))
@@ -75,14 +83,24 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
     else:
         chunk_set = {cid for s in seeds for cid in examples[s][4]["chunk_ids"]}
         chunk_segs = [index.chunk_segment[kb][cid] for cid in by_document(chunk_set, rng)]
-    context = [np.array([bos], np.int32), seg_ids[prefix_seg]] + [seg_ids[s] for s in chunk_segs]
-    context = np.concatenate(context)
+    parts = [np.array([bos], np.int32), seg_ids[prefix_seg]] + [seg_ids[s] for s in chunk_segs]
+    context = np.concatenate(parts)
+    context_segments = np.zeros(len(context), np.int64)
+    chunk_ends = []
+    if separate:
+        at = len(parts[0]) + len(parts[1])
+        for c, part in enumerate(parts[2:]):
+            context_segments[at:at + len(part)] = -(c + 1)
+            at += len(part)
+            chunk_ends.append(at - 1)
     answerable = [n for n in members if n not in seeds and index.needed[n] <= chunk_set]
     rng.shuffle(answerable)
     questions = seeds + answerable[:max(0, per_row - len(seeds))]
 
     tokens, positions, segments, targets, classes = [context], [np.arange(len(context))], \
-        [np.zeros(len(context), np.int64)], [np.append(context[1:], -1)], [np.full(len(context), CONTEXT, np.int8)]
+        [context_segments], [np.append(context[1:], -1)], [np.full(len(context), CONTEXT, np.int8)]
+    for end in chunk_ends[:-1]:
+        classes[0][end] = 0  # the next chunk's first token is outside this chunk's view
     classes[0][-1] = 0  # set below, when the first block is known
     length = len(context)
     for k, n in enumerate(questions, start=1):
@@ -123,11 +141,14 @@ def packed_batch(rows):
     return tokens, positions, segments, targets, classes
 
 
-def packed_batches(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, batch_tokens):
+def packed_batches(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, batch_tokens,
+                   separate_share=0.0):
     """Endless stream of batches of about batch_tokens padded tokens: rows made in pools of 256, sorted
-    by length, cut into batches, the batches of a pool shuffled."""
+    by length, cut into batches, the batches of a pool shuffled; separate_share of the rows encode their
+    chunks separately."""
     while True:
-        pool = [packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len)
+        pool = [packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len,
+                           separate=separate_share > 0 and rng.random() < separate_share)
                 for _ in range(256)]
         pool.sort(key=lambda r: len(r[0]))
         cut, i = [], 0

@@ -107,6 +107,9 @@ def parse_args(argv):
     p.add_argument("--lm-weight", type=float, default=0.5, help="weight of the LM loss on the prompt's tokens")
     p.add_argument("--multi-hop-weight", type=float, default=1.0,
                    help="weight of a multi-hop question's answer tokens in the answer loss (the hardest kind)")
+    p.add_argument("--separate-chunks", type=float, default=0.0,
+                   help="share of the rows whose chunks are encoded separately (each sees the prefix and itself, "
+                        "the questions see all): what NAIVE/CACHEBLEND/APE give the model (packing.py)")
     p.add_argument("--max-steps", type=int, default=20_000)
     p.add_argument("--time-budget", type=float, default=540.0, help="seconds for the whole run, start to end")
     p.add_argument("--final-reserve", type=float, default=70.0, help="seconds kept for the final eval and export")
@@ -596,7 +599,7 @@ def main(argv):
     train_start = time.time()
     rng = np.random.default_rng([args.seed, args.run])
     stream = packed_batches(index, train, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
-                            args.max_positions, args.batch_tokens)
+                            args.max_positions, args.batch_tokens, args.separate_chunks)
     easy_stream = packed_batches(easy_index, easy, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
                                  args.max_positions, args.batch_tokens) if easy_index else None
     easy_steps = 0
@@ -619,8 +622,11 @@ def main(argv):
         blocks = int(row_blocks.max())
         x = torch.from_numpy(tokens).to(device, non_blocking=True)
         pos = torch.from_numpy(positions).to(device, non_blocking=True)
-        # One block per row: the block mask is plain causal attention on every real token (flash kernels).
-        mask = block_mask(torch.from_numpy(segments_np).to(device, non_blocking=True)) if blocks > 1 else None
+        # One block per row and the chunks encoded whole: the block mask is plain causal attention on every real
+        # token (flash kernels).
+        separate = bool((segments_np < 0).any())
+        mask = block_mask(torch.from_numpy(segments_np).to(device, non_blocking=True)) \
+            if blocks > 1 or separate else None
         # the positions that predict something, chosen here so that only their rows reach the vocabulary
         flat_classes = classes.reshape(-1)
         chosen_np = np.flatnonzero(flat_classes > 0)
