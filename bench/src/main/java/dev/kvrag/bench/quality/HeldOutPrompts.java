@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalInt;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -34,10 +33,8 @@ public final class HeldOutPrompts {
     long seed = Long.parseLong(args[1]);
     int questions = Integer.parseInt(args[2]);
     Tokenizer tok = Tokenizer.load(dir);
-    PromptLayout layout = PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElse(PromptLayout.DEFAULT);
-    int[] eos = tok.eosIds();
-    PromptEncoder encoder = new PromptEncoder(tok::encodeText, tok.bosId(),
-        eos.length == 0 ? OptionalInt.empty() : OptionalInt.of(eos[0]));
+    PromptLayout layout = QualityRun.layout(tok);
+    PromptEncoder encoder = QualityRun.encoder(tok);
     JsonMapper json = JsonMapper.builder().build();
     ObjectNode root = json.createObjectNode();
     root.put("model", dir.toString());

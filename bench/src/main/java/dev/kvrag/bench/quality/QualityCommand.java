@@ -70,7 +70,7 @@ public final class QualityCommand implements BenchCli.Command {
     }
 
     Tokenizer tok = Tokenizer.load(dir);
-    PromptLayout layout = PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElse(PromptLayout.DEFAULT);
+    PromptLayout layout = QualityRun.layout(tok);
     List<Example> examples = QualityRun.heldOut(seed, questions);
     Map<FusionPlan, List<QualityRun.Answer>> answers;
     try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {

@@ -71,7 +71,7 @@ public final class QualityRun {
     this.model = model;
     this.tokenizer = tokenizer;
     this.layout = layout;
-    this.encoder = new PromptEncoder(tokenizer::encodeText, tokenizer.bosId(), firstEos(tokenizer));
+    this.encoder = encoder(tokenizer);
     this.chunkEncoder = new ChunkEncoder(model, model.config().architecture().hfName());
     this.stored = stored;
     this.maxAnswerTokens = maxAnswerTokens;
@@ -154,6 +154,16 @@ public final class QualityRun {
 
   private String greedy(FusionPlan.Fused fused, float[] logits) {
     return tokenizer.decode(fused.greedy(logits, tokenizer.eosIds(), maxAnswerTokens), true);
+  }
+
+  /** The prompt layout of {@code tok}'s model: its chat template's when that is kvrag's layout, else the default. */
+  static PromptLayout layout(Tokenizer tok) {
+    return PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElse(PromptLayout.DEFAULT);
+  }
+
+  /** The encoder of prompts as bench-quality and the training export lay them out (BOS, and the first EOS). */
+  static PromptEncoder encoder(Tokenizer tok) {
+    return new PromptEncoder(tok::encodeText, tok.bosId(), firstEos(tok));
   }
 
   private static OptionalInt firstEos(Tokenizer tok) {

@@ -452,13 +452,17 @@ public final class CudaBackend implements Backend {
     rt.cublas().gemm(g.transa(), g.transb(), g.m(), g.n(), g.k(), a.address(), type, g.lda(), b, type, g.ldb(),
         accumulate, accumulate ? out.address() : writeTarget(out, (long) n * w.rows()), Cublas.R_32F, g.ldc());
     if (bias != null) {
-      DeviceBuffer db = weights.vector(bias);
-      rt.launcher().start(rt.kernels().biasAdd).pointer(out.address()).pointer(db.address()).integer(n)
-          .integer(w.rows());
-      rt.launcher().launch(rt.blocks((long) n * w.rows()), 1, CudaRuntime.THREADS, rt.device().compute());
+      addBias(out.address(), bias, n, w.rows());
     }
     end(span);
     out.written();
+  }
+
+  /** {@code out[t][r] += bias[r]} for {@code out [n][rows]} at {@code out} on the device. */
+  private void addBias(long out, float[] bias, int n, int rows) {
+    rt.launcher().start(rt.kernels().biasAdd).pointer(out).pointer(weights.vector(bias).address()).integer(n)
+        .integer(rows);
+    rt.launcher().launch(rt.blocks((long) n * rows), 1, CudaRuntime.THREADS, rt.device().compute());
   }
 
   /**
@@ -506,10 +510,7 @@ public final class CudaBackend implements Backend {
     launchGemv(a, half(x, cols, ws[0].dtype()), o, ws, accumulate);
     for (int i = 0; i < ws.length; i++) {
       if (biases[i] != null) {
-        DeviceBuffer db = weights.vector(biases[i]);
-        rt.launcher().start(rt.kernels().biasAdd).pointer(o[i]).pointer(db.address()).integer(1)
-            .integer(ws[i].rows());
-        rt.launcher().launch(rt.blocks(ws[i].rows()), 1, CudaRuntime.THREADS, rt.device().compute());
+        addBias(o[i], biases[i], 1, ws[i].rows());
       }
     }
     end(span);
