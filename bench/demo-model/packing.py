@@ -17,7 +17,10 @@ page order); a single-example row keeps the exporter's own order.
 
 A row may encode its chunks separately (`separate`): each chunk's tokens see the prefix and their own chunk only
 (segment -(c + 1) instead of 0), as a chunk's stored KV was computed, while the question blocks see them all —
-the condition the engine's NAIVE, CACHEBLEND and APE modes put the model in. Positions stay those of the whole
+the condition the engine's NAIVE, CACHEBLEND and APE modes put the model in. Such a row asks only the questions
+one chunk answers (single-hop, distractor): a multi-hop or cross-chunk answer needs the chunks to have seen each
+other, which is what CACHEBLEND's recompute restores and NAIVE lacks, so the model is not taught to get by
+without it (the NAIVE gap the quality report must show stays a property of the task). Positions stay those of the whole
 prompt; the engine encodes a chunk right after the prefix and rotates its keys to the chunk's slot, so the two
 differ only in the distances from a chunk to the prefix. A chunk's last token then predicts nothing (the next
 chunk's first token is not in its view), except the last chunk's, which predicts the first block's first token.
@@ -34,6 +37,7 @@ import numpy as np
 
 CONTEXT, ANSWER, MULTI_HOP_ANSWER = 1, 2, 3  # target classes; a multi-hop question's answer tokens are 3
 PAD_SEGMENT = 1 << 20
+ONE_CHUNK_KINDS = ("single_hop", "distractor")  # the question kinds a separately encoded row asks (module doc)
 
 
 class KbIndex:
@@ -96,6 +100,8 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
     answerable = [n for n in members if n not in seeds and index.needed[n] <= chunk_set]
     rng.shuffle(answerable)
     questions = seeds + answerable[:max(0, per_row - len(seeds))]
+    if separate:
+        questions = [n for n in questions if examples[n][1] in ONE_CHUNK_KINDS]
 
     tokens, positions, segments, targets, classes = [context], [np.arange(len(context))], \
         [context_segments], [np.append(context[1:], -1)], [np.full(len(context), CONTEXT, np.int8)]

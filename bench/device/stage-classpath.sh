@@ -7,7 +7,7 @@ module=${1:-bench}
 ./kvrag help >/dev/null 2>&1 || true
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 ./mvnw -q -B -o install -DskipTests -pl "$module" -am
-./mvnw -q -B -o -pl "$module" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$module/target/kvrag-classpath.txt"
+./mvnw -q -B -o -pl "$module" dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$PWD/$module/target/kvrag-classpath.txt"
 dest=.device/lib/$module
 rm -rf "$dest" && mkdir -p "$dest"
 cp "$module"/target/"$module"-*.jar "$dest/"
