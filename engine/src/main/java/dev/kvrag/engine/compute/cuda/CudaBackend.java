@@ -570,23 +570,13 @@ public final class CudaBackend implements Backend {
       rt.launcher().launch(rows, 1, threads, rt.device().compute());
       end(span);
       if (halfOnly) {
-        out.writtenHalfOnly(type, widener(out, type));
+        out.writtenHalfOnly(type, rt);
       } else if (type == null || (long) rows * dim != out.length()) {
         out.written();
       } else {
         out.writtenWithHalf(type);
       }
     }
-  }
-
-  /** Makes {@code a}'s fp32 values from its 16-bit copy in {@code type} (see DeviceActivations#writtenHalfOnly). */
-  private Runnable widener(DeviceActivations a, DType type) {
-    return () -> {
-      long half = a.halfBuffer(type, rt.memory()).address();
-      rt.launcher().start(rt.kernels().widen).pointer(half).pointer(a.writeAddress()).integer(a.length())
-          .integer(type.ordinal());
-      rt.launcher().launch(rt.blocks(a.length()), 1, CudaRuntime.THREADS, rt.device().compute());
-    };
   }
 
   /** The fp32 address an operation writes {@code count} values to: all of them, or a part (then made current). */
@@ -648,8 +638,8 @@ public final class CudaBackend implements Backend {
           .integer(type.ordinal());
       rt.launcher().launch(rt.blocks(count / 8 + 1), 1, CudaRuntime.THREADS, rt.device().compute());
       end(span);
-      g.writtenHalfOnly(type, widener(g, type));
-      u.writtenHalfOnly(type, widener(u, type));
+      g.writtenHalfOnly(type, rt);
+      u.writtenHalfOnly(type, rt);
     }
   }
 

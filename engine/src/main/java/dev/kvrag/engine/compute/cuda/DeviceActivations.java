@@ -86,15 +86,19 @@ final class DeviceActivations implements Activations {
   }
 
   /**
-   * Only the 16-bit copy in {@code type} was written (every value); {@code widen} makes the fp32 values from it on
-   * the device when they are read (it runs under the backend's lock, from within an operation).
+   * Only the 16-bit copy in {@code type} was written (every value); the fp32 values are made from it on the device
+   * (widened) when they are read, under the backend's lock, from within an operation.
    */
-  void writtenHalfOnly(DType type, Runnable widen) {
+  void writtenHalfOnly(DType type, CudaRuntime rt) {
     if (half == null || halfType != type) {
       throw new IllegalStateException("no 16-bit copy in " + type + " to hold the values");
     }
     halfCurrent = true;
-    this.widen = widen;
+    this.widen = () -> {
+      rt.launcher().start(rt.kernels().widen).pointer(half.address()).pointer(writeAddress()).integer(length)
+          .integer(type.ordinal());
+      rt.launcher().launch(rt.blocks(length), 1, CudaRuntime.THREADS, rt.device().compute());
+    };
   }
 
   @Override

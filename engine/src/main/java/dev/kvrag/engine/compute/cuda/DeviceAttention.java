@@ -91,18 +91,25 @@ final class DeviceAttention {
     DeviceBuffer lseBuffer = lse == null ? null : rt.memory().allocate(4L * n * heads);
     long lseAddress = lseBuffer == null ? 0 : lseBuffer.address();
     float scaleLog2 = scale * LOG2E;
+    boolean whole = (long) n * heads * hd == out.length();
+    // the output feeds the o projection, a matrix product that reads the 16-bit copy: flash writes that copy alone
+    // (the fp32 values are made from it if anything reads them), sparing a 4-byte-per-value pass over memory
+    boolean halfOnly = false;
     if (flashFor(n, hd) && scale > 0) {  // the flash kernel keeps its running max on unscaled scores
+      halfOnly = half != null && whole;
       Kernel k = hd == 128 ? rt.kernels().attentionFlash128 : rt.kernels().attentionFlash64;
       rt.launcher().start(k).pointer(q.address()).pointer(kv.keysAddress()).pointer(kv.valuesAddress()).pointer(from)
-          .pointer(to).pointer(slots).pointer(out.address()).pointer(out16).pointer(lseAddress).integer(n)
-          .integer(heads).integer(group).integer(kv.storageCapacity()).integer(filled).real(scaleLog2)
+          .pointer(to).pointer(slots).pointer(halfOnly ? 0 : out.address()).pointer(out16).pointer(lseAddress)
+          .integer(n).integer(heads).integer(group).integer(kv.storageCapacity()).integer(filled).real(scaleLog2)
           .integer(halfCode);
       rt.launcher().launch((n + FLASH_ROWS - 1) / FLASH_ROWS, heads, 128, flashSharedBytes(hd), rt.device().compute());
     } else {
       split(q, n, heads, group, hd, kv, filled, from, to, slots, longest, scaleLog2, out.address(), out16, lseAddress,
           halfCode);
     }
-    if (half == null || (long) n * heads * hd != out.length()) {
+    if (halfOnly) {
+      out.writtenHalfOnly(half, rt);
+    } else if (half == null || !whole) {
       out.written();
     } else {
       out.writtenWithHalf(half);

@@ -15,7 +15,8 @@
 #define FLASH_KEYS 64
 #define FLASH_MT 2  // 16-row tiles per warp
 
-// Row t's output (accumulator registers o[dt][c], o[dt][c + 1]) scaled by inv, its 16-bit copy and its log-sum-exp.
+// Row t's output (accumulator registers o[dt][c], o[dt][c + 1]) scaled by inv (fp32 unless out is null), its 16-bit
+// copy and its log-sum-exp.
 template <int DT>
 __device__ __forceinline__ void store_row(const float (*o)[4], int c, int t, int n, int heads, int h, int quad,
                                           float inv, float l, float m, float* out, unsigned short* out16, float* lse,
@@ -29,8 +30,10 @@ __device__ __forceinline__ void store_row(const float (*o)[4], int c, int t, int
     int col = dt * 8 + 2 * quad;
     float x0 = o[dt][c] * inv;
     float x1 = o[dt][c + 1] * inv;
-    out[base + col] = x0;
-    out[base + col + 1] = x1;
+    if (out != 0) {
+      out[base + col] = x0;
+      out[base + col + 1] = x1;
+    }
     if (out16 != 0) {
       out16[base + col] = to_half_bits(x0, half_dtype);
       out16[base + col + 1] = to_half_bits(x1, half_dtype);
@@ -42,18 +45,32 @@ __device__ __forceinline__ void store_row(const float (*o)[4], int c, int t, int
 }
 
 // Keys (or values) [j0, j0 + FLASH_KEYS) of one kv head into a padded shared tile, asynchronously; zero past the
-// filled slots (a masked key must still meet a finite value: 0 * NaN).
+// filled slots (a masked key must still meet a finite value: 0 * NaN). A thread copies the same 16-byte column of
+// every (128 / (HD / 8))-th row, so its addresses are one base plus constant offsets: the copy costs few integer
+// instructions in a kernel whose integer and ALU pipes are its bottleneck. Only a tile that runs past kv_length
+// takes the per-row check.
 template <int HD>
 __device__ __forceinline__ void load_tile(unsigned short* tile, const unsigned short* head, int j0, int kv_length,
                                           int tid) {
   constexpr int STRIDE = HD + 8;
-  constexpr int UNITS = FLASH_KEYS * HD / 8;
-  for (int u = tid; u < UNITS; u += 128) {
-    int row = u / (HD / 8);
-    int c8 = (u - row * (HD / 8)) * 8;
-    int j = j0 + row;
-    bool valid = j < kv_length;
-    cp_async16(tile + row * STRIDE + c8, head + (size_t) (valid ? j : 0) * HD + c8, valid);
+  constexpr int PER_ROW = HD / 8;               // 16-byte units in a row
+  constexpr int ROWS_PER_PASS = 128 / PER_ROW;  // rows the block's 128 threads copy at once
+  const int row = tid / PER_ROW;
+  const int c8 = (tid - row * PER_ROW) * 8;
+  unsigned short* dst = tile + row * STRIDE + c8;
+  if (j0 + FLASH_KEYS <= kv_length) {
+    const unsigned short* src = head + (size_t) (j0 + row) * HD + c8;
+#pragma unroll
+    for (int k = 0; k < FLASH_KEYS / ROWS_PER_PASS; k++) {
+      cp_async16(dst + k * ROWS_PER_PASS * STRIDE, src + (size_t) k * ROWS_PER_PASS * HD, true);
+    }
+  } else {
+#pragma unroll
+    for (int k = 0; k < FLASH_KEYS / ROWS_PER_PASS; k++) {
+      int j = j0 + row + k * ROWS_PER_PASS;
+      bool valid = j < kv_length;
+      cp_async16(dst + k * ROWS_PER_PASS * STRIDE, head + (size_t) (valid ? j : 0) * HD + c8, valid);
+    }
   }
 }
 
