@@ -75,7 +75,11 @@ for trial in range(20):
         ids = np.concatenate([prefix, sel])
         ha = m(torch.tensor(tok[ids][None], dtype=torch.long), torch.tensor(pos[ids][None]))
         worst = max(worst, (h[0, sel] - ha[0, len(prefix):]).abs().max().item())
-        assert cls[sel[-1]] == (CONTEXT if c == chunks[-1] else 0), "a chunk's last token predicts across chunks"
+        has_block = bool((seg > 0).any())
+        assert cls[sel[-1]] == (CONTEXT if c == chunks[-1] and has_block else 0), \
+            "a chunk's last token predicts across chunks"
+    # a separately encoded row asks one-chunk questions only (the fake examples' odd ones are multi-hop)
+    assert not (cls == MULTI_HOP_ANSWER).any(), "a separately encoded row asks a multi-hop question"
     ctx = int((seg <= 0).sum())
     for k in range(1, seg.max() + 1):
         sel = np.flatnonzero(seg == k)

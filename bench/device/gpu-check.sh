@@ -91,6 +91,6 @@ fi
 
 step "4/4 summary"
 python3 bench/device/gpu_summary.py "$OUT/hf.json" "$OUT/ours.json" "$OUT/summary.json" | tee "$OUT/summary.txt"
-rm -rf "$MODEL"
+[[ -n ${KVRAG_KEEP_MODEL:-} ]] || rm -rf "$MODEL"  # kept for a later command of the same call (A/B runs)
 echo
 echo "GPU CHECK: ${status[*]}"
