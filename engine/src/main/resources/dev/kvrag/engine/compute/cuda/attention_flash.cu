@@ -94,10 +94,12 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   const int lane = tid & 31;
   const int grp = lane >> 2;
   const int quad = lane & 3;
-  const int h = blockIdx.y;
+  // Blocks start in order of their linear index: read it heads first and the row blocks backwards, so every head's
+  // last rows (under a causal rule they see the most keys) start before any head's first ones, which shortens the tail
+  const int linear = blockIdx.y * gridDim.x + blockIdx.x;
+  const int h = linear % gridDim.y;
   const int g = h / group;
-  // the last rows first: under a causal rule they see the most keys, and starting them early shortens the tail
-  const int r0 = (gridDim.x - 1 - blockIdx.x) * FLASH_ROWS;
+  const int r0 = (gridDim.x - 1 - linear / gridDim.y) * FLASH_ROWS;
 
   for (int i = tid; i < FLASH_ROWS; i += 128) {
     int t = r0 + i;
