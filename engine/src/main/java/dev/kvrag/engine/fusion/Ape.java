@@ -48,7 +48,7 @@ public record Ape(double temperature, double scale) implements FusionStrategy {
     KvCache cache = model.newCache(layout.promptEnd() + 64);
     ContextLoader.prefix(model, in, cache);
     ContextLoader.chunks(model, in, layout, layout.chunkStarts().length, i -> p, cache,
-        new RopeShift(model.inverseFrequencies()));
+        new RopeShift(model.inverseFrequencies()), 0);
     FusedAttention attention = new ApeAttention(model, temperature, scale, p, layout.contextEnd());
     WindowQueries window = WindowQueries.of(model, in);
     int q = layout.questionLength();

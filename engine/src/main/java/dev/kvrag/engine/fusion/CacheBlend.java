@@ -68,7 +68,8 @@ public record CacheBlend(double ratio, int checkLayer) implements FusionStrategy
     int n = layout.promptEnd();
     int context = layout.contextEnd();
     int layers = model.config().layers();
-    KvCache cache = Naive.sequentialContext(model, in, layout);
+    // layers below the check layer are computed fresh for every token: their stored chunk KV is never read
+    KvCache cache = Naive.sequentialContext(model, in, layout, checkLayer);
     FusedAttention attention = new SequentialAttention(model);
     WindowQueries window = WindowQueries.of(model, in);
 

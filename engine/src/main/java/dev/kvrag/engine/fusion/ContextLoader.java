@@ -33,10 +33,11 @@ final class ContextLoader {
    * Chunks {@code [0, count)} into slots {@code [s_i, s_i + n_i)} at positions starting at {@code position(i)}: NAIVE and
    * CACHEBLEND pass {@code s_i} (K rotated by {@code s_i − P}), APE passes {@code P} (no rotation). Layer by layer,
    * every chunk's layer 0 first: on a GPU the stored KV travels by DMA in that order while the first layers already
-   * compute, each layer waited for only when it is first used.
+   * compute, each layer waited for only when it is first used. Layers below {@code firstLayer} are not loaded: the
+   * caller computes them fresh for every token (CACHEBLEND below its check layer), so their bytes need not travel.
    */
   static void chunks(Transformer model, FusionInput in, FusedLayout layout, int count, IntUnaryOperator position,
-                     KvCache cache, RopeShift shift) {
+                     KvCache cache, RopeShift shift, int firstLayer) {
     ChunkKv[] stored = new ChunkKv[count];
     for (int i = 0; i < count; i++) {
       ChunkKv c = in.kv().chunk(i);
@@ -47,7 +48,7 @@ final class ContextLoader {
       }
       stored[i] = c;
     }
-    for (int l = 0; l < cache.layers(); l++) {
+    for (int l = firstLayer; l < cache.layers(); l++) {
       for (int i = 0; i < count; i++) {
         ChunkKv c = stored[i];
         int slot = layout.chunkStarts()[i];

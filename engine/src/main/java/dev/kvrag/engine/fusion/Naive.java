@@ -33,7 +33,7 @@ public record Naive() implements FusionStrategy {
     check(model.config(), in.chunks().size());
     FusedLayout layout = in.layout();
     int n = layout.promptEnd();
-    KvCache cache = sequentialContext(model, in, layout);
+    KvCache cache = sequentialContext(model, in, layout, 0);
     FusedAttention attention = new SequentialAttention(model);
     WindowQueries window = WindowQueries.of(model, in);
     int[] slots = FusedLayout.range(layout.contextEnd(), layout.questionLength());
@@ -43,12 +43,15 @@ public record Naive() implements FusionStrategy {
         window);
   }
 
-  /** Prefix and chunks from stored KV, each chunk at position = slot: the cache NAIVE and CACHEBLEND start from. */
-  static KvCache sequentialContext(Transformer model, FusionInput in, FusedLayout layout) {
+  /**
+   * Prefix and chunks from stored KV, each chunk at position = slot: the cache NAIVE and CACHEBLEND start from. The
+   * chunks' layers below {@code firstLayer} stay empty, for a caller that computes them fresh for every token.
+   */
+  static KvCache sequentialContext(Transformer model, FusionInput in, FusedLayout layout, int firstLayer) {
     KvCache cache = model.newCache(layout.promptEnd() + 64);
     ContextLoader.prefix(model, in, cache);
     ContextLoader.chunks(model, in, layout, layout.chunkStarts().length, i -> layout.chunkStarts()[i], cache,
-        new RopeShift(model.inverseFrequencies()));
+        new RopeShift(model.inverseFrequencies()), firstLayer);
     return cache;
   }
 }

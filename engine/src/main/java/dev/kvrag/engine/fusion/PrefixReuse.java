@@ -38,7 +38,7 @@ public record PrefixReuse() implements FusionStrategy {
     int reused = layout.prefixLength();
     if (!in.chunks().isEmpty()) {
       ContextLoader.chunks(model, in, layout, 1, i -> layout.prefixLength(), cache,
-          new RopeShift(model.inverseFrequencies()));
+          new RopeShift(model.inverseFrequencies()), 0);
       reused += layout.chunkLengths()[0];
     }
     FusedAttention attention = new SequentialAttention(model);

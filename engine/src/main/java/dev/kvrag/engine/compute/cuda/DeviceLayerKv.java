@@ -3,6 +3,8 @@ package dev.kvrag.engine.compute.cuda;
 import dev.kvrag.engine.kv.HostLayerKv;
 import dev.kvrag.engine.kv.LayerKv;
 import jcuda.Pointer;
+import java.util.ArrayList;
+import java.util.List;
 import jcuda.driver.CUevent;
 
 /**
@@ -30,6 +32,8 @@ final class DeviceLayerKv implements LayerKv {
   private int capacity;
   private int length;
   private CUevent pending;
+  /** Key rotations asked for while the keys were still arriving: run on the compute stream once it waits for them. */
+  private final List<Rotation> deferred = new ArrayList<>();
   private float[][] hostKeys;
   private float[][] hostValues;
 
@@ -130,6 +134,14 @@ final class DeviceLayerKv implements LayerKv {
       rt.giveEvent(pending);
       pending = null;
     }
+    for (Rotation r : deferred) {
+      rotate(r.from(), r.count(), r.cos(), r.sin());
+    }
+    deferred.clear();
+  }
+
+  /** A rotation of keys [from, from + count) whose tables are already queued for upload on the compute stream. */
+  private record Rotation(int from, int count, DeviceBuffer cos, DeviceBuffer sin) {
   }
 
   private void changed() {
@@ -320,6 +332,12 @@ final class DeviceLayerKv implements LayerKv {
    */
   private void fromPinned(PinnedLayerKv src, int srcFrom, int dstFrom, int count) {
     CudaDevice d = rt.device();
+    for (Rotation r : deferred) {
+      if (r.from() < dstFrom + count && dstFrom < r.from() + r.count()) {
+        awaitLoads();  // a rotation still due on these slots runs before the new keys land on them
+        break;
+      }
+    }
     copyAfterCompute();
     long row = 2L * headDim;
     long srcPitch = row * src.capacity();
@@ -409,27 +427,28 @@ final class DeviceLayerKv implements LayerKv {
       if (count == 0) {
         return;
       }
-      // keys still arriving are rotated on the copy stream, after their copy: they stay off the compute stream
-      Handles.Stream stream = pending != null ? rt.device().copyStream() : rt.device().compute();
+      DeviceBuffer c = rt.floats(cos, rt.device().compute());
+      DeviceBuffer s = rt.floats(sin, rt.device().compute());
       if (pending != null) {
-        copyAfterCompute();
+        // keys still arriving are rotated once the compute stream waits for them (awaitLoads): the copy stream then
+        // carries only copies, back to back, instead of a kernel and two table uploads between every two of them
+        deferred.add(new Rotation(from, count, c, s));
+      } else {
+        rotate(from, count, c, s);
       }
-      DeviceBuffer c = rt.floats(cos, stream);
-      DeviceBuffer s = rt.floats(sin, stream);
-      rt.launcher().start(rt.kernels().rotateKeys).pointer(keys.address()).pointer(c.address()).pointer(s.address())
-          .integer(kvHeads).integer(capacity).integer(headDim).integer(from).integer(count)
-          .integer(rt.precision().kvDtype());
-      rt.launcher().launch(rt.blocks((long) kvHeads * count * half), 1, CudaRuntime.THREADS, stream);
-      if (pending != null) {
-        markPending();
-        // the tables return to the pool, whose next user runs on the compute stream: order it after this kernel
-        c.fence(pending);
-        s.fence(pending);
-      }
-      c.close();
-      s.close();
       changed();
     }
+  }
+
+  /** Rotates keys [from, from + count) on the compute stream by the uploaded tables, then returns them to the pool. */
+  private void rotate(int from, int count, DeviceBuffer cos, DeviceBuffer sin) {
+    rt.launcher().start(rt.kernels().rotateKeys).pointer(keys.address()).pointer(cos.address()).pointer(sin.address())
+        .integer(kvHeads).integer(capacity).integer(headDim).integer(from).integer(count)
+        .integer(rt.precision().kvDtype());
+    rt.launcher().launch(rt.blocks((long) kvHeads * count * (headDim / 2)), 1, CudaRuntime.THREADS,
+        rt.device().compute());
+    cos.close();
+    sin.close();
   }
 
   @Override
