@@ -4,7 +4,7 @@ computes exactly what the same question alone after the same context computes, t
 change nothing. Run: python3 bench/demo-model/check_packing.py"""
 import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
-from llama_train import TrainLlama, block_mask
+from llama_train import TrainLlama, block_mask, pick_deviating
 from packing import KbIndex, packed_row, packed_batch, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
@@ -92,4 +92,36 @@ for trial in range(20):
     assert (whole[0, later] - h[0, later]).abs().max().item() > 1e-3, "separate chunks must not see each other"
 print("separate chunks: max |packed - alone| =", worst)
 assert worst < 1e-9
+
+# CACHEBLEND rows (TrainLlama.blend_forward): every kind of question is asked; ratio 1 gives the blocks what the
+# whole row computes and the context what its chunks compute alone; a row encoded whole comes out as the plain
+# forward at any ratio; the picks are floor(r * context) per row, ties to the lower position
+worst_blend = 0
+kinds_asked = set()
+for trial in range(10):
+    tok, pos, seg, tgt, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask_all=True)
+    kinds_asked |= set(cls[cls >= ANSWER].tolist())
+    t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None]); sg = torch.tensor(seg[None])
+    whole_seg = torch.tensor(np.where(seg < 0, 0, seg)[None])
+    alone = m(t, p, block_mask(sg))
+    whole = m(t, p, block_mask(whole_seg))
+    want = torch.where(torch.tensor(seg[None] <= 0).unsqueeze(-1), alone, whole)
+    for check_layer in (0, 1):
+        got = m.blend_forward(t, p, sg, 1.0, check_layer)
+        worst_blend = max(worst_blend, (got - want).abs().max().item())
+        plain = m.blend_forward(t, p, whole_seg, 0.15, check_layer)
+        worst_blend = max(worst_blend, (plain - whole).abs().max().item())
+    partial = m.blend_forward(t, p, sg, 0.15, 0)  # check layer 0: layer 1 (of 2) is partly stored
+    blocks = torch.tensor(seg[None] > 0)
+    assert (partial - want)[blocks].abs().max().item() > 1e-6, "a 15 % recompute must differ from the whole row"
+assert MULTI_HOP_ANSWER in kinds_asked, "a CACHEBLEND row asks multi-hop questions too"
+context = torch.tensor([[True, True, True, True, True, False], [True, True, False, False, False, False]])
+deviation = torch.tensor([[1.0, 3.0, 3.0, 0.5, 2.0, 9.0], [5.0, 4.0, 9.0, 9.0, 9.0, 9.0]], dtype=torch.float64)
+picked = pick_deviating(deviation, context, 0.5)
+assert picked.tolist() == [[False, True, True, False, False, False], [True, False, False, False, False, False]], \
+    picked.tolist()
+picked = pick_deviating(deviation, context, 0.2)  # one of row 0's two equal largest: the lower position
+assert picked.tolist() == [[False, True, False, False, False, False], [False] * 6], picked.tolist()
+print("CACHEBLEND rows: max |blend_forward - reference| =", worst_blend)
+assert worst_blend < 1e-9
 print("OK")

@@ -41,18 +41,26 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(c.hidden_size, self.kv_heads * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.heads * self.head_dim, c.hidden_size, bias=False)
 
-    def forward(self, x, cos, sin, mask):
+    def forward(self, x, cos, sin, mask, stored=None):
+        """stored: None, or (keys, values, fresh) to attend over the stored K/V [b, kv_heads, t, head_dim] wherever
+        the [b, t] boolean `fresh` is False (CACHEBLEND's cache, blend_forward). Returns the output and this
+        layer's own K (rotated) and V, before any stored entry replaces them."""
         b, t, _ = x.shape
         q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
         q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        own = (k, v)
+        if stored is not None:
+            keep = stored[2][:, None, :, None]
+            k = torch.where(keep, k, stored[0].to(k.dtype))
+            v = torch.where(keep, v, stored[1].to(v.dtype))
         group = self.heads // self.kv_heads
         if group > 1:
             k = k.repeat_interleave(group, dim=1)
             v = v.repeat_interleave(group, dim=1)
         out = attend(q, k, v, mask)
-        return self.o_proj(out.transpose(1, 2).reshape(b, t, -1))
+        return self.o_proj(out.transpose(1, 2).reshape(b, t, -1)), own
 
 
 def rotate(x, cos, sin):
@@ -96,9 +104,11 @@ class Layer(nn.Module):
         self.post_attention_layernorm = RmsNorm(c.hidden_size, c.rms_norm_eps)
         self.mlp = Mlp(c)
 
-    def forward(self, x, cos, sin, mask):
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin, mask)
-        return x + self.mlp(self.post_attention_layernorm(x))
+    def forward(self, x, cos, sin, mask, stored=None):
+        """The layer's output and its own (K, V) (Attention.forward)."""
+        a, own = self.self_attn(self.input_layernorm(x), cos, sin, mask, stored)
+        x = x + a
+        return x + self.mlp(self.post_attention_layernorm(x)), own
 
 
 class Body(nn.Module):
@@ -123,14 +133,50 @@ class TrainLlama(nn.Module):
         self.register_buffer("inv_freq", 1.0 / (rope_theta(config) ** (
             torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim)), persistent=False)
 
-    def forward(self, tokens, positions, mask=None):
+    def rope(self, positions):
         angles = positions.float().unsqueeze(-1) * self.inv_freq
         angles = torch.cat((angles, angles), dim=-1)
-        cos, sin = angles.cos(), angles.sin()
+        return angles.cos(), angles.sin()
+
+    def forward(self, tokens, positions, mask=None):
+        cos, sin = self.rope(positions)
         x = self.model.embed_tokens(tokens)
         for layer in self.model.layers:
-            x = layer(x, cos, sin, mask)
+            x, _ = layer(x, cos, sin, mask)
         return self.model.norm(x)
+
+    def blend_forward(self, tokens, positions, segments, ratio, check_layer):
+        """CACHEBLEND (DESIGN §4) on packed rows whose chunks carry negative segment ids (packing.py): first every
+        layer's K/V of the row with its chunks encoded alone (the stored chunk KV); then the fused pass: layers below
+        `check_layer` fresh for every token; at `check_layer` fresh K/V for every token, and the context tokens
+        (prefix, chunks) whose V deviates most from the stored V — floor(ratio * context) per row, ties to the lower
+        slot — are picked, with every question block token; above it only the picked tokens' K/V are fresh, the
+        others' come from the stored pass. Returns final hidden states: the stored pass's for context tokens (their
+        next-token predictions within their own chunk, as a separately encoded row trains them) and the fused
+        pass's for the question blocks. With ratio 1 the blocks' states are a whole-row forward's; on a row encoded
+        whole, any ratio gives the plain forward (check_packing.py)."""
+        cos, sin = self.rope(positions)
+        alone_mask = block_mask(segments)
+        whole_mask = block_mask(torch.where(segments < 0, torch.zeros_like(segments), segments))
+        context = segments <= 0
+        x = self.model.embed_tokens(tokens)
+        stored = []
+        for layer in self.model.layers:
+            x, own = layer(x, cos, sin, alone_mask)
+            stored.append(own)
+        alone = self.model.norm(x)
+        h = self.model.embed_tokens(tokens)
+        fresh = None
+        for l, layer in enumerate(self.model.layers):
+            if l > check_layer:
+                h, _ = layer(h, cos, sin, whole_mask, (stored[l][0], stored[l][1], fresh))
+                continue
+            h, own = layer(h, cos, sin, whole_mask)
+            if l == check_layer:
+                with torch.no_grad():
+                    deviation = (own[1].float() - stored[l][1].float()).pow(2).sum(dim=(1, 3))
+                    fresh = pick_deviating(deviation, context, ratio) | ~context
+        return torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
 
     def logits(self, hidden):
         return hidden @ self.model.embed_tokens.weight.t()
@@ -158,6 +204,17 @@ def rope_theta(config):
             raise ValueError("TrainLlama implements plain RoPE only")
         return float(params["rope_theta"])
     return float(getattr(config, "rope_theta", 10000.0))
+
+
+def pick_deviating(deviation, context, ratio):
+    """[b, t] boolean: per row, the floor(ratio * context count) context positions of the largest deviation, ties
+    to the lower position (the engine's TopK)."""
+    scores = deviation.masked_fill(~context, float("-inf"))
+    order = torch.sort(scores, dim=1, descending=True, stable=True).indices
+    rank = torch.empty_like(order)
+    rank.scatter_(1, order, torch.arange(order.shape[1], device=order.device).expand_as(order))
+    take = torch.floor(ratio * context.sum(dim=1).double()).long()
+    return (rank < take.unsqueeze(1)) & context
 
 
 def block_mask(segments):

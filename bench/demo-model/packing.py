@@ -20,8 +20,9 @@ A row may encode its chunks separately (`separate`): each chunk's tokens see the
 the condition the engine's NAIVE, CACHEBLEND and APE modes put the model in. Such a row asks only the questions
 one chunk answers (single-hop, distractor): a multi-hop or cross-chunk answer needs the chunks to have seen each
 other, which is what CACHEBLEND's recompute restores and NAIVE lacks, so the model is not taught to get by
-without it (the NAIVE gap the quality report must show stays a property of the task). Positions stay those of the whole
-prompt; the engine encodes a chunk right after the prefix and rotates its keys to the chunk's slot, so the two
+without it (the NAIVE gap the quality report must show stays a property of the task). A CACHEBLEND row
+(`ask_all`) asks every kind: llama_train's blend_forward recomputes part of it as the engine's CACHEBLEND does.
+Positions stay those of the whole prompt; the engine encodes a chunk right after the prefix and rotates its keys to the chunk's slot, so the two
 differ only in the distances from a chunk to the prefix. A chunk's last token then predicts nothing (the next
 chunk's first token is not in its view), except the last chunk's, which predicts the first block's first token.
 
@@ -73,9 +74,10 @@ def by_document(chunk_ids, rng):
     return [cid for chunks in pages.values() for _, cid in sorted(chunks)]
 
 
-def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, separate=False):
+def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, separate=False, ask_all=False):
     """One row's token ids, positions, segment ids, targets and target classes (numpy arrays); separate: the
-    chunks encoded separately (module doc)."""
+    chunks encoded separately (module doc), asking one-chunk questions only unless ask_all (a CACHEBLEND row:
+    llama_train.TrainLlama.blend_forward restores what the chunks lose)."""
     kb = index.kb_list[rng.integers(len(index.kb_list))]
     members = index.kbs[kb]
     m = int(rng.integers(1, merge_max + 1))
@@ -100,7 +102,7 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
     answerable = [n for n in members if n not in seeds and index.needed[n] <= chunk_set]
     rng.shuffle(answerable)
     questions = seeds + answerable[:max(0, per_row - len(seeds))]
-    if separate:
+    if separate and not ask_all:
         questions = [n for n in questions if examples[n][1] in ONE_CHUNK_KINDS]
 
     tokens, positions, segments, targets, classes = [context], [np.arange(len(context))], \
@@ -148,13 +150,15 @@ def packed_batch(rows):
 
 
 def packed_batches(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, batch_tokens,
-                   separate_share=0.0):
+                   separate_share=0.0, blend=False):
     """Endless stream of batches of about batch_tokens padded tokens: rows made in pools of 256, sorted
     by length, cut into batches, the batches of a pool shuffled; separate_share of the rows encode their
-    chunks separately."""
+    chunks separately. blend: every row encodes its chunks separately and asks every kind of question (rows
+    for TrainLlama.blend_forward)."""
     while True:
         pool = [packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len,
-                           separate=separate_share > 0 and rng.random() < separate_share)
+                           separate=blend or (separate_share > 0 and rng.random() < separate_share),
+                           ask_all=blend)
                 for _ in range(256)]
         pool.sort(key=lambda r: len(r[0]))
         cut, i = [], 0

@@ -110,6 +110,12 @@ def parse_args(argv):
     p.add_argument("--separate-chunks", type=float, default=0.0,
                    help="share of the rows whose chunks are encoded separately (each sees the prefix and itself, "
                         "the questions see all): what NAIVE/CACHEBLEND/APE give the model (packing.py)")
+    p.add_argument("--blend-rows", type=float, default=0.0,
+                   help="share of the steps whose batch is computed as CACHEBLEND computes it (chunks encoded alone, "
+                        "then --blend-ratio of the context recomputed from --blend-check-layer on, chosen by value "
+                        "deviation; llama_train.TrainLlama.blend_forward), asking every kind of question")
+    p.add_argument("--blend-ratio", type=float, default=0.15, help="CACHEBLEND's recompute ratio in blended steps")
+    p.add_argument("--blend-check-layer", type=int, default=1, help="CACHEBLEND's check layer in blended steps")
     p.add_argument("--max-steps", type=int, default=20_000)
     p.add_argument("--time-budget", type=float, default=540.0, help="seconds for the whole run, start to end")
     p.add_argument("--final-reserve", type=float, default=70.0, help="seconds kept for the final eval and export")
@@ -602,7 +608,10 @@ def main(argv):
                             args.max_positions, args.batch_tokens, args.separate_chunks)
     easy_stream = packed_batches(easy_index, easy, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
                                  args.max_positions, args.batch_tokens) if easy_index else None
+    blend_stream = packed_batches(index, train, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
+                                  args.max_positions, args.batch_tokens, blend=True) if args.blend_rows > 0 else None
     easy_steps = 0
+    blend_steps = 0
     eval_rng = random.Random(args.seed + 1)
     eval_idx = sorted(eval_rng.sample(range(len(heldout)), min(args.eval_examples, len(heldout))))
     history, evals = [], []
@@ -616,7 +625,10 @@ def main(argv):
         progress = max(step / args.max_steps, (time.time() - train_start) / max(1.0, deadline - train_start))
         take_easy = easy_stream is not None and rng.random() < 1 - progress / max(args.easy_until, 1e-9)
         easy_steps += take_easy
-        tokens, positions, segments_np, targets, classes = next(easy_stream if take_easy else stream)
+        take_blend = blend_stream is not None and not take_easy and rng.random() < args.blend_rows
+        blend_steps += take_blend
+        tokens, positions, segments_np, targets, classes = next(
+            easy_stream if take_easy else blend_stream if take_blend else stream)
         real = segments_np != PAD_SEGMENT
         row_blocks = np.where(real, segments_np, 0).max(axis=1)
         blocks = int(row_blocks.max())
@@ -625,8 +637,8 @@ def main(argv):
         # One block per row and the chunks encoded whole: the block mask is plain causal attention on every real
         # token (flash kernels).
         separate = bool((segments_np < 0).any())
-        mask = block_mask(torch.from_numpy(segments_np).to(device, non_blocking=True)) \
-            if blocks > 1 or separate else None
+        segments = torch.from_numpy(segments_np).to(device, non_blocking=True)
+        mask = block_mask(segments) if (blocks > 1 or separate) and not take_blend else None
         # the positions that predict something, chosen here so that only their rows reach the vocabulary
         flat_classes = classes.reshape(-1)
         chosen_np = np.flatnonzero(flat_classes > 0)
@@ -641,7 +653,8 @@ def main(argv):
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            hidden = trainee(x, pos, mask)
+            hidden = trainee.blend_forward(x, pos, segments, args.blend_ratio, args.blend_check_layer) \
+                if take_blend else trainee(x, pos, mask)
             logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
         ce = torch.nn.functional.cross_entropy(logits.float(), tgt, reduction="none")
         answer_loss = (ce * answer_weight).sum() / answer_weight.sum().clamp(min=1e-6)
@@ -664,7 +677,8 @@ def main(argv):
                      "answer_loss": acc_answer.item() / acc_n, "context_loss": acc_context.item() / acc_n,
                      "grad_norm": float(grad_norm), "tokens_per_s": real_tokens / max(elapsed, 1e-6),
                      "questions_per_s": questions_seen / max(elapsed, 1e-6),
-                     "padding": 1 - real_tokens / max(tokens_seen, 1), "easy_steps": easy_steps}
+                     "padding": 1 - real_tokens / max(tokens_seen, 1), "easy_steps": easy_steps,
+                     "blend_steps": blend_steps}
             history.append(entry)
             acc_answer.zero_()
             acc_context.zero_()
@@ -672,7 +686,7 @@ def main(argv):
             log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
                 f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
                 f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  {entry['questions_per_s']:.0f} q/s  "
-                f"pad {entry['padding']:.1%}  easy {easy_steps}")
+                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps}")
             if not math.isfinite(entry["answer_loss"]):
                 log("loss is not finite: stopping training, saving what there is")
                 break
@@ -690,7 +704,7 @@ def main(argv):
                 log("periodic eval failed:\n" + traceback.format_exc())
             last_eval = time.time()
     train_s = time.time() - train_start
-    run_log.update({"steps": step, "easy_steps": easy_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
+    run_log.update({"steps": step, "easy_steps": easy_steps, "blend_steps": blend_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
                     "questions_seen": int(questions_seen),
                     "train_s": train_s, "history": history, "evals": evals})
     log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens, {questions_seen} questions")
