@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Which recomputed tokens would CACHEBLEND need? A diagnostic for issue 5, on the CPU (any PyTorch >= 1.13, e.g.
+Debian's python3-torch: `/usr/bin/python3 bench/demo-model/diagnose_blend.py`).
+
+For the held-out prompts of engine/src/test/resources/fixtures/demo-heldout-777-100.json (token ids of prefix,
+chunks and question; kind and gold answer) it runs the model in models/demo in fp32 — CACHEBLEND's computation as
+TrainLlama.blend_forward writes it (chunks encoded alone at the prompt's positions, layers up to the check layer
+fresh, then only the picked tokens) — with different picks of the same size, and reports per question kind how
+often the first answer token is FULL's:
+  none        no context token recomputed above the check layer (CACHEBLEND at ratio 0)
+  value@c     CACHEBLEND's own rule: the largest value deviation at the check layer
+  oracle      the largest value deviation summed over all later layers (needs FULL: what an ideal rule would see)
+  answer      the chunk that holds the gold answer, then the chunk before it (cross_chunk's antecedent), in slot
+              order, up to the same count
+  random      uniformly random context tokens
+The count is floor(ratio * context), as CACHEBLEND's. Positions are the whole prompt's (the engine encodes a chunk
+after the prefix and rotates its keys; the two differ only in the chunk-to-prefix distance)."""
+import argparse
+import json
+import os
+import struct
+import sys
+import types
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from llama_train import TrainLlama, block_mask  # noqa: E402
+
+
+def load_model(directory):
+    config = json.load(open(os.path.join(directory, "config.json")))
+    c = types.SimpleNamespace(**config)
+    c.rope_theta = config.get("rope_parameters", {}).get("rope_theta", config.get("rope_theta", 10000.0))
+    c.rope_parameters = None
+    model = TrainLlama(c)
+    state = {}
+    for name in sorted(os.listdir(directory)):
+        if not name.endswith(".safetensors"):
+            continue
+        with open(os.path.join(directory, name), "rb") as f:
+            header = json.loads(f.read(struct.unpack("<Q", f.read(8))[0]))
+            data = f.read()
+        for key, meta in header.items():
+            if key == "__metadata__" or key == "lm_head.weight":
+                continue
+            if meta["dtype"] != "BF16":
+                raise ValueError(f"{key}: {meta['dtype']}, expected BF16")
+            start, end = meta["data_offsets"]
+            bits = np.frombuffer(data[start:end], dtype=np.uint16).astype(np.uint32) << 16
+            state[key] = torch.from_numpy(bits.view(np.float32).reshape(meta["shape"]).copy())
+    model.load_state_dict(state, strict=True)
+    return model.eval()
+
+
+def fused(model, tokens, positions, segments, picks_of, check_layer):
+    """The question's last-position logits under CACHEBLEND's computation with fresh = picks_of(stored, fresh K/V
+    of the check layer, FULL's per-layer K/V)."""
+    cos, sin = model.rope(positions)
+    whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
+    alone_mask, whole_mask = block_mask(segments), block_mask(whole)
+    context = segments <= 0
+    stored, full = [], []
+    x = model.model.embed_tokens(tokens)
+    y = model.model.embed_tokens(tokens)
+    for layer in model.model.layers:
+        x, own = layer(x, cos, sin, alone_mask)
+        stored.append(own)
+        y, own = layer(y, cos, sin, whole_mask)
+        full.append(own)
+    full_logits = model.logits(model.model.norm(y)[0, -1])
+    h = model.model.embed_tokens(tokens)
+    fresh = None
+    for i, layer in enumerate(model.model.layers):
+        if i > check_layer:
+            h, _ = layer(h, cos, sin, whole_mask, (stored[i][0], stored[i][1], fresh))
+            continue
+        h, own = layer(h, cos, sin, whole_mask)
+        if i == check_layer:
+            fresh = picks_of(stored, own, full, context) | ~context
+    return model.logits(model.model.norm(h)[0, -1]), full_logits
+
+
+def top(scores, context, count):
+    scores = scores.masked_fill(~context[0], float("-inf"))
+    order = torch.sort(scores, descending=True, stable=True).indices[:count]
+    out = torch.zeros_like(context[0])
+    out[order] = True
+    return out.unsqueeze(0)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default="models/demo")
+    p.add_argument("--prompts", default="engine/src/test/resources/fixtures/demo-heldout-777-100.json")
+    p.add_argument("--ratio", type=float, default=0.15)
+    p.add_argument("--check-layer", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    args = p.parse_args()
+    torch.manual_seed(args.seed)
+    model = load_model(args.model)
+    prompts = json.load(open(args.prompts))["prompts"]
+    vocab = {i: t for t, i in json.load(open(os.path.join(args.model, "tokenizer.json")))["model"]["vocab"].items()}
+    rules = ["none", "value@c", "oracle", "answer", "random"]
+    agree = {r: {} for r in rules}
+    counts = {}
+    with torch.no_grad():
+        for n, prompt in enumerate(prompts):
+            parts = [prompt["prefix"]] + prompt["chunks"] + [prompt["question"]]
+            tokens = torch.tensor([sum(parts, [])])
+            segments = torch.tensor([[0] * len(prompt["prefix"]) + sum(
+                ([-(c + 1)] * len(chunk) for c, chunk in enumerate(prompt["chunks"])), []) + [1] * len(
+                prompt["question"])])
+            positions = torch.arange(tokens.shape[1]).unsqueeze(0)
+            context_count = int((segments <= 0).sum())
+            count = int(np.floor(args.ratio * context_count))
+            answer_chunk = answer_chunks(prompt, vocab)
+
+            def by_answer(stored, own, full, context):
+                out = torch.zeros_like(context)
+                taken = 0
+                for c in answer_chunk:
+                    for slot in torch.nonzero(segments[0] == -(c + 1)).flatten().tolist():
+                        if taken < count:
+                            out[0, slot] = True
+                            taken += 1
+                return out
+
+            picks = {
+                "none": lambda stored, own, full, context: torch.zeros_like(context),
+                "value@c": lambda stored, own, full, context: top(
+                    (own[1] - stored[args.check_layer][1]).pow(2).sum(dim=(1, 3))[0], context, count),
+                "oracle": lambda stored, own, full, context: top(sum(
+                    (full[i][1] - stored[i][1]).pow(2).sum(dim=(1, 3))[0] + (full[i][0] - stored[i][0]).pow(2).sum(
+                        dim=(1, 3))[0] for i in range(args.check_layer + 1, len(full))), context, count),
+                "answer": by_answer,
+                "random": lambda stored, own, full, context: top(torch.rand(context.shape[1]), context, count),
+            }
+            kind = prompt["kind"]
+            counts[kind] = counts.get(kind, 0) + 1
+            for rule in rules:
+                logits, full_logits = fused(model, tokens, positions, segments, picks[rule], args.check_layer)
+                same = int(logits.argmax() == full_logits.argmax())
+                agree[rule][kind] = agree[rule].get(kind, 0) + same
+            print(f"\r{n + 1}/{len(prompts)}", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    kinds = sorted(counts)
+    print(f"first answer token equal to FULL's, ratio {args.ratio}, check layer {args.check_layer}, "
+          f"{len(prompts)} prompts ({', '.join(f'{k} {counts[k]}' for k in kinds)})")
+    print(f"{'picks':10s}" + "".join(f"{k:>14s}" for k in kinds) + f"{'all':>8s}")
+    for rule in rules:
+        total = sum(agree[rule].values())
+        print(f"{rule:10s}" + "".join(f"{agree[rule].get(k, 0) / counts[k]:14.2f}" for k in kinds)
+              + f"{total / len(prompts):8.2f}")
+
+
+def answer_chunks(prompt, vocab):
+    """Indices of the chunks whose decoded text holds the gold answer, each followed by the chunk before it (a
+    cross_chunk answer's antecedent); every chunk in order when none does."""
+    byte_of = {ch: b for b, ch in bytes_to_unicode().items()}
+    found = []
+    for c, chunk in enumerate(prompt["chunks"]):
+        text = bytes(byte_of[ch] for i in chunk for ch in vocab[i]).decode("utf-8", "replace")
+        if prompt["answer"] in text:
+            found += [c] + ([c - 1] if c > 0 else [])
+    return found or list(range(len(prompt["chunks"])))
+
+
+def bytes_to_unicode():
+    """GPT-2's byte-level alphabet (the tokenizer's ByteLevel pre-tokenizer and decoder)."""
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    return dict(zip(bs, map(chr, cs)))
+
+
+if __name__ == "__main__":
+    main()
