@@ -54,34 +54,6 @@ def load_model(directory):
     return model.eval()
 
 
-def fused(model, tokens, positions, segments, picks_of, check_layer):
-    """The question's last-position logits under CACHEBLEND's computation with fresh = picks_of(stored, fresh K/V
-    of the check layer, FULL's per-layer K/V)."""
-    cos, sin = model.rope(positions)
-    whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
-    alone_mask, whole_mask = block_mask(segments), block_mask(whole)
-    context = segments <= 0
-    stored, full = [], []
-    x = model.model.embed_tokens(tokens)
-    y = model.model.embed_tokens(tokens)
-    for layer in model.model.layers:
-        x, own = layer(x, cos, sin, alone_mask)
-        stored.append(own)
-        y, own = layer(y, cos, sin, whole_mask)
-        full.append(own)
-    full_logits = model.logits(model.model.norm(y)[0, -1])
-    h = model.model.embed_tokens(tokens)
-    fresh = None
-    for i, layer in enumerate(model.model.layers):
-        if i > check_layer:
-            h, _ = layer(h, cos, sin, whole_mask, (stored[i][0], stored[i][1], fresh))
-            continue
-        h, own = layer(h, cos, sin, whole_mask)
-        if i == check_layer:
-            fresh = picks_of(stored, own, full, context) | ~context
-    return model.logits(model.model.norm(h)[0, -1]), full_logits
-
-
 def top(scores, context, count):
     scores = scores.masked_fill(~context[0], float("-inf"))
     order = torch.sort(scores, descending=True, stable=True).indices[:count]
@@ -117,7 +89,7 @@ def main():
             count = int(np.floor(args.ratio * context_count))
             answer_chunk = answer_chunks(prompt, vocab)
 
-            def by_answer(stored, own, full, context):
+            def by_answer(stored, own, context):
                 out = torch.zeros_like(context)
                 taken = 0
                 for c in answer_chunk:
@@ -127,21 +99,25 @@ def main():
                             taken += 1
                 return out
 
+            whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
+            full_hidden, full = model.encode(tokens, positions, block_mask(whole))
+            full_first = model.logits(full_hidden[0, -1]).argmax()
+            c = args.check_layer
             picks = {
-                "none": lambda stored, own, full, context: torch.zeros_like(context),
-                "value@c": lambda stored, own, full, context: top(
-                    (own[1] - stored[args.check_layer][1]).pow(2).sum(dim=(1, 3))[0], context, count),
-                "oracle": lambda stored, own, full, context: top(sum(
+                "none": lambda stored, own, context: torch.zeros_like(context),
+                "value@c": lambda stored, own, context: top(
+                    (own[1] - stored[c][1]).pow(2).sum(dim=(1, 3))[0], context, count),
+                "oracle": lambda stored, own, context: top(sum(
                     (full[i][1] - stored[i][1]).pow(2).sum(dim=(1, 3))[0] + (full[i][0] - stored[i][0]).pow(2).sum(
-                        dim=(1, 3))[0] for i in range(args.check_layer + 1, len(full))), context, count),
+                        dim=(1, 3))[0] for i in range(c + 1, len(full))), context, count),
                 "answer": by_answer,
-                "random": lambda stored, own, full, context: top(torch.rand(context.shape[1]), context, count),
+                "random": lambda stored, own, context: top(torch.rand(context.shape[1]), context, count),
             }
             kind = prompt["kind"]
             counts[kind] = counts.get(kind, 0) + 1
             for rule in rules:
-                logits, full_logits = fused(model, tokens, positions, segments, picks[rule], args.check_layer)
-                same = int(logits.argmax() == full_logits.argmax())
+                hidden = model.blend_forward(tokens, positions, segments, args.ratio, c, pick=picks[rule])
+                same = int(model.logits(hidden[0, -1]).argmax() == full_first)
                 agree[rule][kind] = agree[rule].get(kind, 0) + same
             print(f"\r{n + 1}/{len(prompts)}", end="", file=sys.stderr)
     print(file=sys.stderr)

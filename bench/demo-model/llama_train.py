@@ -145,7 +145,17 @@ class TrainLlama(nn.Module):
             x, _ = layer(x, cos, sin, mask)
         return self.model.norm(x)
 
-    def blend_forward(self, tokens, positions, segments, ratio, check_layer):
+    def encode(self, tokens, positions, mask):
+        """Final hidden states and every layer's own (K, V) (Attention.forward)."""
+        cos, sin = self.rope(positions)
+        x = self.model.embed_tokens(tokens)
+        kv = []
+        for layer in self.model.layers:
+            x, own = layer(x, cos, sin, mask)
+            kv.append(own)
+        return self.model.norm(x), kv
+
+    def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None):
         """CACHEBLEND (DESIGN §4) on packed rows whose chunks carry negative segment ids (packing.py): first every
         layer's K/V of the row with its chunks encoded alone (the stored chunk KV); then the fused pass: layers below
         `check_layer` fresh for every token; at `check_layer` fresh K/V for every token, and the context tokens
@@ -154,17 +164,12 @@ class TrainLlama(nn.Module):
         others' come from the stored pass. Returns final hidden states: the stored pass's for context tokens (their
         next-token predictions within their own chunk, as a separately encoded row trains them) and the fused
         pass's for the question blocks. With ratio 1 the blocks' states are a whole-row forward's; on a row encoded
-        whole, any ratio gives the plain forward (check_packing.py)."""
+        whole, any ratio gives the plain forward (check_packing.py). pick(stored, own, context) -> [b, t] boolean
+        replaces the choice of context tokens (diagnose_blend.py compares rules)."""
         cos, sin = self.rope(positions)
-        alone_mask = block_mask(segments)
         whole_mask = block_mask(torch.where(segments < 0, torch.zeros_like(segments), segments))
         context = segments <= 0
-        x = self.model.embed_tokens(tokens)
-        stored = []
-        for layer in self.model.layers:
-            x, own = layer(x, cos, sin, alone_mask)
-            stored.append(own)
-        alone = self.model.norm(x)
+        alone, stored = self.encode(tokens, positions, block_mask(segments))
         h = self.model.embed_tokens(tokens)
         fresh = None
         for l, layer in enumerate(self.model.layers):
@@ -174,8 +179,12 @@ class TrainLlama(nn.Module):
             h, own = layer(h, cos, sin, whole_mask)
             if l == check_layer:
                 with torch.no_grad():
-                    deviation = (own[1].float() - stored[l][1].float()).pow(2).sum(dim=(1, 3))
-                    fresh = pick_deviating(deviation, context, ratio) | ~context
+                    if pick is None:
+                        deviation = (own[1].float() - stored[l][1].float()).pow(2).sum(dim=(1, 3))
+                        chosen = pick_deviating(deviation, context, ratio)
+                    else:
+                        chosen = pick(stored, own, context) & context
+                    fresh = chosen | ~context
         return torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
 
     def logits(self, hidden):
