@@ -117,6 +117,21 @@ for trial in range(10):
 assert MULTI_HOP_ANSWER in kinds_asked, "a CACHEBLEND row asks multi-hop questions too"
 context = torch.tensor([[True, True, True, True, True, False], [True, True, False, False, False, False]])
 deviation = torch.tensor([[1.0, 3.0, 3.0, 0.5, 2.0, 9.0], [5.0, 4.0, 9.0, 9.0, 9.0, 9.0]], dtype=torch.float64)
+# the ranking loss (a 3-layer model: check layer 1, one layer after it): 0 on a row encoded whole (no chunk to
+# rank), and it trains only what feeds the check layer's values
+c3 = types.SimpleNamespace(**{**vars(m.config), "num_hidden_layers": 3})
+m3 = TrainLlama(c3).double()
+for q in m3.parameters():
+    torch.nn.init.normal_(q, std=0.3)
+t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None]); sg = torch.tensor(seg[None])
+_, flat = m3.blend_forward(t, p, torch.tensor(np.where(seg < 0, 0, seg)[None]), 0.15, 1, rank=True)
+assert flat.item() == 0, flat.item()  # no chunk encoded alone: nothing to rank
+_, rank = m3.blend_forward(t, p, sg, 0.15, 1, rank=True)
+rank.backward()
+assert 0 <= rank.item() and np.isfinite(rank.item()), rank.item()
+assert m3.model.layers[0].self_attn.q_proj.weight.grad.abs().sum().item() > 0, "the layers below the check learn"
+assert m3.model.layers[2].mlp.down_proj.weight.grad is None, "the later layers' side carries no gradient"
+print("CACHEBLEND ranking loss on a row:", rank.item())
 picked = pick_deviating(deviation, context, 0.5)
 assert picked.tolist() == [[False, True, True, False, False, False], [True, False, False, False, False, False]], \
     picked.tolist()

@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llama_train import TrainLlama, block_mask  # noqa: E402
+from llama_train import TrainLlama, block_mask, deviation_of  # noqa: E402
 
 
 def load_model(directory):
@@ -69,21 +69,23 @@ def main():
     p.add_argument("--ratio", type=float, default=0.15)
     p.add_argument("--check-layer", type=int, default=1)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rank-only", action="store_true",
+                   help="only how well the check layer's value deviation ranks the chunk tokens as the later layers' "
+                        "deviation does (blend_forward's ranking loss, the oracle's picks CACHEBLEND makes), per kind")
     args = p.parse_args()
     torch.manual_seed(args.seed)
     model = load_model(args.model)
     prompts = json.load(open(args.prompts))["prompts"]
     vocab = {i: t for t, i in json.load(open(os.path.join(args.model, "tokenizer.json")))["model"]["vocab"].items()}
+    if args.rank_only:
+        report_rank(model, prompts, args)
+        return
     rules = ["none", "value@c", "oracle", "answer", "random"]
     agree = {r: {} for r in rules}
     counts = {}
     with torch.no_grad():
         for n, prompt in enumerate(prompts):
-            parts = [prompt["prefix"]] + prompt["chunks"] + [prompt["question"]]
-            tokens = torch.tensor([sum(parts, [])])
-            segments = torch.tensor([[0] * len(prompt["prefix"]) + sum(
-                ([-(c + 1)] * len(chunk) for c, chunk in enumerate(prompt["chunks"])), []) + [1] * len(
-                prompt["question"])])
+            tokens, segments = prompt_tensors(prompt)
             positions = torch.arange(tokens.shape[1]).unsqueeze(0)
             context_count = int((segments <= 0).sum())
             count = int(np.floor(args.ratio * context_count))
@@ -129,6 +131,50 @@ def main():
         total = sum(agree[rule].values())
         print(f"{rule:10s}" + "".join(f"{agree[rule].get(k, 0) / counts[k]:14.2f}" for k in kinds)
               + f"{total / len(prompts):8.2f}")
+
+
+def report_rank(model, prompts, args):
+    """How well the check layer's value deviation stands for the later layers': blend_forward's ranking loss (ln 2 =
+    no better than equal scores) and the share of the oracle's 15 % (largest K/V deviation of FULL from the stored
+    KV over the later layers) that CACHEBLEND's own 15 % contains."""
+    stats = {}
+    c = args.check_layer
+    with torch.no_grad():
+        for prompt in prompts:
+            tokens, segments = prompt_tensors(prompt)
+            positions = torch.arange(tokens.shape[1]).unsqueeze(0)
+            _, loss = model.blend_forward(tokens, positions, segments, args.ratio, c, rank=True)
+            whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
+            _, full = model.encode(tokens, positions, block_mask(whole))
+            _, stored = model.encode(tokens, positions, block_mask(segments))
+            context = segments <= 0
+            count = int(np.floor(args.ratio * int(context.sum())))
+            own_check = full[c][1]  # layers up to the check layer are fresh for every token: FULL's values there
+            ours = top(deviation_of(own_check, stored[c][1])[0], context, count)
+            oracle = top(sum(deviation_of(full[i][1], stored[i][1])[0] + deviation_of(full[i][0], stored[i][0])[0]
+                             for i in range(c + 1, len(full))), context, count)
+            recall = (ours & oracle).sum().item() / max(1, oracle.sum().item())
+            entry = stats.setdefault(prompt["kind"], [0.0, 0.0, 0])
+            entry[0] += loss.item()
+            entry[1] += recall
+            entry[2] += 1
+    print(f"check layer {c}, ratio {args.ratio}: blend_forward's ranking loss (chunk tokens; ln 2 = 0.693 is no "
+          f"ranking) and the share of the oracle's picks CACHEBLEND makes too; mean per prompt")
+    print(f"  {'kind':12s} {'rank loss':>12s} {'oracle recall':>14s}")
+    for kind in sorted(stats):
+        corr, recall, n = stats[kind]
+        print(f"  {kind:12s} {corr / n:12.3f} {recall / n:14.3f}  ({n} prompts)")
+    n = sum(v[2] for v in stats.values())
+    print(f"  {'all':12s} {sum(v[0] for v in stats.values()) / n:12.3f} {sum(v[1] for v in stats.values()) / n:14.3f}")
+
+
+def prompt_tensors(prompt):
+    """[1, t] token ids and segment ids (prefix 0, chunk c -(c + 1), question 1) of a fixture prompt."""
+    parts = [prompt["prefix"]] + prompt["chunks"] + [prompt["question"]]
+    tokens = torch.tensor([sum(parts, [])])
+    segments = torch.tensor([[0] * len(prompt["prefix"]) + sum(
+        ([-(c + 1)] * len(chunk) for c, chunk in enumerate(prompt["chunks"])), []) + [1] * len(prompt["question"])])
+    return tokens, segments
 
 
 def answer_chunks(prompt, vocab):

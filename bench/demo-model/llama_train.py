@@ -155,7 +155,7 @@ class TrainLlama(nn.Module):
             kv.append(own)
         return self.model.norm(x), kv
 
-    def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None):
+    def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None, rank=False):
         """CACHEBLEND (DESIGN §4) on packed rows whose chunks carry negative segment ids (packing.py): first every
         layer's K/V of the row with its chunks encoded alone (the stored chunk KV); then the fused pass: layers below
         `check_layer` fresh for every token; at `check_layer` fresh K/V for every token, and the context tokens
@@ -165,27 +165,40 @@ class TrainLlama(nn.Module):
         next-token predictions within their own chunk, as a separately encoded row trains them) and the fused
         pass's for the question blocks. With ratio 1 the blocks' states are a whole-row forward's; on a row encoded
         whole, any ratio gives the plain forward (check_packing.py). pick(stored, own, context) -> [b, t] boolean
-        replaces the choice of context tokens (diagnose_blend.py compares rules)."""
+        replaces the choice of context tokens (diagnose_blend.py compares rules).
+
+        rank: also return a loss that asks the check layer's value deviation to put first the chunk tokens whose key
+        and value deviate most over the later layers (pairwise_rank_loss; the later layers' side carries no
+        gradient). CACHEBLEND's selection rests on that premise; in the committed model its 15 % holds only about a
+        third of those tokens (diagnose_blend.py --rank-only), so this teaches the early layers to flag them."""
         cos, sin = self.rope(positions)
         whole_mask = block_mask(torch.where(segments < 0, torch.zeros_like(segments), segments))
         context = segments <= 0
         alone, stored = self.encode(tokens, positions, block_mask(segments))
         h = self.model.embed_tokens(tokens)
         fresh = None
+        check_deviation = None
+        later = torch.zeros(segments.shape, device=segments.device)
         for l, layer in enumerate(self.model.layers):
             if l > check_layer:
-                h, _ = layer(h, cos, sin, whole_mask, (stored[l][0], stored[l][1], fresh))
+                h, own = layer(h, cos, sin, whole_mask, (stored[l][0], stored[l][1], fresh))
+                if rank:
+                    later = later + (deviation_of(own[0], stored[l][0]) + deviation_of(own[1], stored[l][1])).detach()
                 continue
             h, own = layer(h, cos, sin, whole_mask)
+            if l == check_layer and rank:
+                check_deviation = deviation_of(own[1], stored[l][1])
             if l == check_layer:
                 with torch.no_grad():
                     if pick is None:
-                        deviation = (own[1].float() - stored[l][1].float()).pow(2).sum(dim=(1, 3))
-                        chosen = pick_deviating(deviation, context, ratio)
+                        chosen = pick_deviating(deviation_of(own[1], stored[l][1]), context, ratio)
                     else:
                         chosen = pick(stored, own, context) & context
                     fresh = chosen | ~context
-        return torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
+        hidden = torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
+        if not rank:
+            return hidden
+        return hidden, pairwise_rank_loss(torch.log(check_deviation + 1e-12), later, segments < 0, ratio)
 
     def logits(self, hidden):
         return hidden @ self.model.embed_tokens.weight.t()
@@ -213,6 +226,23 @@ def rope_theta(config):
             raise ValueError("TrainLlama implements plain RoPE only")
         return float(params["rope_theta"])
     return float(getattr(config, "rope_theta", 10000.0))
+
+
+def deviation_of(fresh, stored):
+    """[b, kv_heads, t, head_dim] twice -> [b, t]: the squared difference summed over heads and dims, in fp32."""
+    return (fresh.float() - stored.float()).pow(2).sum(dim=(1, 3))
+
+
+def pairwise_rank_loss(score, target, mask, ratio):
+    """Per row, the floor(ratio * count) positions of mask with the largest target are the positives; the mean over
+    (positive, other masked position) pairs of softplus(score_other - score_positive), averaged over the rows. On log
+    deviations it does not change when every deviation is scaled; ln 2 when all scores are equal."""
+    positive = pick_deviating(target, mask, ratio)
+    negative = mask & ~positive
+    pairs = positive.unsqueeze(2) & negative.unsqueeze(1)
+    gaps = score.unsqueeze(1) - score.unsqueeze(2)  # [b, i, j] = score_j - score_i
+    per_row = (torch.nn.functional.softplus(gaps) * pairs).sum(dim=(1, 2)) / pairs.sum(dim=(1, 2)).clamp(min=1)
+    return per_row.mean()
 
 
 def pick_deviating(deviation, context, ratio):

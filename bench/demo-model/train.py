@@ -116,6 +116,9 @@ def parse_args(argv):
                         "deviation; llama_train.TrainLlama.blend_forward), asking every kind of question")
     p.add_argument("--blend-ratio", type=float, default=0.15, help="CACHEBLEND's recompute ratio in blended steps")
     p.add_argument("--blend-check-layer", type=int, default=1, help="CACHEBLEND's check layer in blended steps")
+    p.add_argument("--blend-rank-weight", type=float, default=0.0,
+                   help="weight of the loss that asks the check layer's value deviation to rank the chunk tokens as "
+                        "the later layers' deviation does, in blended steps (CACHEBLEND's premise; blend_forward)")
     p.add_argument("--max-steps", type=int, default=20_000)
     p.add_argument("--time-budget", type=float, default=540.0, help="seconds for the whole run, start to end")
     p.add_argument("--final-reserve", type=float, default=70.0, help="seconds kept for the final eval and export")
@@ -620,6 +623,8 @@ def main(argv):
     acc_answer = torch.zeros((), device=device)
     acc_context = torch.zeros((), device=device)
     acc_n = 0
+    acc_rank = torch.zeros((), device=device)
+    rank_n = 0
     log(f"training until step {args.max_steps} or {deadline - time.time():.0f} s from now")
     while step < args.max_steps and time.time() < deadline:
         progress = max(step / args.max_steps, (time.time() - train_start) / max(1.0, deadline - train_start))
@@ -653,13 +658,23 @@ def main(argv):
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            hidden = trainee.blend_forward(x, pos, segments, args.blend_ratio, args.blend_check_layer) \
-                if take_blend else trainee(x, pos, mask)
+            rank_loss = None
+            if take_blend and args.blend_rank_weight > 0:
+                hidden, rank_loss = trainee.blend_forward(x, pos, segments, args.blend_ratio, args.blend_check_layer,
+                                                          rank=True)
+            elif take_blend:
+                hidden = trainee.blend_forward(x, pos, segments, args.blend_ratio, args.blend_check_layer)
+            else:
+                hidden = trainee(x, pos, mask)
             logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
         ce = torch.nn.functional.cross_entropy(logits.float(), tgt, reduction="none")
         answer_loss = (ce * answer_weight).sum() / answer_weight.sum().clamp(min=1e-6)
         context_loss = (ce * ~is_answer).sum() / (~is_answer).sum().clamp(min=1)
         loss = answer_loss + args.lm_weight * context_loss
+        if rank_loss is not None:
+            loss = loss + args.blend_rank_weight * rank_loss.float()
+            acc_rank += rank_loss.detach().float()
+            rank_n += 1
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(trainee.parameters(), 1.0)
@@ -678,15 +693,19 @@ def main(argv):
                      "grad_norm": float(grad_norm), "tokens_per_s": real_tokens / max(elapsed, 1e-6),
                      "questions_per_s": questions_seen / max(elapsed, 1e-6),
                      "padding": 1 - real_tokens / max(tokens_seen, 1), "easy_steps": easy_steps,
-                     "blend_steps": blend_steps}
+                     "blend_steps": blend_steps,
+                     "rank_loss": acc_rank.item() / rank_n if rank_n else None}
             history.append(entry)
             acc_answer.zero_()
             acc_context.zero_()
             acc_n = 0
+            acc_rank.zero_()
+            rank_n = 0
             log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
                 f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
                 f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  {entry['questions_per_s']:.0f} q/s  "
-                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps}")
+                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps}"
+                + (f"  rank {entry['rank_loss']:.3f}" if entry["rank_loss"] is not None else ""))
             if not math.isfinite(entry["answer_loss"]):
                 log("loss is not finite: stopping training, saving what there is")
                 break
