@@ -107,11 +107,11 @@ for trial in range(10):
     whole = m(t, p, block_mask(whole_seg))
     want = torch.where(torch.tensor(seg[None] <= 0).unsqueeze(-1), alone, whole)
     for check_layer in (0, 1):
-        got = m.blend_forward(t, p, sg, 1.0, check_layer)
+        got, _ = m.blend_forward(t, p, sg, 1.0, check_layer)
         worst_blend = max(worst_blend, (got - want).abs().max().item())
-        plain = m.blend_forward(t, p, whole_seg, 0.15, check_layer)
+        plain, _ = m.blend_forward(t, p, whole_seg, 0.15, check_layer)
         worst_blend = max(worst_blend, (plain - whole).abs().max().item())
-    partial = m.blend_forward(t, p, sg, 0.15, 0)  # check layer 0: layer 1 (of 2) is partly stored
+    partial, _ = m.blend_forward(t, p, sg, 0.15, 0)  # check layer 0: layer 1 (of 2) is partly stored
     blocks = torch.tensor(seg[None] > 0)
     assert (partial - want)[blocks].abs().max().item() > 1e-6, "a 15 % recompute must differ from the whole row"
 assert MULTI_HOP_ANSWER in kinds_asked, "a CACHEBLEND row asks multi-hop questions too"

@@ -118,7 +118,7 @@ def main():
             kind = prompt["kind"]
             counts[kind] = counts.get(kind, 0) + 1
             for rule in rules:
-                hidden = model.blend_forward(tokens, positions, segments, args.ratio, c, pick=picks[rule])
+                hidden, _ = model.blend_forward(tokens, positions, segments, args.ratio, c, pick=picks[rule])
                 same = int(model.logits(hidden[0, -1]).argmax() == full_first)
                 agree[rule][kind] = agree[rule].get(kind, 0) + same
             print(f"\r{n + 1}/{len(prompts)}", end="", file=sys.stderr)

@@ -161,13 +161,13 @@ class TrainLlama(nn.Module):
         `check_layer` fresh for every token; at `check_layer` fresh K/V for every token, and the context tokens
         (prefix, chunks) whose V deviates most from the stored V — floor(ratio * context) per row, ties to the lower
         slot — are picked, with every question block token; above it only the picked tokens' K/V are fresh, the
-        others' come from the stored pass. Returns final hidden states: the stored pass's for context tokens (their
-        next-token predictions within their own chunk, as a separately encoded row trains them) and the fused
-        pass's for the question blocks. With ratio 1 the blocks' states are a whole-row forward's; on a row encoded
+        others' come from the stored pass. Returns (hidden, rank loss or None): the final states are the stored
+        pass's for context tokens (their next-token predictions within their own chunk, as a separately encoded row
+        trains them) and the fused pass's for the question blocks. With ratio 1 the blocks' states are a whole-row forward's; on a row encoded
         whole, any ratio gives the plain forward (check_packing.py). pick(stored, own, context) -> [b, t] boolean
         replaces the choice of context tokens (diagnose_blend.py compares rules).
 
-        rank: also return a loss that asks the check layer's value deviation to put first the chunk tokens whose key
+        rank: also compute a loss that asks the check layer's value deviation to put first the chunk tokens whose key
         and value deviate most over the later layers (pairwise_rank_loss; the later layers' side carries no
         gradient). CACHEBLEND's selection rests on that premise; in the committed model its 15 % holds only about a
         third of those tokens (diagnose_blend.py --rank-only), so this teaches the early layers to flag them."""
@@ -178,7 +178,7 @@ class TrainLlama(nn.Module):
         h = self.model.embed_tokens(tokens)
         fresh = None
         check_deviation = None
-        later = torch.zeros(segments.shape, device=segments.device)
+        later = torch.zeros(segments.shape, device=segments.device)  # the later layers' deviation, for rank
         for l, layer in enumerate(self.model.layers):
             if l > check_layer:
                 h, own = layer(h, cos, sin, whole_mask, (stored[l][0], stored[l][1], fresh))
@@ -186,18 +186,15 @@ class TrainLlama(nn.Module):
                     later = later + (deviation_of(own[0], stored[l][0]) + deviation_of(own[1], stored[l][1])).detach()
                 continue
             h, own = layer(h, cos, sin, whole_mask)
-            if l == check_layer and rank:
-                check_deviation = deviation_of(own[1], stored[l][1])
             if l == check_layer:
+                check_deviation = deviation_of(own[1], stored[l][1])
                 with torch.no_grad():
-                    if pick is None:
-                        chosen = pick_deviating(deviation_of(own[1], stored[l][1]), context, ratio)
-                    else:
-                        chosen = pick(stored, own, context) & context
-                    fresh = chosen | ~context
+                    chosen = pick_deviating(check_deviation, context, ratio) if pick is None \
+                        else pick(stored, own, context) & context
+                fresh = chosen | ~context
         hidden = torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
         if not rank:
-            return hidden
+            return hidden, None
         return hidden, pairwise_rank_loss(torch.log(check_deviation + 1e-12), later, segments < 0, ratio)
 
     def logits(self, hidden):

@@ -658,14 +658,11 @@ def main(argv):
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            rank_loss = None
-            if take_blend and args.blend_rank_weight > 0:
+            if take_blend:
                 hidden, rank_loss = trainee.blend_forward(x, pos, segments, args.blend_ratio, args.blend_check_layer,
-                                                          rank=True)
-            elif take_blend:
-                hidden = trainee.blend_forward(x, pos, segments, args.blend_ratio, args.blend_check_layer)
+                                                          rank=args.blend_rank_weight > 0)
             else:
-                hidden = trainee(x, pos, mask)
+                hidden, rank_loss = trainee(x, pos, mask), None
             logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
         ce = torch.nn.functional.cross_entropy(logits.float(), tgt, reduction="none")
         answer_loss = (ce * answer_weight).sum() / answer_weight.sum().clamp(min=1e-6)

@@ -2,9 +2,9 @@ package dev.kvrag.engine.compute.cuda;
 
 import dev.kvrag.engine.kv.HostLayerKv;
 import dev.kvrag.engine.kv.LayerKv;
-import jcuda.Pointer;
 import java.util.ArrayList;
 import java.util.List;
+import jcuda.Pointer;
 import jcuda.driver.CUevent;
 
 /**
