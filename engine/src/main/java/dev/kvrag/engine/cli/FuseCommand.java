@@ -206,10 +206,6 @@ final class FuseCommand {
     FusionStrategy mode = mode(node.get("mode"));
     mode.check(config, chunks.size());
     SnapKv snapkv = snapkv(node.get("snapkv"));
-    if (snapkv != null && snapkv.window() > question.length) {
-      throw new IllegalArgumentException("snapkv window " + snapkv.window() + " is longer than the question ("
-          + question.length + " tokens)");
-    }
     return new Case(line, prefix, chunks, question, continuation, new FusionPlan(mode, snapkv), ignored);
   }
 

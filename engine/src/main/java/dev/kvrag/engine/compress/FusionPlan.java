@@ -81,14 +81,19 @@ public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
     return mode.describe() + (snapkv == null ? "" : "+" + snapkv);
   }
 
-  /** How many of the question's last tokens SnapKV observes (0 without SnapKV). */
-  public int observationWindow() {
-    return snapkv == null ? 0 : snapkv.window();
+  /**
+   * How many of the last tokens of a {@code questionTokens}-token question SnapKV observes: its window, or the whole
+   * question when that is shorter (0 without SnapKV).
+   */
+  public int observationWindow(int questionTokens) {
+    return snapkv == null ? 0 : snapkv.windowWithin(questionTokens).window();
   }
 
   /** Fuses the prompt and applies SnapKV, if any. */
   public Fused run(Transformer model, int[] prefix, List<int[]> chunks, int[] question, ChunkKvSource kv) {
-    FusedPrompt prompt = mode.fuse(model, new FusionInput(prefix, chunks, question, kv, observationWindow()));
-    return new Fused(prompt, snapkv == null ? prompt.session() : snapkv.compress(prompt));
+    SnapKv compression = snapkv == null ? null : snapkv.windowWithin(question.length);
+    FusedPrompt prompt = mode.fuse(model, new FusionInput(prefix, chunks, question, kv,
+        compression == null ? 0 : compression.window()));
+    return new Fused(prompt, compression == null ? prompt.session() : compression.compress(prompt));
   }
 }

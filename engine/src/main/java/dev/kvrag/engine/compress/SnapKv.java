@@ -58,6 +58,17 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling,
     this(window, kernel, capacity, pooling, 0);
   }
 
+  /**
+   * This SnapKV with its observation window cut to a question of {@code questionTokens} tokens: the window observes
+   * question tokens only, since they are the ones every fusion mode computes (a CACHEBLEND or NAIVE prompt never runs
+   * the queries of reused chunk tokens). With the reference default of 32 and a shorter question, the whole question
+   * is the window.
+   */
+  public SnapKv windowWithin(int questionTokens) {
+    int w = Math.min(window, questionTokens);
+    return w == window ? this : new SnapKv(w, kernel, capacity, pooling, keep);
+  }
+
   /** The capacity for a prompt of {@code n} tokens. */
   public int capacityFor(int n) {
     return keep == 0 ? capacity : Math.max(window + 1, (int) Math.ceil(keep * n));

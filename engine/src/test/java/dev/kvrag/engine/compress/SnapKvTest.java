@@ -39,6 +39,9 @@ class SnapKvTest {
     assertEquals(100, quarter.capacityFor(400), "4x");
     assertEquals(101, quarter.capacityFor(401), "rounded up");
     assertEquals(9, quarter.capacityFor(12), "never below window + 1");
+    assertEquals(new SnapKv(5, 5, 0, ScorePooling.AVG, 0.25), quarter.windowWithin(5),
+        "a question shorter than the window is the whole window; nothing else changes");
+    assertEquals(quarter, quarter.windowWithin(8));
     assertEquals(64, new SnapKv(8, 5, 64, ScorePooling.AVG).capacityFor(400), "a fixed capacity stays fixed");
     assertEquals("snapkv takes a capacity or a kept share, not both", assertThrows(IllegalArgumentException.class,
         () -> SnapKv.parse("snapkv:keep=0.25,capacity=64")).getMessage());

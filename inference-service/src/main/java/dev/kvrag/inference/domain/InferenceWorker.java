@@ -195,11 +195,6 @@ public final class InferenceWorker {
             } catch (IllegalArgumentException e) {
                 throw RequestProblem.unprocessable("mode '" + plan.describe() + "': " + e.getMessage());
             }
-            if (plan.observationWindow() > prompt.question().length) {
-                throw RequestProblem.unprocessable("mode '" + plan.describe() + "': the snapkv window of "
-                        + plan.observationWindow() + " tokens is longer than the question (" + prompt.question().length
-                        + " tokens)");
-            }
             return plan;
         }
 

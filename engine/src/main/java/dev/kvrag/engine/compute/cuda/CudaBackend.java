@@ -7,6 +7,7 @@ import dev.kvrag.engine.compute.DType;
 import dev.kvrag.engine.compute.RopeAngles;
 import dev.kvrag.engine.compute.Weight;
 import dev.kvrag.engine.kv.LayerKv;
+import java.lang.foreign.MemorySegment;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -273,7 +274,7 @@ public final class CudaBackend implements Backend {
       float[] out = new float[count];
       if (count > 0) {
         d.address();  // made current in fp32 if only the 16-bit copy was written
-        rt.device().copyToHost(jcuda.Pointer.to(out), d.buffer().pointer(), 4L * from, 4L * count);
+        rt.device().copyToHost(MemorySegment.ofArray(out), d.buffer().pointer(), 4L * from);
       }
       return out;
     }
@@ -346,7 +347,7 @@ public final class CudaBackend implements Backend {
       rt.launcher().launch((count + 3) / 4, 1, 128, rt.device().compute());
       end(span);
       float[] host = new float[count];
-      rt.device().copyToHost(jcuda.Pointer.to(host), out.pointer(), 0, 4L * count);
+      rt.device().copyToHost(MemorySegment.ofArray(host), out.pointer(), 0);
       out.close();
       for (int t = 0; t < count; t++) {
         dev[t] = host[t];

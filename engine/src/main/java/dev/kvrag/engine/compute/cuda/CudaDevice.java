@@ -17,7 +17,8 @@ import static jcuda.driver.JCudaDriver.cuMemFree;
 import static jcuda.driver.JCudaDriver.cuMemGetInfo;
 import static jcuda.driver.JCudaDriver.cuMemcpy2DAsync;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
@@ -25,6 +26,7 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import jcuda.Pointer;
 import jcuda.driver.CUDA_MEMCPY2D;
@@ -57,6 +59,8 @@ final class CudaDevice {
   private final Handles.Stream copy = new Handles.Stream();
   private final KernelLauncher launcher;
   private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
+  /** Page-locked memory that downloads pass through (grown on demand); used under the backend's lock. */
+  private MemorySegment download;
 
   private CudaDevice(int ordinal) {
     JCudaDriver.setExceptionsEnabled(true);
@@ -88,7 +92,8 @@ final class CudaDevice {
     cuDevicePrimaryCtxRetain(context, device);
     cuCtxSetCurrent(context);
     current.set(true);
-    // blocking streams: a synchronous copy (legacy default stream) is ordered after the work queued on both
+    // blocking streams: a synchronous copy (legacy default stream) is ordered after the work queued on both (which is
+    // why downloads do not take that route: see copyToHost)
     cuStreamCreate(compute, CUstream_flags.CU_STREAM_DEFAULT);
     cuStreamCreate(copy, CUstream_flags.CU_STREAM_DEFAULT);
     launcher = new KernelLauncher();
@@ -206,10 +211,28 @@ final class CudaDevice {
     cuMemcpyHtoDAsync(dst.withByteOffset(offset), new Handles.HostPointer(srcAddress), bytes, stream);
   }
 
-  /** Waits for the compute stream, then copies to a Java array (or any host pointer). */
-  void copyToHost(Pointer dst, Handles.DevicePointer src, long offset, long bytes) {
+  /**
+   * Copies {@code dst.byteSize()} bytes from {@code src + offset} into {@code dst} (a Java array's segment) once the
+   * work queued on the compute stream has run. The copy is queued on the compute stream, into page-locked memory, and
+   * from there into the array: a synchronous copy would run on the legacy default stream and so also wait for the copy
+   * stream, and every download (CACHEBLEND's deviations after its check layer, the question's logits) would stall
+   * until all stored KV still arriving had landed, serialising the transfer with the compute it is meant to overlap.
+   */
+  void copyToHost(MemorySegment dst, Handles.DevicePointer src, long offset) {
+    long bytes = dst.byteSize();
+    if (bytes == 0) {
+      return;
+    }
+    if (download == null || download.byteSize() < bytes) {
+      if (download != null) {
+        cuMemFreeHost(new Handles.HostPointer(download.address()));
+      }
+      long size = Math.max(bytes, Math.max(1L << 20, download == null ? 0 : 2 * download.byteSize()));
+      download = MemorySegment.ofAddress(allocatePinned(size).address()).reinterpret(size);
+    }
+    cuMemcpyDtoHAsync(new Handles.HostPointer(download.address()), src.withByteOffset(offset), bytes, compute);
     synchronize();
-    cuMemcpyDtoH(dst, src.withByteOffset(offset), bytes);
+    MemorySegment.copy(download, 0, dst, 0, bytes);
   }
 
   /** Device to device, in order on the compute stream. */

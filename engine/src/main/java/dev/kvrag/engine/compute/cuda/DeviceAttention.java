@@ -2,6 +2,7 @@ package dev.kvrag.engine.compute.cuda;
 
 import dev.kvrag.engine.compute.AttentionRule;
 import dev.kvrag.engine.compute.DType;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Attention on the device, by the number of queries: from {@link #FLASH_MIN_QUERIES} queries on, with head dim 64 or
@@ -116,7 +117,7 @@ final class DeviceAttention {
     }
     if (lseBuffer != null) {
       float[] host = new float[n * heads];
-      rt.device().copyToHost(jcuda.Pointer.to(host), lseBuffer.pointer(), 0, 4L * host.length);
+      rt.device().copyToHost(MemorySegment.ofArray(host), lseBuffer.pointer(), 0);
       System.arraycopy(host, 0, lse, 0, host.length);
       lseBuffer.close();
     }

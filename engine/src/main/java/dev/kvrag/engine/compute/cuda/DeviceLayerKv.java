@@ -2,9 +2,9 @@ package dev.kvrag.engine.compute.cuda;
 
 import dev.kvrag.engine.kv.HostLayerKv;
 import dev.kvrag.engine.kv.LayerKv;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
-import jcuda.Pointer;
 import jcuda.driver.CUevent;
 
 /**
@@ -203,11 +203,11 @@ final class DeviceLayerKv implements LayerKv {
     }
     if (elementBytes == 4) {
       float[] out = new float[n];
-      rt.device().copyToHost(Pointer.to(out), from.pointer(), offset, 4L * n);
+      rt.device().copyToHost(MemorySegment.ofArray(out), from.pointer(), offset);
       return out;
     }
     short[] bits = new short[n];
-    rt.device().copyToHost(Pointer.to(bits), from.pointer(), offset, 2L * n);
+    rt.device().copyToHost(MemorySegment.ofArray(bits), from.pointer(), offset);
     return Bf16.widen(bits);
   }
 
