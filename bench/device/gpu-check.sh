@@ -13,16 +13,22 @@
 # Here, first:    bench/device/stage-gpu.sh          (makes .device/gpu: Java runtime, jars, classpath)
 # The call:       run(command="bash bench/device/gpu-check.sh", carry=[".device/gpu"], timeout_s=590)
 # Quicker:        bash bench/device/gpu-check.sh --quick   (512 and 2048 tokens, fewer runs)
+# Repeated:       bash bench/device/gpu-check.sh --extra-runs 4   (then 4 more bench-gpu runs at 512 tokens on the same
+#                 weights, for the spread of the TTFT and decode figures: extra-N.log, one line each in the log)
 # A step that fails does not stop the later ones (each is bounded in time); the last line says what passed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 quick=0
-for a in "$@"; do
-  case $a in
+extra=0
+while (( $# )); do
+  case $1 in
     --quick) quick=1 ;;
-    *) echo "gpu-check: unknown argument '$a' (only --quick)" >&2; exit 2 ;;
+    --extra-runs) extra=${2:-}; shift
+      [[ $extra =~ ^[0-9]+$ ]] || { echo "gpu-check: --extra-runs needs a count" >&2; exit 2; } ;;
+    *) echo "gpu-check: unknown argument '$1' (--quick, --extra-runs N)" >&2; exit 2 ;;
   esac
+  shift
 done
 OUT=${OUT:-/tmp/kvrag-gpu-check}
 mkdir -p "$OUT"
@@ -91,6 +97,13 @@ fi
 
 step "4/4 summary"
 python3 bench/device/gpu_summary.py "$OUT/hf.json" "$OUT/ours.json" "$OUT/summary.json" | tee "$OUT/summary.txt"
+for (( i = 1; i <= extra; i++ )); do
+  [[ -f $MODEL/config.json ]] || break
+  step "extra bench-gpu run $i of $extra (512 tokens)"
+  timeout 100 "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.kvrag.engine.cli.EngineCli bench-gpu --model "$MODEL" \
+    --prefill 512 --decode-tokens 16 > "$OUT/extra-$i.log" 2>&1
+  grep -E "below FULL|^decode:" "$OUT/extra-$i.log"
+done
 [[ -n ${KVRAG_KEEP_MODEL:-} ]] || rm -rf "$MODEL"  # kept for a later command of the same call (A/B runs)
 echo
 echo "GPU CHECK: ${status[*]}"
