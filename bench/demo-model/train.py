@@ -642,8 +642,8 @@ def main(argv):
         # One block per row and the chunks encoded whole: the block mask is plain causal attention on every real
         # token (flash kernels).
         separate = bool((segments_np < 0).any())
-        segments = torch.from_numpy(segments_np).to(device, non_blocking=True)
-        mask = block_mask(segments) if (blocks > 1 or separate) and not take_blend else None
+        row_segments = torch.from_numpy(segments_np).to(device, non_blocking=True)
+        mask = block_mask(row_segments) if (blocks > 1 or separate) and not take_blend else None
         # the positions that predict something, chosen here so that only their rows reach the vocabulary
         flat_classes = classes.reshape(-1)
         chosen_np = np.flatnonzero(flat_classes > 0)
@@ -659,7 +659,7 @@ def main(argv):
         trainee.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
             if take_blend:
-                hidden, rank_loss = trainee.blend_forward(x, pos, segments, args.blend_ratio, args.blend_check_layer,
+                hidden, rank_loss = trainee.blend_forward(x, pos, row_segments, args.blend_ratio, args.blend_check_layer,
                                                           rank=args.blend_rank_weight > 0)
             else:
                 hidden, rank_loss = trainee(x, pos, mask), None
