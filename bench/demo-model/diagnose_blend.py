@@ -13,8 +13,12 @@ often the first answer token is FULL's:
   answer      the chunk that holds the gold answer, then the chunk before it (cross_chunk's antecedent), in slot
               order, up to the same count
   random      uniformly random context tokens
-The count is floor(ratio * context), as CACHEBLEND's. Positions are the whole prompt's (the engine encodes a chunk
-after the prefix and rotates its keys; the two differ only in the chunk-to-prefix distance)."""
+Each rule is scored twice: the first answer token equal to FULL's, and FULL's whole greedy answer reproduced
+(teacher-forced: FULL's answer tokens are fed as question tokens, every prediction must match; the first token alone
+is lenient, since several answers share their first token). --anatomy splits the oracle's picks (answer chunks,
+chunk starts) and --kinds keeps some question kinds. The count is floor(ratio * context), as CACHEBLEND's.
+Positions are the whole prompt's (the engine encodes a chunk after the prefix and rotates its keys; the two differ
+only in the chunk-to-prefix distance)."""
 import argparse
 import json
 import os
@@ -72,20 +76,30 @@ def main():
     p.add_argument("--rank-only", action="store_true",
                    help="only how well the check layer's value deviation ranks the chunk tokens as the later layers' "
                         "deviation does (blend_forward's ranking loss, the oracle's picks CACHEBLEND makes), per kind")
+    p.add_argument("--anatomy", action="store_true",
+                   help="where the oracle's and CACHEBLEND's picks lie (the answer's chunk and the one before it, the "
+                        "first tokens of each chunk) and which part of the oracle's picks restores the answer")
+    p.add_argument("--kinds", default="", help="comma-separated question kinds to keep (default: all)")
     args = p.parse_args()
     torch.manual_seed(args.seed)
     model = load_model(args.model)
     prompts = json.load(open(args.prompts))["prompts"]
+    if args.kinds:
+        prompts = [q for q in prompts if q["kind"] in args.kinds.split(",")]
     vocab = {i: t for t, i in json.load(open(os.path.join(args.model, "tokenizer.json")))["model"]["vocab"].items()}
     if args.rank_only:
         report_rank(model, prompts, args)
         return
+    if args.anatomy:
+        report_anatomy(model, prompts, vocab, args)
+        return
     rules = ["none", "value@c", "oracle", "answer", "random"]
     agree = {r: {} for r in rules}
+    agree_all = {}
     counts = {}
     with torch.no_grad():
         for n, prompt in enumerate(prompts):
-            tokens, segments = prompt_tensors(prompt)
+            tokens, segments, answer = with_full_answer(model, *prompt_tensors(prompt))
             positions = torch.arange(tokens.shape[1]).unsqueeze(0)
             context_count = int((segments <= 0).sum())
             count = int(np.floor(args.ratio * context_count))
@@ -103,7 +117,6 @@ def main():
 
             whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
             full_hidden, full = model.encode(tokens, positions, block_mask(whole))
-            full_first = model.logits(full_hidden[0, -1]).argmax()
             c = args.check_layer
             picks = {
                 "none": lambda stored, own, context: torch.zeros_like(context),
@@ -119,8 +132,9 @@ def main():
             counts[kind] = counts.get(kind, 0) + 1
             for rule in rules:
                 hidden, _ = model.blend_forward(tokens, positions, segments, args.ratio, c, pick=picks[rule])
-                same = int(model.logits(hidden[0, -1]).argmax() == full_first)
-                agree[rule][kind] = agree[rule].get(kind, 0) + same
+                first, whole_answer = same_answer(model, hidden, answer)
+                agree[rule][kind] = agree[rule].get(kind, 0) + first
+                agree_all.setdefault(rule, {})[kind] = agree_all.get(rule, {}).get(kind, 0) + whole_answer
             print(f"\r{n + 1}/{len(prompts)}", end="", file=sys.stderr)
     print(file=sys.stderr)
     kinds = sorted(counts)
@@ -130,6 +144,11 @@ def main():
     for rule in rules:
         total = sum(agree[rule].values())
         print(f"{rule:10s}" + "".join(f"{agree[rule].get(k, 0) / counts[k]:14.2f}" for k in kinds)
+              + f"{total / len(prompts):8.2f}")
+    print("FULL's whole greedy answer (up to its EOS, at most 16 tokens) reproduced, teacher-forced:")
+    for rule in rules:
+        total = sum(agree_all[rule].values())
+        print(f"{rule:10s}" + "".join(f"{agree_all[rule].get(k, 0) / counts[k]:14.2f}" for k in kinds)
               + f"{total / len(prompts):8.2f}")
 
 
@@ -166,6 +185,98 @@ def report_rank(model, prompts, args):
         print(f"  {kind:12s} {corr / n:12.3f} {recall / n:14.3f}  ({n} prompts)")
     n = sum(v[2] for v in stats.values())
     print(f"  {'all':12s} {sum(v[0] for v in stats.values()) / n:12.3f} {sum(v[1] for v in stats.values()) / n:14.3f}")
+
+
+CHUNK_START = 4  # tokens at the start of a chunk: they follow the prefix when stored, another chunk when fused
+
+
+def report_anatomy(model, prompts, vocab, args):
+    """Per prompt, three sets of context slots: the oracle's 15 % (largest K/V deviation of FULL from the stored KV over
+    the later layers), CACHEBLEND's 15 % (largest value deviation at the check layer) and the answer's chunks (the
+    chunk holding the gold answer and the one before it). Prints, per kind, how the picks split between the answer's
+    chunks and the first CHUNK_START tokens of each chunk, and how often FULL's whole answer is reproduced when only a
+    part of the oracle's picks is recomputed."""
+    c = args.check_layer
+    share = {}
+    agree = {}
+    counts = {}
+    parts = ["oracle in answer chunks", "oracle elsewhere", "cacheblend + oracle in answer chunks"]
+    with torch.no_grad():
+        for n, prompt in enumerate(prompts):
+            tokens, segments, answer = with_full_answer(model, *prompt_tensors(prompt))
+            positions = torch.arange(tokens.shape[1]).unsqueeze(0)
+            context = segments <= 0
+            count = int(np.floor(args.ratio * int(context.sum())))
+            whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
+            _, full = model.encode(tokens, positions, block_mask(whole))
+            _, stored = model.encode(tokens, positions, block_mask(segments))
+            ours = top(deviation_of(full[c][1], stored[c][1])[0], context, count)
+            oracle = top(sum(deviation_of(full[i][1], stored[i][1])[0] + deviation_of(full[i][0], stored[i][0])[0]
+                             for i in range(c + 1, len(full))), context, count)
+            in_answer = torch.zeros_like(context)
+            for chunk in answer_chunks(prompt, vocab):
+                in_answer |= segments == -(chunk + 1)
+            starts = torch.zeros_like(context)
+            for chunk in range(len(prompt["chunks"])):
+                slots = torch.nonzero(segments[0] == -(chunk + 1)).flatten()[:CHUNK_START]
+                starts[0, slots] = True
+            kind = prompt["kind"]
+            counts[kind] = counts.get(kind, 0) + 1
+            row = share.setdefault(kind, np.zeros(6))
+            size = max(1, count)
+            row += [(oracle & in_answer).sum().item() / size, (ours & in_answer).sum().item() / size,
+                    (oracle & starts).sum().item() / size, (ours & starts).sum().item() / size,
+                    (oracle & in_answer & ~ours).sum().item() / max(1, (oracle & in_answer).sum().item()),
+                    (oracle & ours).sum().item() / size]
+            sets = {parts[0]: oracle & in_answer, parts[1]: oracle & ~in_answer, parts[2]: ours | (oracle & in_answer)}
+            for name, chosen in sets.items():
+                hidden, _ = model.blend_forward(tokens, positions, segments, args.ratio, c,
+                                                pick=lambda stored_kv, own, ctx, chosen=chosen: chosen)
+                whole_answer = same_answer(model, hidden, answer)[1]
+                agree.setdefault(name, {})[kind] = agree.get(name, {}).get(kind, 0) + whole_answer
+            print(f"\r{n + 1}/{len(prompts)}", end="", file=sys.stderr)
+    print(file=sys.stderr)
+    kinds = sorted(counts)
+    print(f"check layer {c}, ratio {args.ratio}; shares of the {args.ratio:.0%} picked, mean per prompt "
+          f"(answer chunks: the gold answer's chunk and the one before it; starts: each chunk's first {CHUNK_START} "
+          f"tokens)")
+    header = ["oracle in answer", "ours in answer", "oracle at starts", "ours at starts",
+              "oracle-in-answer we miss", "oracle we share"]
+    print(f"  {'kind':12s}" + "".join(f"{h:>26s}" for h in header))
+    for kind in kinds:
+        print(f"  {kind:12s}" + "".join(f"{v / counts[kind]:26.2f}" for v in share[kind]) + f"  ({counts[kind]})")
+    print("FULL's whole greedy answer reproduced (teacher-forced), only these recomputed above the check layer:")
+    print(f"  {'picks':38s}" + "".join(f"{k:>14s}" for k in kinds))
+    for name in parts:
+        print(f"  {name:38s}" + "".join(f"{agree[name].get(k, 0) / counts[k]:14.2f}" for k in kinds))
+
+
+EOS = 2
+ANSWER_LIMIT = 16
+
+
+def with_full_answer(model, tokens, segments):
+    """FULL's greedy answer (its tokens up to and including EOS, at most ANSWER_LIMIT), and the prompt with all but its
+    last token appended as question tokens, so that one forward pass predicts every answer token (teacher forcing):
+    (tokens, segments, answer)."""
+    answer = []
+    x, seg = tokens, segments
+    while len(answer) < ANSWER_LIMIT:
+        positions = torch.arange(x.shape[1]).unsqueeze(0)
+        hidden, _ = model.encode(x, positions, block_mask(torch.where(seg < 0, torch.zeros_like(seg), seg)))
+        answer.append(int(model.logits(hidden[0, -1]).argmax()))
+        if answer[-1] == EOS:
+            break
+        x = torch.cat([x, torch.tensor([[answer[-1]]])], dim=1)
+        seg = torch.cat([seg, torch.tensor([[1]])], dim=1)
+    return x, seg, answer
+
+
+def same_answer(model, hidden, answer):
+    """(first token FULL's, every token FULL's) for a teacher-forced pass over with_full_answer's tokens."""
+    start = hidden.shape[1] - len(answer)
+    predicted = model.logits(hidden[0, start:]).argmax(dim=-1).tolist()
+    return int(predicted[0] == answer[0]), int(predicted == answer)
 
 
 def prompt_tensors(prompt):
