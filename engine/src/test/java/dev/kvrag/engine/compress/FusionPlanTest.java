@@ -1,14 +1,22 @@
 package dev.kvrag.engine.compress;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kvrag.engine.compute.cpu.CpuBackend;
 import dev.kvrag.engine.fusion.Ape;
 import dev.kvrag.engine.fusion.CacheBlend;
+import dev.kvrag.engine.fusion.ChunkKvSource;
 import dev.kvrag.engine.fusion.Full;
 import dev.kvrag.engine.fusion.Naive;
+import dev.kvrag.engine.kv.ChunkEncoder;
+import dev.kvrag.engine.kv.ChunkKv;
+import dev.kvrag.engine.model.Transformer;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class FusionPlanTest {
@@ -23,6 +31,28 @@ class FusionPlanTest {
     assertEquals(p, FusionPlan.parse(p.describe()));
     assertNull(FusionPlan.parse("naive").snapkv());
     assertEquals(0, FusionPlan.parse("naive").observationWindow(40));
+  }
+
+  @Test
+  void aWindowLongerThanTheQuestionObservesTheWholeQuestion() {
+    try (CpuBackend backend = new CpuBackend(2);
+         Transformer model = Transformer.load(Path.of("src/test/resources/fixtures/fusion/llama-bf16"), backend)) {
+      SplittableRandom r = new SplittableRandom(5);
+      int[] prefix = {1, 40, 41};
+      List<int[]> chunks = List.of(r.ints(20, 3, 320).toArray(), r.ints(16, 3, 320).toArray());
+      int[] question = {7, 8, 9, 10};
+      ChunkEncoder encoder = new ChunkEncoder(model, "m");
+      ChunkKv p = encoder.prefix(prefix);
+      ChunkKvSource kv = ChunkKvSource.of(p, chunks.stream().map(c -> encoder.chunk(p, c)).toList());
+      float[][] next = new float[2][];
+      String[] specs = {"cacheblend+snapkv:keep=0.5,window=32", "cacheblend+snapkv:keep=0.5,window=4"};
+      for (int i = 0; i < 2; i++) {
+        FusionPlan.Fused f = FusionPlan.parse(specs[i]).run(model, prefix, chunks, question, kv);
+        assertEquals(22, f.session().nextSlot(), "compressed to half of the 43-token prompt");
+        next[i] = f.session().feed(new int[] {11});
+      }
+      assertArrayEquals(next[1], next[0], "the default window of 32 on a 4-token question is the question");
+    }
   }
 
   @Test
