@@ -5,7 +5,7 @@ change nothing. Run: python3 bench/demo-model/check_packing.py"""
 import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from llama_train import TrainLlama, block_mask, pick_deviating
-from packing import KbIndex, packed_row, packed_batch, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
+from packing import KbIndex, packed_row, packed_batch, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
     num_attention_heads=4, num_key_value_heads=2, head_dim=8, rms_norm_eps=1e-5, tie_word_embeddings=True,
@@ -99,7 +99,7 @@ assert worst < 1e-9
 worst_blend = 0
 kinds_asked = set()
 for trial in range(10):
-    tok, pos, seg, tgt, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask_all=True)
+    tok, pos, seg, tgt, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask=ALL_KINDS)
     kinds_asked |= set(cls[cls >= ANSWER].tolist())
     t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None]); sg = torch.tensor(seg[None])
     whole_seg = torch.tensor(np.where(seg < 0, 0, seg)[None])
@@ -115,6 +115,12 @@ for trial in range(10):
     blocks = torch.tensor(seg[None] > 0)
     assert (partial - want)[blocks].abs().max().item() > 1e-6, "a 15 % recompute must differ from the whole row"
 assert MULTI_HOP_ANSWER in kinds_asked, "a CACHEBLEND row asks multi-hop questions too"
+asked = 0
+for trial in range(10):  # train.py --blend-kinds: a CACHEBLEND row asks only the kinds given
+    _, _, _, _, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask=("single_hop",))
+    assert not (cls == MULTI_HOP_ANSWER).any(), "a row asks a kind it was not given"
+    asked += int((cls >= ANSWER).any())
+assert asked > 0, "rows limited to one kind still ask questions of it"
 context = torch.tensor([[True, True, True, True, True, False], [True, True, False, False, False, False]])
 deviation = torch.tensor([[1.0, 3.0, 3.0, 0.5, 2.0, 9.0], [5.0, 4.0, 9.0, 9.0, 9.0, 9.0]], dtype=torch.float64)
 # the ranking loss (a 3-layer model: check layer 1, one layer after it): 0 on a row encoded whole (no chunk to

@@ -39,6 +39,7 @@ import numpy as np
 CONTEXT, ANSWER, MULTI_HOP_ANSWER = 1, 2, 3  # target classes; a multi-hop question's answer tokens are 3
 PAD_SEGMENT = 1 << 20
 ONE_CHUNK_KINDS = ("single_hop", "distractor")  # the question kinds a separately encoded row asks (module doc)
+ALL_KINDS = ("single_hop", "multi_hop", "distractor", "cross_chunk")
 
 
 class KbIndex:
@@ -74,10 +75,11 @@ def by_document(chunk_ids, rng):
     return [cid for chunks in pages.values() for _, cid in sorted(chunks)]
 
 
-def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, separate=False, ask_all=False):
+def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, separate=False,
+               ask=ONE_CHUNK_KINDS):
     """One row's token ids, positions, segment ids, targets and target classes (numpy arrays); separate: the
-    chunks encoded separately (module doc), asking one-chunk questions only unless ask_all (a CACHEBLEND row:
-    llama_train.TrainLlama.blend_forward restores what the chunks lose)."""
+    chunks encoded separately (module doc), asking only the question kinds in ask: one-chunk questions by default,
+    more for a CACHEBLEND row (llama_train.TrainLlama.blend_forward restores what the chunks lose)."""
     kb = index.kb_list[rng.integers(len(index.kb_list))]
     members = index.kbs[kb]
     m = int(rng.integers(1, merge_max + 1))
@@ -102,8 +104,8 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
     answerable = [n for n in members if n not in seeds and index.needed[n] <= chunk_set]
     rng.shuffle(answerable)
     questions = seeds + answerable[:max(0, per_row - len(seeds))]
-    if separate and not ask_all:
-        questions = [n for n in questions if examples[n][1] in ONE_CHUNK_KINDS]
+    if separate:
+        questions = [n for n in questions if examples[n][1] in ask]
 
     tokens, positions, segments, targets, classes = [context], [np.arange(len(context))], \
         [context_segments], [np.append(context[1:], -1)], [np.full(len(context), CONTEXT, np.int8)]
@@ -150,15 +152,15 @@ def packed_batch(rows):
 
 
 def packed_batches(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, batch_tokens,
-                   separate_share=0.0, blend=False):
+                   separate_share=0.0, blend=False, blend_kinds=ALL_KINDS):
     """Endless stream of batches of about batch_tokens padded tokens: rows made in pools of 256, sorted
     by length, cut into batches, the batches of a pool shuffled; separate_share of the rows encode their
-    chunks separately. blend: every row encodes its chunks separately and asks every kind of question (rows
-    for TrainLlama.blend_forward)."""
+    chunks separately. blend: every row encodes its chunks separately and asks the question kinds in blend_kinds
+    (rows for TrainLlama.blend_forward)."""
     while True:
         pool = [packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len,
                            separate=blend or (separate_share > 0 and rng.random() < separate_share),
-                           ask_all=blend)
+                           ask=blend_kinds if blend else ONE_CHUNK_KINDS)
                 for _ in range(256)]
         pool.sort(key=lambda r: len(r[0]))
         cut, i = [], 0

@@ -43,7 +43,7 @@ import traceback
 from pathlib import Path
 
 from llama_train import TrainLlama, block_mask
-from packing import ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
+from packing import ALL_KINDS, ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
 
 START = time.time()
 
@@ -114,6 +114,10 @@ def parse_args(argv):
                    help="share of the steps whose batch is computed as CACHEBLEND computes it (chunks encoded alone, "
                         "then --blend-ratio of the context recomputed from --blend-check-layer on, chosen by value "
                         "deviation; llama_train.TrainLlama.blend_forward), asking every kind of question")
+    p.add_argument("--blend-kinds", default=",".join(ALL_KINDS),
+                   help="the question kinds blended rows ask (comma-separated; default all). Leaving multi_hop out "
+                        "keeps the model from learning to chain lookups over stored chunk KV, i.e. keeps NAIVE's "
+                        "multi-hop gap a property of the task (run 8 lost it)")
     p.add_argument("--blend-ratio", type=float, default=0.15, help="CACHEBLEND's recompute ratio in blended steps")
     p.add_argument("--blend-check-layer", type=int, default=1, help="CACHEBLEND's check layer in blended steps")
     p.add_argument("--blend-rank-weight", type=float, default=0.0,
@@ -144,6 +148,9 @@ def parse_args(argv):
             args.data_dir = ".cache/demo-data-dry"
     if args.hidden % args.heads or args.heads % args.kv_heads:
         p.error("--hidden must divide by --heads and --heads by --kv-heads")
+    unknown = [k for k in args.blend_kinds.split(",") if k not in ALL_KINDS]
+    if unknown or not args.blend_kinds:
+        p.error(f"--blend-kinds: unknown kind(s) {unknown or ['(none given)']}; kinds: {', '.join(ALL_KINDS)}")
     return args
 
 
@@ -612,7 +619,8 @@ def main(argv):
     easy_stream = packed_batches(easy_index, easy, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
                                  args.max_positions, args.batch_tokens) if easy_index else None
     blend_stream = packed_batches(index, train, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
-                                  args.max_positions, args.batch_tokens, blend=True) if args.blend_rows > 0 else None
+                                  args.max_positions, args.batch_tokens, blend=True,
+                                  blend_kinds=tuple(args.blend_kinds.split(","))) if args.blend_rows > 0 else None
     easy_steps = 0
     blend_steps = 0
     eval_rng = random.Random(args.seed + 1)
