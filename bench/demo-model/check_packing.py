@@ -4,7 +4,7 @@ computes exactly what the same question alone after the same context computes, t
 change nothing. Run: python3 bench/demo-model/check_packing.py"""
 import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
-from llama_train import TrainLlama, block_mask, pick_deviating
+from llama_train import pairwise_rank_loss, TrainLlama, block_mask, pick_deviating
 from packing import KbIndex, packed_row, packed_batch, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
@@ -28,7 +28,7 @@ worst = 0
 answer_classes = set()
 for trial in range(20):
     row = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096)
-    tok, pos, seg, tgt, cls = row
+    tok, pos, seg, tgt, cls, need = row
     t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None])
     h = m(t, p, block_mask(torch.tensor(seg[None])))
     ctx = int((seg == 0).sum())
@@ -52,7 +52,7 @@ assert answer_classes == {ANSWER, MULTI_HOP_ANSWER}, answer_classes
 assert worst < 1e-9
 # a padded batch: pads never change real tokens
 rows = [packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096) for _ in range(4)]
-tok, pos, seg, tgt, cls = packed_batch(rows)
+tok, pos, seg, tgt, cls, need = packed_batch(rows)
 hb = m(torch.tensor(tok), torch.tensor(pos), block_mask(torch.tensor(seg)))
 for i, r in enumerate(rows):
     h1 = m(torch.tensor(r[0][None], dtype=torch.long), torch.tensor(r[1][None]), block_mask(torch.tensor(r[2][None])))
@@ -64,7 +64,7 @@ print("answer targets per row:", [(r[4] >= ANSWER).sum() for r in rows], "blocks
 # a chunk's last token predicts nothing but the last chunk's; and the rule changes what later chunks compute
 worst = 0
 for trial in range(20):
-    tok, pos, seg, tgt, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True)
+    tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True)
     t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None])
     h = m(t, p, block_mask(torch.tensor(seg[None])))
     prefix = np.flatnonzero(seg == 0)
@@ -91,6 +91,24 @@ for trial in range(20):
     later = np.flatnonzero(seg == chunks[1])
     assert (whole[0, later] - h[0, later]).abs().max().item() > 1e-3, "separate chunks must not see each other"
 print("separate chunks: max |packed - alone| =", worst)
+# needed-chunk flags (train.py --blend-rank-focus needed): exactly the chunks that the row's questions need, each
+# chunk as a whole (a fake question's block and a fake chunk's tokens are told apart by their random ids)
+block_of = {n: np.concatenate([seg_ids[e[2][-1]], seg_ids[e[3]], [2]]) for n, e in enumerate(examples)}
+flagged_rows = 0
+for trial in range(20):
+    tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True,
+                                               ask=ALL_KINDS)
+    assert not need[seg >= 0].any(), "a flag outside the chunks"
+    asked = [n for k in range(1, seg.max() + 1) for n, b in block_of.items() if np.array_equal(tok[seg == k], b)]
+    assert len(asked) == seg.max(), "every question block is one fake question's"
+    wanted = set().union(*(idx.needed[n] for n in asked))
+    for c in range(1, -int(seg.min()) + 1):
+        chunk_tokens = tok[seg == -c]
+        (cid,) = [x for x, sgi in chunk_seg.items() if np.array_equal(seg_ids[sgi], chunk_tokens)]
+        flags = need[seg == -c]
+        assert flags.min() == flags.max() == int(cid in wanted), (cid, wanted, flags)
+    flagged_rows += int(need.any() and not need[seg < 0].all())
+assert flagged_rows > 0, "some rows flag some of their chunks and not others"
 assert worst < 1e-9
 
 # CACHEBLEND rows (TrainLlama.blend_forward): every kind of question is asked; ratio 1 gives the blocks what the
@@ -99,7 +117,8 @@ assert worst < 1e-9
 worst_blend = 0
 kinds_asked = set()
 for trial in range(10):
-    tok, pos, seg, tgt, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask=ALL_KINDS)
+    tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True,
+                                               ask=ALL_KINDS)
     kinds_asked |= set(cls[cls >= ANSWER].tolist())
     t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None]); sg = torch.tensor(seg[None])
     whole_seg = torch.tensor(np.where(seg < 0, 0, seg)[None])
@@ -117,7 +136,7 @@ for trial in range(10):
 assert MULTI_HOP_ANSWER in kinds_asked, "a CACHEBLEND row asks multi-hop questions too"
 asked = 0
 for trial in range(10):  # train.py --blend-kinds: a CACHEBLEND row asks only the kinds given
-    _, _, _, _, cls = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask=("single_hop",))
+    _, _, _, _, cls, _ = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask=("single_hop",))
     assert not (cls == MULTI_HOP_ANSWER).any(), "a row asks a kind it was not given"
     asked += int((cls >= ANSWER).any())
 assert asked > 0, "rows limited to one kind still ask questions of it"
@@ -138,6 +157,19 @@ assert 0 <= rank.item() and np.isfinite(rank.item()), rank.item()
 assert m3.model.layers[0].self_attn.q_proj.weight.grad.abs().sum().item() > 0, "the layers below the check learn"
 assert m3.model.layers[2].mlp.down_proj.weight.grad is None, "the later layers' side carries no gradient"
 print("CACHEBLEND ranking loss on a row:", rank.item())
+with torch.no_grad():
+    everywhere = torch.ones_like(sg, dtype=torch.bool)
+    _, same = m3.blend_forward(t, p, sg, 0.15, 1, rank=True, focus=everywhere)
+    assert same.item() == rank.item(), "a focus on every token is no focus"
+    _, none = m3.blend_forward(t, p, sg, 0.15, 1, rank=True, focus=torch.zeros_like(everywhere))
+    assert none.item() == 0, "no positives, no loss"
+score = torch.tensor([[0.0, 1.0, 2.0, 3.0]], dtype=torch.float64)
+target = torch.tensor([[4.0, 3.0, 2.0, 1.0]], dtype=torch.float64)
+mask = torch.ones(1, 4, dtype=torch.bool)
+focused = pairwise_rank_loss(score, target, mask, 0.5, torch.tensor([[False, True, True, True]]))
+softplus = torch.nn.functional.softplus
+expected = sum(softplus(score[0, j] - 1.0) for j in (0, 2, 3)) / 3  # position 1 against 0, 2, 3
+assert abs(focused.item() - expected.item()) < 1e-12, (focused.item(), expected.item())
 picked = pick_deviating(deviation, context, 0.5)
 assert picked.tolist() == [[False, True, True, False, False, False], [True, False, False, False, False, False]], \
     picked.tolist()

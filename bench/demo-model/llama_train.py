@@ -155,7 +155,7 @@ class TrainLlama(nn.Module):
             kv.append(own)
         return self.model.norm(x), kv
 
-    def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None, rank=False):
+    def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None, rank=False, focus=None):
         """CACHEBLEND (DESIGN §4) on packed rows whose chunks carry negative segment ids (packing.py): first every
         layer's K/V of the row with its chunks encoded alone (the stored chunk KV); then the fused pass: layers below
         `check_layer` fresh for every token; at `check_layer` fresh K/V for every token, and the context tokens
@@ -170,7 +170,9 @@ class TrainLlama(nn.Module):
         rank: also compute a loss that asks the check layer's value deviation to put first the chunk tokens whose key
         and value deviate most over the later layers (pairwise_rank_loss; the later layers' side carries no
         gradient). CACHEBLEND's selection rests on that premise; in the committed model its 15 % holds only about a
-        third of those tokens (diagnose_blend.py --rank-only), so this teaches the early layers to flag them."""
+        third of those tokens (diagnose_blend.py --rank-only), so this teaches the early layers to flag them. focus
+        ([b, t] boolean, e.g. the chunks the row's questions need): only the later layers' top tokens inside it
+        count as the ones to put first (diagnose_blend.py --anatomy: those are the picks that restore answers)."""
         cos, sin = self.rope(positions)
         whole_mask = block_mask(torch.where(segments < 0, torch.zeros_like(segments), segments))
         context = segments <= 0
@@ -195,7 +197,7 @@ class TrainLlama(nn.Module):
         hidden = torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
         if not rank:
             return hidden, None
-        return hidden, pairwise_rank_loss(torch.log(check_deviation + 1e-12), later, segments < 0, ratio)
+        return hidden, pairwise_rank_loss(torch.log(check_deviation + 1e-12), later, segments < 0, ratio, focus)
 
     def logits(self, hidden):
         return hidden @ self.model.embed_tokens.weight.t()
@@ -230,11 +232,14 @@ def deviation_of(fresh, stored):
     return (fresh.float() - stored.float()).pow(2).sum(dim=(1, 3))
 
 
-def pairwise_rank_loss(score, target, mask, ratio):
-    """Per row, the floor(ratio * count) positions of mask with the largest target are the positives; the mean over
-    (positive, other masked position) pairs of softplus(score_other - score_positive), averaged over the rows. On log
+def pairwise_rank_loss(score, target, mask, ratio, focus=None):
+    """Per row, the floor(ratio * count) positions of mask with the largest target are the positives (only those
+    inside focus, when given: the others join the negatives); the mean over (positive, other masked position) pairs
+    of softplus(score_other - score_positive), averaged over the rows (a row without positives adds 0). On log
     deviations it does not change when every deviation is scaled; ln 2 when all scores are equal."""
     positive = pick_deviating(target, mask, ratio)
+    if focus is not None:
+        positive = positive & focus
     negative = mask & ~positive
     pairs = positive.unsqueeze(2) & negative.unsqueeze(1)
     gaps = score.unsqueeze(1) - score.unsqueeze(2)  # [b, i, j] = score_j - score_i

@@ -77,7 +77,8 @@ def by_document(chunk_ids, rng):
 
 def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, separate=False,
                ask=ONE_CHUNK_KINDS):
-    """One row's token ids, positions, segment ids, targets and target classes (numpy arrays); separate: the
+    """One row's token ids, positions, segment ids, targets, target classes and needed-chunk flags (numpy arrays:
+    1 on the tokens of the chunks that the row's questions need, 0 elsewhere); separate: the
     chunks encoded separately (module doc), asking only the question kinds in ask: one-chunk questions by default,
     more for a CACHEBLEND row (llama_train.TrainLlama.blend_forward restores what the chunks lose)."""
     kb = index.kb_list[rng.integers(len(index.kb_list))]
@@ -87,10 +88,12 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
     prefix_seg = examples[seeds[0]][2][0]
     if len(seeds) == 1:
         chunk_segs = examples[seeds[0]][2][1:-1]
-        chunk_set = set(examples[seeds[0]][4]["chunk_ids"])
+        chunk_order = list(examples[seeds[0]][4]["chunk_ids"])
+        chunk_set = set(chunk_order)
     else:
         chunk_set = {cid for s in seeds for cid in examples[s][4]["chunk_ids"]}
-        chunk_segs = [index.chunk_segment[kb][cid] for cid in by_document(chunk_set, rng)]
+        chunk_order = by_document(chunk_set, rng)
+        chunk_segs = [index.chunk_segment[kb][cid] for cid in chunk_order]
     parts = [np.array([bos], np.int32), seg_ids[prefix_seg]] + [seg_ids[s] for s in chunk_segs]
     context = np.concatenate(parts)
     context_segments = np.zeros(len(context), np.int64)
@@ -113,11 +116,13 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
         classes[0][end] = 0  # the next chunk's first token is outside this chunk's view
     classes[0][-1] = 0  # set below, when the first block is known
     length = len(context)
+    needed = set()
     for k, n in enumerate(questions, start=1):
         q, a = seg_ids[examples[n][2][-1]], seg_ids[examples[n][3]]
         block = np.concatenate([q, a, np.array([eos], np.int32)])
         if length + len(block) > max_len:
             break
+        needed |= index.needed[n]
         tgt = np.append(block[1:], -1)
         cls = np.full(len(block), CONTEXT, np.int8)
         # the last question token predicts the answer's first
@@ -132,7 +137,13 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
         targets.append(tgt)
         classes.append(cls)
         length += len(block)
-    return tuple(np.concatenate(parts) for parts in (tokens, positions, segments, targets, classes))
+    # 1 on the tokens of the chunks that the row's questions need (train.py --blend-rank-focus needed)
+    in_needed = np.zeros(length, np.int8)
+    at = len(parts[0]) + len(parts[1])
+    for cid, part in zip(chunk_order, parts[2:]):
+        in_needed[at:at + len(part)] = cid in needed
+        at += len(part)
+    return tuple(np.concatenate(parts) for parts in (tokens, positions, segments, targets, classes)) + (in_needed,)
 
 
 def packed_batch(rows):
@@ -145,10 +156,12 @@ def packed_batch(rows):
     segments = np.full((b, width), PAD_SEGMENT, np.int64)
     targets = np.full((b, width), -1, np.int64)
     classes = np.zeros((b, width), np.int8)
-    for i, (tok, pos, seg, tgt, cls) in enumerate(rows):
+    in_needed = np.zeros((b, width), np.int8)
+    for i, (tok, pos, seg, tgt, cls, need) in enumerate(rows):
         n = len(tok)
         tokens[i, :n], positions[i, :n], segments[i, :n], targets[i, :n], classes[i, :n] = tok, pos, seg, tgt, cls
-    return tokens, positions, segments, targets, classes
+        in_needed[i, :n] = need
+    return tokens, positions, segments, targets, classes, in_needed
 
 
 def packed_batches(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, batch_tokens,

@@ -114,6 +114,10 @@ def parse_args(argv):
                    help="share of the steps whose batch is computed as CACHEBLEND computes it (chunks encoded alone, "
                         "then --blend-ratio of the context recomputed from --blend-check-layer on, chosen by value "
                         "deviation; llama_train.TrainLlama.blend_forward), asking every kind of question")
+    p.add_argument("--blend-rank-focus", choices=["all", "needed"], default="all",
+                   help="which of the later layers' top tokens the ranking loss puts first: all of them, or only "
+                        "those in the chunks the row's questions need (diagnose_blend.py --anatomy: the picks that "
+                        "restore answers lie there)")
     p.add_argument("--blend-kinds", default=",".join(ALL_KINDS),
                    help="the question kinds blended rows ask (comma-separated; default all). Leaving multi_hop out "
                         "keeps the model from learning to chain lookups over stored chunk KV, i.e. keeps NAIVE's "
@@ -640,7 +644,7 @@ def main(argv):
         easy_steps += take_easy
         take_blend = blend_stream is not None and not take_easy and rng.random() < args.blend_rows
         blend_steps += take_blend
-        tokens, positions, segments_np, targets, classes = next(
+        tokens, positions, segments_np, targets, classes, in_needed = next(
             easy_stream if take_easy else blend_stream if take_blend else stream)
         real = segments_np != PAD_SEGMENT
         row_blocks = np.where(real, segments_np, 0).max(axis=1)
@@ -667,8 +671,10 @@ def main(argv):
         trainee.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
             if take_blend:
+                focus = torch.from_numpy(in_needed > 0).to(device, non_blocking=True) \
+                    if args.blend_rank_focus == "needed" else None
                 hidden, rank_loss = trainee.blend_forward(x, pos, row_segments, args.blend_ratio, args.blend_check_layer,
-                                                          rank=args.blend_rank_weight > 0)
+                                                          rank=args.blend_rank_weight > 0, focus=focus)
             else:
                 hidden, rank_loss = trainee(x, pos, mask), None
             logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
