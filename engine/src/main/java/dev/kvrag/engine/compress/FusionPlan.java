@@ -81,14 +81,6 @@ public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
     return mode.describe() + (snapkv == null ? "" : "+" + snapkv);
   }
 
-  /**
-   * How many of the last tokens of a {@code questionTokens}-token question SnapKV observes: its window, or the whole
-   * question when that is shorter (0 without SnapKV).
-   */
-  public int observationWindow(int questionTokens) {
-    return snapkv == null ? 0 : snapkv.windowWithin(questionTokens).window();
-  }
-
   /** Fuses the prompt and applies SnapKV, if any. */
   public Fused run(Transformer model, int[] prefix, List<int[]> chunks, int[] question, ChunkKvSource kv) {
     SnapKv compression = snapkv == null ? null : snapkv.windowWithin(question.length);

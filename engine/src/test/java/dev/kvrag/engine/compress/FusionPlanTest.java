@@ -26,11 +26,10 @@ class FusionPlanTest {
     FusionPlan p = FusionPlan.parse("cacheblend:ratio=0.15+snapkv:capacity=512,window=16");
     assertEquals(new CacheBlend(0.15, 1), p.mode());
     assertEquals(new SnapKv(16, 5, 512, ScorePooling.AVG), p.snapkv());
-    assertEquals(16, p.observationWindow(40));
-    assertEquals(9, p.observationWindow(9), "a question shorter than the window is the whole window");
+    assertEquals(16, p.snapkv().windowWithin(40).window());
+    assertEquals(9, p.snapkv().windowWithin(9).window(), "a question shorter than the window is the whole window");
     assertEquals(p, FusionPlan.parse(p.describe()));
     assertNull(FusionPlan.parse("naive").snapkv());
-    assertEquals(0, FusionPlan.parse("naive").observationWindow(40));
   }
 
   @Test
