@@ -20,11 +20,12 @@ A row may encode its chunks separately (`separate`): each chunk's tokens see the
 the condition the engine's NAIVE, CACHEBLEND and APE modes put the model in. Such a row asks only the questions
 one chunk answers (single-hop, distractor): a multi-hop or cross-chunk answer needs the chunks to have seen each
 other, which is what CACHEBLEND's recompute restores and NAIVE lacks, so the model is not taught to get by
-without it (the NAIVE gap the quality report must show stays a property of the task). A CACHEBLEND row
-(`ask_all`) asks every kind: llama_train's blend_forward recomputes part of it as the engine's CACHEBLEND does.
-Positions stay those of the whole prompt; the engine encodes a chunk right after the prefix and rotates its keys
-to the chunk's slot, so the two differ only in the distances from a chunk to the prefix. A chunk's last token then predicts nothing (the next
-chunk's first token is not in its view), except the last chunk's, which predicts the first block's first token.
+without it (the NAIVE gap the quality report must show stays a property of the task). A CACHEBLEND row asks
+the kinds it is given (`ask`; train.py --blend-kinds, every kind by default): llama_train's blend_forward recomputes
+part of it as the engine's CACHEBLEND does. Positions stay those of the whole prompt; the engine encodes a chunk
+right after the prefix and rotates its keys to the chunk's slot, so the two differ only in the distances from a
+chunk to the prefix. A chunk's last token then predicts nothing (the next chunk's first token is not in its view),
+except the last chunk's, which predicts the first block's first token.
 
 Targets: the context's tokens (prefix, chunks) and each block's question tokens carry the LM loss
 (class 1), each answer token and its EOS the answer loss (class 2, or 3 for a multi-hop question, so that

@@ -52,7 +52,6 @@ START = time.time()
 LLAMA3_SPLIT = (r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
                 r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+")
 PAD, BOS, EOS = "<|pad|>", "<|bos|>", "<|eos|>"
-KINDS = ["single_hop", "multi_hop", "distractor", "cross_chunk"]
 EXPORT_PARTS = 8  # the training export is cut into this many seeds, fixed so that data do not depend on cores
 
 
@@ -113,7 +112,7 @@ def parse_args(argv):
     p.add_argument("--blend-rows", type=float, default=0.0,
                    help="share of the steps whose batch is computed as CACHEBLEND computes it (chunks encoded alone, "
                         "then --blend-ratio of the context recomputed from --blend-check-layer on, chosen by value "
-                        "deviation; llama_train.TrainLlama.blend_forward), asking every kind of question")
+                        "deviation; llama_train.TrainLlama.blend_forward), asking the --blend-kinds")
     p.add_argument("--blend-rank-focus", choices=["all", "needed"], default="all",
                    help="which of the later layers' top tokens the ranking loss puts first: all of them, or only "
                         "those in the chunks the row's questions need (diagnose_blend.py --anatomy: the picks that "
@@ -152,9 +151,10 @@ def parse_args(argv):
             args.data_dir = ".cache/demo-data-dry"
     if args.hidden % args.heads or args.heads % args.kv_heads:
         p.error("--hidden must divide by --heads and --heads by --kv-heads")
-    unknown = [k for k in args.blend_kinds.split(",") if k not in ALL_KINDS]
-    if unknown or not args.blend_kinds:
-        p.error(f"--blend-kinds: unknown kind(s) {unknown or ['(none given)']}; kinds: {', '.join(ALL_KINDS)}")
+    args.blend_kinds = tuple(args.blend_kinds.split(","))
+    unknown = [k for k in args.blend_kinds if k not in ALL_KINDS]
+    if unknown:
+        p.error(f"--blend-kinds: unknown kind(s) {unknown}; kinds: {', '.join(ALL_KINDS)}")
     return args
 
 
@@ -413,7 +413,7 @@ def greedy_answers(model, prompts, eos, pad, device, autocast, max_new=20, batch
 def evaluate(model, tok, examples, flat, offsets, answer_start, eos, pad, device, autocast):
     prompts = [flat[offsets[n]:offsets[n] + answer_start[n]].tolist() for n in range(len(examples))]
     generated = greedy_answers(model, prompts, eos, pad, device, autocast)
-    hits = {k: [0, 0] for k in KINDS}
+    hits = {k: [0, 0] for k in ALL_KINDS}
     predictions = []
     for n, ex in enumerate(examples):
         text = tok.decode([t for t in generated[n] if t != eos])
@@ -429,9 +429,9 @@ def evaluate(model, tok, examples, flat, offsets, answer_start, eos, pad, device
 
 
 def em_table(em, counts):
-    head = "  ".join(f"{k:>11}" for k in KINDS + ["all"])
-    row = "  ".join(f"{(em[k] if em[k] is not None else float('nan')):11.3f}" for k in KINDS + ["all"])
-    n = "  ".join(f"{counts.get(k, sum(counts.values())):11d}" for k in KINDS + ["all"])
+    head = "  ".join(f"{k:>11}" for k in [*ALL_KINDS, "all"])
+    row = "  ".join(f"{(em[k] if em[k] is not None else float('nan')):11.3f}" for k in [*ALL_KINDS, "all"])
+    n = "  ".join(f"{counts.get(k, sum(counts.values())):11d}" for k in [*ALL_KINDS, "all"])
     return f"exact match  {head}\n             {row}\n  questions  {n}"
 
 
@@ -505,7 +505,7 @@ def plot(history, evals, path):
     a.set_ylabel("cross-entropy (nats)")
     a.legend()
     a.grid(alpha=0.3)
-    for k in KINDS + ["all"]:
+    for k in [*ALL_KINDS, "all"]:
         b.plot([e["step"] for e in evals], [e["em"][k] for e in evals], marker="o", label=k)
     b.set_xlabel("step")
     b.set_ylabel("held-out exact match")
@@ -584,7 +584,7 @@ def main(argv):
         "answer_targets_per_1000_tokens": float(1000 * sum(int((r[4] >= ANSWER).sum()) for r in sample)
                                                 / sum(len(r[0]) for r in sample)),
         "chars_per_token": float(np.sum(chunk_chars) / np.sum(chunk_tokens)),
-        "heldout_kinds": {k: sum(1 for e in heldout if e[1] == k) for k in KINDS}}
+        "heldout_kinds": {k: sum(1 for e in heldout if e[1] == k) for k in ALL_KINDS}}
     run_log["data"] = data_stats
     run_log["phases"]["tokenize_s"] = time.time() - t
     log("data: " + json.dumps(data_stats))
@@ -624,7 +624,7 @@ def main(argv):
                                  args.max_positions, args.batch_tokens) if easy_index else None
     blend_stream = packed_batches(index, train, seg_ids, bos, eos, rng, args.merge_max, args.questions_per_row,
                                   args.max_positions, args.batch_tokens, blend=True,
-                                  blend_kinds=tuple(args.blend_kinds.split(","))) if args.blend_rows > 0 else None
+                                  blend_kinds=args.blend_kinds) if args.blend_rows > 0 else None
     easy_steps = 0
     blend_steps = 0
     eval_rng = random.Random(args.seed + 1)
