@@ -99,7 +99,7 @@ def main():
     counts = {}
     with torch.no_grad():
         for n, prompt in enumerate(prompts):
-            tokens, segments, answer = with_full_answer(model, *prompt_tensors(prompt))
+            tokens, segments, answer, full = with_full_answer(model, *prompt_tensors(prompt))
             positions = torch.arange(tokens.shape[1]).unsqueeze(0)
             context_count = int((segments <= 0).sum())
             count = int(np.floor(args.ratio * context_count))
@@ -115,16 +115,11 @@ def main():
                             taken += 1
                 return out
 
-            whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
-            full_hidden, full = model.encode(tokens, positions, block_mask(whole))
             c = args.check_layer
             picks = {
                 "none": lambda stored, own, context: torch.zeros_like(context),
-                "value@c": lambda stored, own, context: top(
-                    (own[1] - stored[c][1]).pow(2).sum(dim=(1, 3))[0], context, count),
-                "oracle": lambda stored, own, context: top(sum(
-                    (full[i][1] - stored[i][1]).pow(2).sum(dim=(1, 3))[0] + (full[i][0] - stored[i][0]).pow(2).sum(
-                        dim=(1, 3))[0] for i in range(c + 1, len(full))), context, count),
+                "value@c": lambda stored, own, context: top(deviation_of(own[1], stored[c][1])[0], context, count),
+                "oracle": lambda stored, own, context: oracle_picks(full, stored, c, context, count),
                 "answer": by_answer,
                 "random": lambda stored, own, context: top(torch.rand(context.shape[1]), context, count),
             }
@@ -145,7 +140,7 @@ def main():
         total = sum(agree[rule].values())
         print(f"{rule:10s}" + "".join(f"{agree[rule].get(k, 0) / counts[k]:14.2f}" for k in kinds)
               + f"{total / len(prompts):8.2f}")
-    print("FULL's whole greedy answer (up to its EOS, at most 16 tokens) reproduced, teacher-forced:")
+    print(f"FULL's whole greedy answer (up to its EOS, at most {ANSWER_LIMIT} tokens) reproduced, teacher-forced:")
     for rule in rules:
         total = sum(agree_all[rule].values())
         print(f"{rule:10s}" + "".join(f"{agree_all[rule].get(k, 0) / counts[k]:14.2f}" for k in kinds)
@@ -170,8 +165,7 @@ def report_rank(model, prompts, args):
             count = int(np.floor(args.ratio * int(context.sum())))
             own_check = full[c][1]  # layers up to the check layer are fresh for every token: FULL's values there
             ours = top(deviation_of(own_check, stored[c][1])[0], context, count)
-            oracle = top(sum(deviation_of(full[i][1], stored[i][1])[0] + deviation_of(full[i][0], stored[i][0])[0]
-                             for i in range(c + 1, len(full))), context, count)
+            oracle = oracle_picks(full, stored, c, context, count)
             recall = (ours & oracle).sum().item() / max(1, oracle.sum().item())
             entry = stats.setdefault(prompt["kind"], [0.0, 0.0, 0])
             entry[0] += loss.item()
@@ -203,16 +197,13 @@ def report_anatomy(model, prompts, vocab, args):
     parts = ["oracle in answer chunks", "oracle elsewhere", "cacheblend + oracle in answer chunks"]
     with torch.no_grad():
         for n, prompt in enumerate(prompts):
-            tokens, segments, answer = with_full_answer(model, *prompt_tensors(prompt))
+            tokens, segments, answer, full = with_full_answer(model, *prompt_tensors(prompt))
             positions = torch.arange(tokens.shape[1]).unsqueeze(0)
             context = segments <= 0
             count = int(np.floor(args.ratio * int(context.sum())))
-            whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
-            _, full = model.encode(tokens, positions, block_mask(whole))
             _, stored = model.encode(tokens, positions, block_mask(segments))
             ours = top(deviation_of(full[c][1], stored[c][1])[0], context, count)
-            oracle = top(sum(deviation_of(full[i][1], stored[i][1])[0] + deviation_of(full[i][0], stored[i][0])[0]
-                             for i in range(c + 1, len(full))), context, count)
+            oracle = oracle_picks(full, stored, c, context, count)
             in_answer = torch.zeros_like(context)
             for chunk in answer_chunks(prompt, vocab):
                 in_answer |= segments == -(chunk + 1)
@@ -258,18 +249,24 @@ ANSWER_LIMIT = 16
 def with_full_answer(model, tokens, segments):
     """FULL's greedy answer (its tokens up to and including EOS, at most ANSWER_LIMIT), and the prompt with all but its
     last token appended as question tokens, so that one forward pass predicts every answer token (teacher forcing):
-    (tokens, segments, answer)."""
+    (tokens, segments, answer, FULL's K/V per layer over those tokens: the last greedy step's pass)."""
     answer = []
     x, seg = tokens, segments
-    while len(answer) < ANSWER_LIMIT:
+    while True:
         positions = torch.arange(x.shape[1]).unsqueeze(0)
-        hidden, _ = model.encode(x, positions, block_mask(torch.where(seg < 0, torch.zeros_like(seg), seg)))
+        hidden, full = model.encode(x, positions, block_mask(torch.where(seg < 0, torch.zeros_like(seg), seg)))
         answer.append(int(model.logits(hidden[0, -1]).argmax()))
-        if answer[-1] == EOS:
-            break
+        if answer[-1] == EOS or len(answer) == ANSWER_LIMIT:
+            return x, seg, answer, full
         x = torch.cat([x, torch.tensor([[answer[-1]]])], dim=1)
         seg = torch.cat([seg, torch.tensor([[1]])], dim=1)
-    return x, seg, answer
+
+
+def oracle_picks(full, stored, check_layer, context, count):
+    """The oracle's picks: the count context slots of largest K and V deviation of FULL from the stored KV, summed
+    over the layers after the check layer (what an ideal rule would see; it needs FULL)."""
+    return top(sum(deviation_of(full[i][1], stored[i][1])[0] + deviation_of(full[i][0], stored[i][0])[0]
+                   for i in range(check_layer + 1, len(full))), context, count)
 
 
 def same_answer(model, hidden, answer):
