@@ -29,6 +29,10 @@ import org.springframework.util.unit.DataSize;
  * @param redisTimeout command timeout of the worker's Redis connections
  * @param residencyReportInterval how often the worker re-announces what its local tier holds (the cache-service
  *     forgets a worker it has not heard from in {@code kvrag.cache.residency-idle-timeout}, 15 min)
+ * @param claimLease how long a worker's claim on a request lasts unless renewed; renewed every third of it while the
+ *     worker answers. A worker that dies holding a claim delays its request's redelivery by at most this much, so
+ *     it must sit well below the gateway's inference timeout (60 s), and well above the Redis timeout (one slow
+ *     renewal must not lose a claim)
  */
 @ConfigurationProperties("kvrag.inference")
 public record InferenceProperties(
@@ -44,7 +48,8 @@ public record InferenceProperties(
         @DefaultValue("512") int maxNewTokens,
         @DefaultValue("") String workerId,
         @DefaultValue("5s") Duration redisTimeout,
-        @DefaultValue("5m") Duration residencyReportInterval) implements KafkaHealthTimeout {
+        @DefaultValue("5m") Duration residencyReportInterval,
+        @DefaultValue("30s") Duration claimLease) implements KafkaHealthTimeout {
 
     public InferenceProperties {
         modelDir = modelDir == null || modelDir.toString().isBlank() ? null : modelDir;
@@ -56,6 +61,10 @@ public record InferenceProperties(
         if (localTierSize.toBytes() <= 0) {
             throw new IllegalArgumentException("kvrag.inference.local-tier-size must be positive, got "
                     + localTierSize);
+        }
+        if (claimLease.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("kvrag.inference.claim-lease must be at least 1s (it is renewed every "
+                    + "third of it), got " + claimLease);
         }
         if (maxPromptTokens < 1 || maxNewTokens < 1) {
             throw new IllegalArgumentException("kvrag.inference.max-prompt-tokens and max-new-tokens must be positive");

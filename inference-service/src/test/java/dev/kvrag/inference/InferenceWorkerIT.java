@@ -165,7 +165,7 @@ class InferenceWorkerIT extends RealInfraSpringTest {
                 .replace("\"question\":\"Which team owns nago-feed?\"", "\"question\":\"  \"");
         sendRaw(chunk.chunkId(), json.getBytes(StandardCharsets.UTF_8));
 
-        assertThat(failure(unknownMode.requestId())).isEqualTo(new InferenceResult.Failure(422,
+        assertThat(failure(unknownMode.requestId())).isEqualTo(new InferenceResult.Failure(1, 422,
                 "Unprocessable request", "mode 'warp': unknown fusion mode 'warp' (modes: full, prefix, naive, "
                 + "cacheblend, ape)"));
         InferenceResult.Failure tokenizer = failure(otherTokenizer.requestId());

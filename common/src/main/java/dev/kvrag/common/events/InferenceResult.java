@@ -11,7 +11,8 @@ import java.util.Objects;
  * One entry of a request's result stream: the Redis stream {@link #streamKey(String)}, written by the worker that
  * answers the request and read by the gateway replica waiting for it ({@code XREAD BLOCK} from id 0). Every entry
  * has two fields: {@code type} ({@link #type()}) and {@code data} (the JSON of {@link #toJson()}). A stream holds
- * token entries, then exactly one {@code done} or {@code error} entry.
+ * token entries, then exactly one {@code done} or {@code error} entry, per {@linkplain #attempt() attempt}: usually
+ * one; a worker that takes a request over from one that stopped answering (its claim lapsed) writes its own.
  *
  * <pre>
  * token: {"index":0,"text":" Oslo"}
@@ -20,11 +21,15 @@ import java.util.Objects;
  *         "timings":{"queueMs":1.2,"kvLoadMs":3.1,"recomputeMs":40.2,"ttftMs":47.9,"decodeMs":20.3,"totalMs":70.1},
  *         "cache":{"hitsByTier":{"local":4,"redis":1},"misses":1,"recomputeFraction":0.15}}
  * error: {"status":422,"title":"Unprocessable request","detail":"tokenizer sha256:… is not the served model's"}
+ * token of a second attempt: {"attempt":2,"index":0,"text":" Oslo"}
  * </pre>
  * The {@code done} JSON is also the value of the audit record on {@link Topics#INFERENCE_RESULTS}, keyed by request
  * id. Readers ignore fields they do not know.
  */
 public sealed interface InferenceResult permits InferenceResult.Token, InferenceResult.Done, InferenceResult.Failure {
+
+    /** The first attempt's number: what an entry without an {@code attempt} field belongs to. */
+    int FIRST_ATTEMPT = 1;
 
     /** Result streams are {@code kvrag:results:<requestId>}. */
     String STREAM_KEY_PREFIX = "kvrag:results:";
@@ -39,7 +44,16 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
     /** The entry's {@code data} field. */
     byte[] toJson();
 
-    /** Whether this entry ends the stream. */
+    /**
+     * Which attempt at the request wrote this entry: {@value #FIRST_ATTEMPT} for the first worker that claimed it,
+     * one more for each worker that took it over after the claim before it lapsed (a crashed or stalled worker). A
+     * reader follows the highest attempt it has seen: a higher one voids the lower one's tokens (its own start again
+     * at index 0), and entries of a lower one are a superseded worker's late writes, to be ignored. The JSON carries
+     * {@code "attempt"} only from the second attempt on, so a first attempt's entries read as they always did.
+     */
+    int attempt();
+
+    /** Whether this entry ends the stream (of its attempt). */
     default boolean isFinal() {
         return !(this instanceof Token);
     }
@@ -71,17 +85,41 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
         return fromEntry(type, data == null ? null : data.getBytes(StandardCharsets.UTF_8));
     }
 
+    private static void requireAttempt(int attempt) {
+        if (attempt < FIRST_ATTEMPT) {
+            throw new IllegalArgumentException("attempt must be >= " + FIRST_ATTEMPT + ", got " + attempt);
+        }
+    }
+
+    /** An entry's JSON, opened with its attempt when that is not the first. */
+    private static EventJson.Writer writer(int attempt) {
+        EventJson.Writer out = new EventJson.Writer();
+        return attempt == FIRST_ATTEMPT ? out : out.field("attempt", attempt);
+    }
+
+    private static int attemptOf(EventJson.Fields f) {
+        if (f.object().get("attempt") == null) {
+            return FIRST_ATTEMPT;
+        }
+        long attempt = f.integer("attempt");
+        if (attempt < FIRST_ATTEMPT || attempt > Integer.MAX_VALUE) {
+            throw new EventFormatException(f.what() + ": attempt " + attempt + " is out of range");
+        }
+        return (int) attempt;
+    }
+
     /**
      * A piece of the answer as it is decoded: never empty, never a broken UTF-8 character; the pieces in index
      * order concatenate to {@link Done#answer()}.
      *
-     * @param index 0 for the first piece, then 1, 2, ...
+     * @param index 0 for the first piece of its attempt, then 1, 2, ...
      */
-    record Token(int index, String text) implements InferenceResult {
+    record Token(int attempt, int index, String text) implements InferenceResult {
 
         public static final String TYPE = "token";
 
         public Token {
+            requireAttempt(attempt);
             if (index < 0) {
                 throw new IllegalArgumentException("token index must be >= 0, got " + index);
             }
@@ -95,7 +133,7 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
 
         @Override
         public byte[] toJson() {
-            return new EventJson.Writer().field("index", index).field("text", text).toBytes();
+            return writer(attempt).field("index", index).field("text", text).toBytes();
         }
 
         static Token fromJson(byte[] json) {
@@ -104,7 +142,7 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
             if (index < 0 || index > Integer.MAX_VALUE) {
                 throw new EventFormatException("token entry: index " + index + " is out of range");
             }
-            return new Token((int) index, f.string("text"));
+            return new Token(attemptOf(f), (int) index, f.string("text"));
         }
     }
 
@@ -193,7 +231,7 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
      * @param completionTokens tokens sampled, the final EOS included
      * @param cachedTokens prompt tokens whose stored KV was used as loaded (not recomputed)
      */
-    record Done(String requestId, String answer, String finishReason, String mode, int promptTokens,
+    record Done(String requestId, int attempt, String answer, String finishReason, String mode, int promptTokens,
                 int completionTokens, int cachedTokens, Timings timings, CacheUse cache) implements InferenceResult {
 
         public static final String TYPE = "done";
@@ -201,6 +239,7 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
 
         public Done {
             InferenceRequest.requireRequestId(requestId);
+            requireAttempt(attempt);
             Objects.requireNonNull(answer, "answer");
             if (!FINISH_REASONS.contains(finishReason)) {
                 throw new IllegalArgumentException("finish reason '" + finishReason + "' is not one of "
@@ -224,7 +263,7 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
 
         @Override
         public byte[] toJson() {
-            return new EventJson.Writer().field("requestId", requestId).field("answer", answer)
+            return writer(attempt).field("requestId", requestId).field("answer", answer)
                     .field("finishReason", finishReason).field("mode", mode).field("promptTokens", promptTokens)
                     .field("completionTokens", completionTokens).field("cachedTokens", cachedTokens)
                     .field("timings", timings.json()).field("cache", cache.json()).toBytes();
@@ -233,9 +272,9 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
         public static Done fromJson(byte[] json) {
             EventJson.Fields f = new EventJson.Fields(EventJson.parseObject(json, "done entry"), "done entry");
             try {
-                return new Done(f.string("requestId"), f.string("answer"), f.string("finishReason"), f.string("mode"),
-                        count(f, "promptTokens"), count(f, "completionTokens"), count(f, "cachedTokens"),
-                        Timings.from(f.object("timings")), CacheUse.from(f.object("cache")));
+                return new Done(f.string("requestId"), attemptOf(f), f.string("answer"), f.string("finishReason"),
+                        f.string("mode"), count(f, "promptTokens"), count(f, "completionTokens"),
+                        count(f, "cachedTokens"), Timings.from(f.object("timings")), CacheUse.from(f.object("cache")));
             } catch (EventFormatException e) {
                 throw e;
             } catch (IllegalArgumentException | NullPointerException e) {
@@ -257,11 +296,12 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
      * 4xx: the request itself is at fault (unreadable, unknown mode, another model's tokenizer, ...); 5xx: the
      * worker failed.
      */
-    record Failure(int status, String title, String detail) implements InferenceResult {
+    record Failure(int attempt, int status, String title, String detail) implements InferenceResult {
 
         public static final String TYPE = "error";
 
         public Failure {
+            requireAttempt(attempt);
             if (status < 400 || status > 599) {
                 throw new IllegalArgumentException("an error entry has a 4xx or 5xx status, got " + status);
             }
@@ -282,16 +322,15 @@ public sealed interface InferenceResult permits InferenceResult.Token, Inference
 
         @Override
         public byte[] toJson() {
-            return new EventJson.Writer().field("status", status).field("title", title).field("detail", detail)
-                    .toBytes();
+            return writer(attempt).field("status", status).field("title", title).field("detail", detail).toBytes();
         }
 
         static Failure fromJson(byte[] json) {
             EventJson.Fields f = new EventJson.Fields(EventJson.parseObject(json, "error entry"), "error entry");
             long status = f.integer("status");
             try {
-                return new Failure((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, status)),
-                        f.string("title"), f.string("detail"));
+                int clamped = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, status));
+                return new Failure(attemptOf(f), clamped, f.string("title"), f.string("detail"));
             } catch (IllegalArgumentException e) {
                 throw new EventFormatException("error entry: " + e.getMessage());
             }

@@ -88,6 +88,58 @@ class QueryApiIT extends GatewaySpringTest {
     }
 
     @Test
+    void aStreamedAnswerWhoseWorkerDiedRestartsWithAnEventThatVoidsTheTokensSent() {
+        GatewayClient.Stream s = client().stream("/v1/query",
+                "{\"question\": \"What if the worker dies mid-answer?\", \"stream\": true}");
+        assertThat(s.status()).isEqualTo(200);
+        List<GatewayClient.Event> events = s.events();
+        int dead = ContractWorker.DEAD_TOKENS;
+        assertThat(events).extracting(GatewayClient.Event::name).containsExactly("token", "token", "restart", "token",
+                "token", "token", "token", "summary");
+        JsonNode restart = JSON.readTree(events.get(dead).data());
+        assertThat(restart.get("attempt").asInt()).isEqualTo(2);
+        assertThat(restart.get("discarded").asInt()).isEqualTo(dead);
+        List<GatewayClient.Event> restarted = events.subList(dead + 1, events.size() - 1);
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < restarted.size(); i++) {
+            JsonNode token = JSON.readTree(restarted.get(i).data());
+            assertThat(token.get("index").asInt()).as("indexes start again at 0").isEqualTo(i);
+            shown.append(token.get("text").asString());
+        }
+        assertThat(shown).hasToString(ANSWER);
+        assertThat(JSON.readTree(events.getLast().data()).get("answer").asString()).isEqualTo(ANSWER);
+    }
+
+    @Test
+    void aStreamedChatWhoseWorkerDiedSaysSoInAKvragRestartChunk() {
+        GatewayClient.Stream s = client().stream("/v1/chat/completions", "{\"messages\": [{\"role\": \"user\","
+                + " \"content\": \"What if the worker dies?\"}], \"stream\": true}");
+        List<GatewayClient.Event> events = s.events();
+        assertThat(events.getLast().data()).isEqualTo("[DONE]");
+        List<JsonNode> chunks = events.subList(0, events.size() - 1).stream().map(e -> JSON.readTree(e.data()))
+                .toList();
+        JsonNode restart = chunks.get(1 + ContractWorker.DEAD_TOKENS);
+        assertThat(restart.get("choices").isEmpty()).isTrue();
+        assertThat(restart.get("kvrag_restart").get("attempt").asInt()).isEqualTo(2);
+        assertThat(restart.get("kvrag_restart").get("discarded").asInt()).isEqualTo(ContractWorker.DEAD_TOKENS);
+        StringBuilder content = new StringBuilder();
+        for (JsonNode c : chunks.subList(2 + ContractWorker.DEAD_TOKENS, chunks.size() - 1)) {
+            content.append(c.get("choices").get(0).get("delta").get("content").asString());
+        }
+        assertThat(content).hasToString(ANSWER);
+        assertThat(chunks.getLast().get("kvrag").get("answer").asString()).isEqualTo(ANSWER);
+        assertThat(chunks).filteredOn(c -> c.has("kvrag_restart")).hasSize(1);
+    }
+
+    @Test
+    void aQueryWhoseWorkerDiedIsAnsweredByTheAttemptThatTookOver() {
+        ResponseEntity<Map<String, Object>> r = client().post("/v1/query",
+                "{\"question\": \"What if the worker dies before the end?\"}");
+        assertThat(r.getStatusCode().value()).as("%s", r.getBody()).isEqualTo(200);
+        assertThat(r.getBody()).containsEntry("answer", ANSWER);
+    }
+
+    @Test
     void chatCompletionsAnswerLikeOpenAiWithCachedTokens() {
         String chat = "{\"model\": \"test-model\", \"messages\": [{\"role\": \"system\", \"content\": \"Be brief.\"},"
                 + " {\"role\": \"user\", \"content\": \"Who owns nago-feed?\"}], \"max_tokens\": 12}";

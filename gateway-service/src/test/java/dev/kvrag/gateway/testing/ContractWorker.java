@@ -25,15 +25,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The inference worker's side of the contract, played on real Kafka and Redis: consumes {@code inference-requests}
- * in a consumer group, claims each request id ({@code SET kvrag:request:<id> processing NX EX 600}), and writes token
- * entries then a {@code done} entry to {@code kvrag:results:<id>} (MAXLEN ~ 10000, EXPIRE 600). It "caches" every
- * chunk it has seen under a mode, so a repeated question reports local hits and a shorter TTFT. A question containing
- * {@code refuse} gets a 422 error entry; one containing {@code never answered} gets nothing.
+ * in a consumer group, claims each request id ({@code SET kvrag:request:<id> <owner> NX PX 30000}; it answers at once,
+ * so it never renews), and writes token entries then a {@code done} entry to {@code kvrag:results:<id>} (MAXLEN ~
+ * 10000, EXPIRE 600). It "caches" every chunk it has seen under a mode, so a repeated question reports local hits and
+ * a shorter TTFT. A question containing {@code refuse} gets a 422 error entry; one containing {@code never answered}
+ * gets nothing; one containing {@code worker dies} gets {@link #DEAD_TOKENS} from an attempt 1 that stops there, then
+ * the whole answer from attempt 2 (a worker that took the request over), as the stream holds it after a crash.
  */
 public final class ContractWorker implements AutoCloseable {
 
     /** What every answer streams, token by token. */
     public static final List<String> TOKENS = List.of(" The", " Oslo", " team", ".");
+    /** What the attempt that dies streams before it stops. */
+    public static final int DEAD_TOKENS = 2;
 
     /** A request as it arrived: its Kafka key and value. */
     public record Received(String key, InferenceRequest request) {
@@ -96,8 +100,8 @@ public final class ContractWorker implements AutoCloseable {
                     if (request.deadlineMs() < System.currentTimeMillis()) {
                         continue;
                     }
-                    String claim = redis.set("kvrag:request:" + request.requestId(), "processing",
-                            SetArgs.Builder.nx().ex(600));
+                    String claim = redis.set("kvrag:request:" + request.requestId(), UUID.randomUUID().toString(),
+                            SetArgs.Builder.nx().px(30_000));
                     if (claim != null) {
                         answer(request);
                         redis.set("kvrag:request:" + request.requestId(), "done", SetArgs.Builder.ex(600));
@@ -117,9 +121,16 @@ public final class ContractWorker implements AutoCloseable {
             return;
         }
         if (request.question().contains("refuse")) {
-            add(stream, new InferenceResult.Failure(422, "Unprocessable request", "tokenizer " + request.tokenizerId()
-                    + " is not the served model's"));
+            add(stream, new InferenceResult.Failure(1, 422, "Unprocessable request", "tokenizer "
+                    + request.tokenizerId() + " is not the served model's"));
             return;
+        }
+        int attempt = 1;
+        if (request.question().contains("worker dies")) {
+            for (int i = 0; i < DEAD_TOKENS; i++) {
+                add(stream, new InferenceResult.Token(attempt, i, TOKENS.get(i)));
+            }
+            attempt = 2;
         }
         int promptTokens = 8;
         int cachedTokens = 0;
@@ -137,11 +148,11 @@ public final class ContractWorker implements AutoCloseable {
             }
         }
         for (int i = 0; i < TOKENS.size(); i++) {
-            add(stream, new InferenceResult.Token(i, TOKENS.get(i)));
+            add(stream, new InferenceResult.Token(attempt, i, TOKENS.get(i)));
         }
         double recompute = 1.0 - (double) cachedTokens / promptTokens;
         double ttft = misses > 0 ? 40 : 8;
-        add(stream, new InferenceResult.Done(request.requestId(), String.join("", TOKENS), "eos",
+        add(stream, new InferenceResult.Done(request.requestId(), attempt, String.join("", TOKENS), "eos",
                 request.mode() == null ? "cacheblend:ratio=0.15,check_layer=1" : request.mode(), promptTokens,
                 TOKENS.size(), cachedTokens, new InferenceResult.Timings(0.5, 1.0, ttft - 2, ttft, 6.0, ttft + 6),
                 new InferenceResult.CacheUse(Map.of("local", hits, "redis", 0L), misses, recompute)));

@@ -1,5 +1,6 @@
 package dev.kvrag.inference.api;
 
+import dev.kvrag.common.events.InferenceResult;
 import dev.kvrag.common.events.Topics;
 import dev.kvrag.inference.domain.InferenceWorker;
 import dev.kvrag.inference.domain.Outcome;
@@ -39,6 +40,10 @@ class InferenceRequestListener {
         switch (outcome) {
             case Outcome.Answered a -> {
                 a.warnings().forEach(w -> log.warn("request {}: {}", a.done().requestId(), w));
+                if (a.done().attempt() > InferenceResult.FIRST_ATTEMPT) {
+                    log.info("request {} answered as attempt {}: an earlier worker's claim lapsed before it finished",
+                            a.done().requestId(), a.done().attempt());
+                }
                 log.debug("request {} answered: {} tokens, ttft {} ms, hits {}, misses {}", a.done().requestId(),
                         a.done().completionTokens(), a.done().timings().ttftMs(), a.done().cache().hitsByTier(),
                         a.done().cache().misses());
@@ -53,8 +58,14 @@ class InferenceRequestListener {
                             f.problem().title(), f.problem().getMessage());
                 }
             }
-            case Outcome.Duplicate d -> log.info("request {} was already claimed by an earlier delivery; skipped "
+            case Outcome.Duplicate d -> log.info("request {} is claimed by another delivery or answered; skipped "
                     + "({}-{}@{})", d.requestId(), record.topic(), record.partition(), record.offset());
+            case Outcome.Superseded s -> {
+                s.warnings().forEach(w -> log.warn("request {}: {}", s.requestId(), w));
+                log.warn("request {}: the claim of attempt {} lapsed while answering (this worker stalled, or lost "
+                        + "Redis, for longer than kvrag.inference.claim-lease); stopped without a final entry, a later "
+                        + "attempt answers it", s.requestId(), s.attempt());
+            }
             case Outcome.Unreadable u -> log.warn("dropped an inference request with no readable request id "
                     + "({}-{}@{}): {}", record.topic(), record.partition(), record.offset(), u.reason());
         }

@@ -10,18 +10,21 @@ import dev.kvrag.engine.generate.FinishReason;
 import dev.kvrag.engine.generate.GenerationResult;
 import dev.kvrag.engine.generate.Generator;
 import dev.kvrag.engine.generate.SamplingParams;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Answers one delivery of an inference request: claim it (a redelivered request is answered once), lay the prompt
+ * Answers one delivery of an inference request: claim it (a redelivered request is answered once; one whose claim
+ * lapsed is taken over as the next attempt), hold the claim while answering ({@link HeldClaims}), lay the prompt
  * out, fetch each chunk's KV as the mode asks (local tier, Redis, else computed after the prefix), fuse with the
  * request's mode (or the default), decode and stream each piece of text to the result stream, then the {@code done}
  * entry with timings and cache use; chunks computed on the way are stored afterwards, so the next request over them
  * hits. A request that cannot be answered gets an {@code error} entry ({@link RequestProblem}); nothing about a
- * request stops the worker.
+ * request stops the worker. Every entry carries the claim's attempt, and an attempt whose claim lapsed stops without
+ * a final entry, so the gateway follows one attempt from its first token to its end.
  */
 public final class InferenceWorker {
 
@@ -43,16 +46,16 @@ public final class InferenceWorker {
     private final ServedModel model;
     private final StoredChunks stored;
     private final Results results;
-    private final RequestLedger ledger;
+    private final HeldClaims claims;
     private final Settings settings;
     private final PromptAssembler assembler;
 
-    public InferenceWorker(ServedModel model, StoredChunks stored, Results results, RequestLedger ledger,
+    public InferenceWorker(ServedModel model, StoredChunks stored, Results results, HeldClaims claims,
                            Settings settings) {
         this.model = model;
         this.stored = stored;
         this.results = results;
-        this.ledger = ledger;
+        this.claims = claims;
         this.settings = settings;
         this.assembler = new PromptAssembler(model, settings.maxPromptTokens());
     }
@@ -62,42 +65,58 @@ public final class InferenceWorker {
      *
      * @param pickedUpAtMs when the worker took the record (epoch ms): the end of its queueing, checked against its
      *     deadline
-     * @throws RuntimeException only when the result stream or the ledger fails (the record is then redelivered)
+     * @throws RuntimeException only when the result stream or the ledger fails (the record is then redelivered,
+     *     and the claim was given up so that the redelivery can take the request at once)
      */
     public Outcome handle(byte[] value, long pickedUpAtMs) {
         long start = System.nanoTime();
-        InferenceRequest request;
+        InferenceRequest request = null;
+        RequestProblem unreadable = null;
+        String id;
         try {
             request = InferenceRequest.fromJson(value);
+            id = request.requestId();
         } catch (EventFormatException e) {
-            Optional<String> id = InferenceRequest.requestIdOf(value);
-            if (id.isEmpty()) {
+            Optional<String> found = InferenceRequest.requestIdOf(value);
+            if (found.isEmpty()) {
                 return new Outcome.Unreadable(e.getMessage());
             }
-            if (!ledger.claim(id.get())) {
-                return new Outcome.Duplicate(id.get());
-            }
-            return fail(id.get(), RequestProblem.malformed(e.getMessage()), List.of());
+            id = found.get();
+            unreadable = RequestProblem.malformed(e.getMessage());
         }
-        String id = request.requestId();
-        if (!ledger.claim(id)) {
+        Optional<HeldClaims.Held> claim = claims.claim(id);
+        if (claim.isEmpty()) {
             return new Outcome.Duplicate(id);
         }
-        Attempt attempt = new Attempt(request, pickedUpAtMs, start);
-        Outcome answered;
-        try {
-            answered = attempt.answer();
+        HeldClaims.Held held = claim.get();
+        try (held) {
+            return unreadable != null ? fail(held, unreadable, List.of()) : answer(request, held, pickedUpAtMs, start);
+        } catch (ClaimLost e) {
+            results.abandon(id);
+            return new Outcome.Superseded(id, held.attempt(), held.warnings());
         } catch (RuntimeException e) {
-            return fail(id, RequestProblem.of(e), attempt.warnings());
+            held.releaseAfter(e);
+            throw e;
         }
-        ledger.complete(id);
-        return answered;
     }
 
-    private Outcome fail(String requestId, RequestProblem problem, List<String> warnings) {
-        results.failed(requestId, problem.toFailure());
-        ledger.complete(requestId);
-        return new Outcome.Failed(requestId, problem, warnings);
+    private Outcome answer(InferenceRequest request, HeldClaims.Held held, long pickedUpAtMs, long start) {
+        Attempt attempt = new Attempt(request, held, pickedUpAtMs, start);
+        try {
+            return attempt.answer();
+        } catch (ClaimLost e) {
+            throw e;
+        } catch (RuntimeException e) {
+            return fail(held, RequestProblem.of(e), attempt.warnings());
+        }
+    }
+
+    private Outcome fail(HeldClaims.Held held, RequestProblem problem, List<String> warnings) {
+        String id = held.claim().requestId();
+        held.confirm();
+        results.failed(id, problem.toFailure(held.attempt()));
+        held.complete();
+        return new Outcome.Failed(id, held.attempt(), problem, concat(warnings, held.warnings()));
     }
 
     /** The mode a request asks for; its spec errors are the request's fault. */
@@ -116,13 +135,15 @@ public final class InferenceWorker {
     private final class Attempt {
 
         private final InferenceRequest request;
+        private final HeldClaims.Held held;
         private final long pickedUpAtMs;
         private final long start;
         private RequestKv kv;
         private int pieces;
 
-        Attempt(InferenceRequest request, long pickedUpAtMs, long start) {
+        Attempt(InferenceRequest request, HeldClaims.Held held, long pickedUpAtMs, long start) {
             this.request = request;
+            this.held = held;
             this.pickedUpAtMs = pickedUpAtMs;
             this.start = start;
         }
@@ -154,12 +175,14 @@ public final class InferenceWorker {
                     round(ms(System.nanoTime() - start)));
             InferenceResult.CacheUse cache = new InferenceResult.CacheUse(allTiers(kv.hits()), kv.misses(),
                     context == 0 ? 0 : 1 - (double) cached / context);
-            InferenceResult.Done done = new InferenceResult.Done(request.requestId(), generated.text(),
+            InferenceResult.Done done = new InferenceResult.Done(request.requestId(), held.attempt(), generated.text(),
                     finishReason(generated.finishReason()), plan.describe(), prompt.promptTokens(),
                     generated.tokenIds().length, cached, timings, cache);
+            held.confirm();
             results.done(done);
+            held.complete();
             kv.storeComputed();
-            return new Outcome.Answered(done, modeName(plan), kv.traffic(), List.copyOf(kv.warnings()));
+            return new Outcome.Answered(done, modeName(plan), kv.traffic(), concat(kv.warnings(), held.warnings()));
         }
 
         /** Refuses what no prompt of this worker could answer: late, another model or tokenizer, too long. */
@@ -202,10 +225,17 @@ public final class InferenceWorker {
             return new SamplingParams(request.temperature(), 0, 1, request.seed(), request.maxTokens(), List.of());
         }
 
-        /** Each piece of text as it is decoded, numbered from 0. */
+        /** Each piece of text as it is decoded, numbered from 0; a lost claim stops the decoding here. */
         private void stream(String text) {
-            results.token(request.requestId(), new InferenceResult.Token(pieces++, text));
+            held.check();
+            results.token(request.requestId(), new InferenceResult.Token(held.attempt(), pieces++, text));
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
     }
 
     /** The mode's name without parameters ({@code cacheblend}): a bounded metric label. */

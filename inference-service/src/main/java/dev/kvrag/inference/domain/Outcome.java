@@ -16,11 +16,18 @@ public sealed interface Outcome {
             implements Outcome {
     }
 
-    /** An {@code error} entry is on the result stream instead. */
-    record Failed(String requestId, RequestProblem problem, List<String> warnings) implements Outcome {
+    /** An {@code error} entry is on the result stream instead, written by {@code attempt}. */
+    record Failed(String requestId, int attempt, RequestProblem problem, List<String> warnings) implements Outcome {
     }
 
-    /** Another delivery claimed the request first; nothing was done. */
+    /**
+     * This delivery's claim lapsed while it answered (the worker stalled past the lease), so another delivery may be
+     * answering the request as a later attempt: this one stopped without a final entry.
+     */
+    record Superseded(String requestId, int attempt, List<String> warnings) implements Outcome {
+    }
+
+    /** Another delivery holds the request's claim, or answered it; nothing was done. */
     record Duplicate(String requestId) implements Outcome {
     }
 

@@ -63,7 +63,8 @@ public final class RequestProblem extends RuntimeException {
         return status < 500;
     }
 
-    public InferenceResult.Failure toFailure() {
-        return new InferenceResult.Failure(status, title, String.valueOf(getMessage()));
+    /** The {@code error} entry of the attempt that met this problem. */
+    public InferenceResult.Failure toFailure(int attempt) {
+        return new InferenceResult.Failure(attempt, status, title, String.valueOf(getMessage()));
     }
 }

@@ -29,7 +29,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * <p>Token entries are pipelined: the decode loop hands each to the connection and goes on (a round trip per token
  * would sit inside the engine's time to first token and decode time); the final entry is written after every token
  * of the request was acknowledged, so a failed token write fails the request as a synchronous write would, and the
- * stream's order is the connection's (one connection, commands in order).
+ * stream's order is the connection's (one connection, commands in order). Entries carry the attempt that wrote
+ * them; which attempt a reader follows is the reader's business ({@link InferenceResult#attempt()}).
  */
 final class RedisResults implements Results {
 
@@ -84,6 +85,12 @@ final class RedisResults implements Results {
     @Override
     public void failed(String requestId, InferenceResult.Failure failure) {
         append(requestId, failure);
+    }
+
+    @Override
+    public void abandon(String requestId) {
+        // Their failures no longer matter: the later attempt writes its own entries.
+        unacknowledged.remove(requestId);
     }
 
     /** The request's final entry, once its tokens are acknowledged (a failed token write throws here). */

@@ -1,6 +1,7 @@
 package dev.kvrag.inference.infra;
 
 import dev.kvrag.inference.InferenceProperties;
+import dev.kvrag.inference.domain.HeldClaims;
 import dev.kvrag.inference.domain.InferenceWorker;
 import dev.kvrag.inference.domain.Precompute;
 import dev.kvrag.inference.domain.Results;
@@ -29,9 +30,9 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Wires the plain-Java worker to Redis and Kafka: the kv-store's tiered store (local hot tier in front of the
- * shared Redis tier, kv-events to Kafka), the result streams, the request ledger and the chunk-id index, on the
- * worker's own Lettuce client for the Redis that {@code spring.data.redis.*} names (the one Boot's health check
- * uses).
+ * shared Redis tier, kv-events to Kafka), the result streams, the request ledger (its claims renewed on a timer) and
+ * the chunk-id index, on the worker's own Lettuce client for the Redis that {@code spring.data.redis.*} names (the
+ * one Boot's health check uses).
  */
 @Configuration(proxyBeanMethods = false)
 class WorkerConfiguration {
@@ -90,8 +91,18 @@ class WorkerConfiguration {
     }
 
     @Bean
-    InferenceWorker inferenceWorker(ServedModel model, StoredChunks stored, Results results,
-                                    StatefulRedisConnection<String, String> workerRedisConnection,
+    HeldClaims heldClaims(StatefulRedisConnection<String, String> workerRedisConnection,
+                          InferenceProperties properties) {
+        return new HeldClaims(new RedisRequestLedger(workerRedisConnection.sync(), properties.claimLease()));
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    ClaimRenewer claimRenewer(HeldClaims claims) {
+        return new ClaimRenewer(claims);
+    }
+
+    @Bean
+    InferenceWorker inferenceWorker(ServedModel model, StoredChunks stored, Results results, HeldClaims claims,
                                     InferenceProperties properties) {
         try {
             properties.defaultPlan().mode().check(model.transformer().config(), 1);
@@ -99,9 +110,8 @@ class WorkerConfiguration {
             throw new IllegalArgumentException("kvrag.inference.default-mode '" + properties.defaultMode() + "' does "
                     + "not fit model '" + model.id() + "': " + e.getMessage());
         }
-        return new InferenceWorker(model, stored, results, new RedisRequestLedger(workerRedisConnection.sync()),
-                new InferenceWorker.Settings(properties.defaultPlan(), properties.maxPromptTokens(),
-                        properties.maxNewTokens()));
+        return new InferenceWorker(model, stored, results, claims, new InferenceWorker.Settings(
+                properties.defaultPlan(), properties.maxPromptTokens(), properties.maxNewTokens()));
     }
 
     @Bean

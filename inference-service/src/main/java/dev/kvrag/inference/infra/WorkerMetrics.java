@@ -29,7 +29,9 @@ import org.springframework.stereotype.Component;
  * kvrag_cache_hits_total{tier}                 chunk lookups answered by the local tier / Redis
  * kvrag_cache_misses_total                     chunk lookups no tier answered (computed, then stored)
  * kvrag_kv_bytes_moved_total{tier,direction}   blob bytes read from / written to each tier
- * kvrag_inference_requests_total{outcome}      answered, rejected (4xx), expired, failed (5xx), duplicate, unreadable
+ * kvrag_inference_requests_total{outcome}      answered, rejected (4xx), expired, failed (5xx), duplicate,
+ *                                              superseded (claim lapsed mid-answer), unreadable
+ * kvrag_inference_takeovers_total              requests answered (or failed) by a later attempt than the first
  * kvrag_precompute_chunks_total{outcome}       stored, present, removed, absent, foreign, rejected, failed
  * kvrag_kv_bytes{tier="local"}, kvrag_kv_entries{tier="local"}   what this worker's hot tier holds
  * </pre>
@@ -40,7 +42,7 @@ import org.springframework.stereotype.Component;
 public class WorkerMetrics {
 
     static final List<String> REQUEST_OUTCOMES = List.of("answered", "rejected", "expired", "failed", "duplicate",
-            "unreadable");
+            "superseded", "unreadable");
 
     private final Map<String, Timer> ttft = new HashMap<>();
     private final DistributionSummary recompute;
@@ -49,6 +51,7 @@ public class WorkerMetrics {
     private final Map<KvTier, Counter> bytesRead = new EnumMap<>(KvTier.class);
     private final Map<KvTier, Counter> bytesWritten = new EnumMap<>(KvTier.class);
     private final Map<String, Counter> requests = new HashMap<>();
+    private final Counter takeovers;
     private final Map<Precompute.Result, Counter> precomputed = new EnumMap<>(Precompute.Result.class);
 
     WorkerMetrics(MeterRegistry registry, LocalKvTier local) {
@@ -73,6 +76,8 @@ public class WorkerMetrics {
                     .description("Inference request deliveries, by outcome").tag("outcome", outcome)
                     .register(registry));
         }
+        takeovers = Counter.builder("kvrag.inference.takeovers").description("Requests taken over from a worker whose "
+                + "claim lapsed (it crashed or stalled), and answered or failed by this one").register(registry);
         for (Precompute.Result r : Precompute.Result.values()) {
             precomputed.put(r, Counter.builder("kvrag.precompute.chunks")
                     .description("Records of the chunks topic, by what precomputing them did")
@@ -89,6 +94,7 @@ public class WorkerMetrics {
         switch (outcome) {
             case Outcome.Answered a -> {
                 requests.get("answered").increment();
+                tookOver(a.done().attempt());
                 InferenceResult.Done done = a.done();
                 Timer timer = ttft.get(a.modeName());
                 if (timer != null) {
@@ -99,10 +105,20 @@ public class WorkerMetrics {
                 misses.increment(done.cache().misses());
                 traffic(a.traffic());
             }
-            case Outcome.Failed f -> requests.get(f.problem().status() == 504 ? "expired"
-                    : f.problem().isClientError() ? "rejected" : "failed").increment();
+            case Outcome.Failed f -> {
+                requests.get(f.problem().status() == 504 ? "expired" : f.problem().isClientError() ? "rejected"
+                        : "failed").increment();
+                tookOver(f.attempt());
+            }
             case Outcome.Duplicate d -> requests.get("duplicate").increment();
+            case Outcome.Superseded s -> requests.get("superseded").increment();
             case Outcome.Unreadable u -> requests.get("unreadable").increment();
+        }
+    }
+
+    private void tookOver(int attempt) {
+        if (attempt > InferenceResult.FIRST_ATTEMPT) {
+            takeovers.increment();
         }
     }
 

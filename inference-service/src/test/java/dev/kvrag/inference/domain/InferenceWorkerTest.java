@@ -2,6 +2,7 @@ package dev.kvrag.inference.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvrag.common.events.InferenceRequest;
@@ -26,9 +27,8 @@ class InferenceWorkerTest {
     final LocalKvTier store = new LocalKvTier(64 << 20);
     final InMemoryPorts.Streams streams = new InMemoryPorts.Streams();
     final InMemoryPorts.Ledger ledger = new InMemoryPorts.Ledger();
-    final InferenceWorker worker = new InferenceWorker(MODEL,
-            new StoredChunks(store, new InMemoryPorts.Keys(), store::contains), streams, ledger,
-            new InferenceWorker.Settings(FusionPlan.parse("cacheblend:ratio=0.15,check_layer=1"), 4096, 32));
+    final HeldClaims claims = new HeldClaims(ledger);
+    final InferenceWorker worker = worker(claims);
 
     @Test
     void anAnswerIsStreamedAsTokenEntriesThenOneDoneEntryWhosePiecesSpellIt() {
@@ -125,7 +125,7 @@ class InferenceWorkerTest {
             Outcome outcome = worker.handle(json.getBytes(StandardCharsets.UTF_8), NOW);
             Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome, json);
             assertEquals(c[1], failed.problem().status(), json);
-            assertEquals(List.of(failed.problem().toFailure()), streams.of(id), "one error entry, no tokens");
+            assertEquals(List.of(failed.problem().toFailure(1)), streams.of(id), "one error entry, no tokens");
             String detail = failed.problem().getMessage();
             assertTrue(detail.contains((String) c[2]), () -> "'" + detail + "' should contain '" + c[2] + "'");
         }
@@ -136,6 +136,99 @@ class InferenceWorkerTest {
         assertEquals(new Outcome.Unreadable("inference request is not valid JSON: expected a field name at "
                 + "character 1"), worker.handle("{".getBytes(StandardCharsets.UTF_8), NOW));
         answered(worker.handle(good.toJson(), NOW));
+    }
+
+    @Test
+    void aRequestWhoseWorkerDiedIsTakenOverOnceItsClaimLapsesAndTheNewAttemptStreamsFromIndexZero() {
+        byte[] value = request("r-1", "naive", "d1#0").toJson();
+        RequestLedger.Claim dead = ledger.claim("r-1").orElseThrow();
+        streams.token("r-1", new InferenceResult.Token(dead.attempt(), 0, " half an answer"));
+        // ...and then its worker died: nothing renews the claim.
+        assertEquals(new Outcome.Duplicate("r-1"), worker.handle(value, NOW), "the claim lasts its lease");
+        ledger.pass(InMemoryPorts.Ledger.LEASE.plusSeconds(1));
+
+        InferenceResult.Done done = answered(worker.handle(value, NOW));
+        assertEquals(2, done.attempt());
+        List<InferenceResult> second = streams.of("r-1", 2);
+        assertEquals(done, second.getLast());
+        for (int i = 0; i < second.size() - 1; i++) {
+            assertEquals(i, assertInstanceOf(InferenceResult.Token.class, second.get(i)).index());
+        }
+        assertEquals(done.answer(), InMemoryPorts.Streams.tokenText(second));
+        assertEquals(1, streams.of("r-1", 1).size(), "the dead attempt's entry stays; the gateway drops it");
+        ledger.pass(InMemoryPorts.Ledger.LEASE.multipliedBy(2));
+        assertEquals(new Outcome.Duplicate("r-1"), worker.handle(value, NOW), "answered stays answered");
+    }
+
+    @Test
+    void aClaimRenewedWhileItsRequestIsAnsweredIsNotTakenOverHoweverLongTheAnswerTakes() {
+        byte[] value = request("r-1", "naive", "d1#0").toJson();
+        InferenceWorker other = worker(new HeldClaims(ledger));
+        List<Outcome> competing = new ArrayList<>();
+        streams.afterToken = token -> {
+            for (int tick = 0; tick < 6; tick++) {
+                // Two leases pass, with the renewer's tick every third of one.
+                ledger.pass(claims.renewalInterval());
+                claims.renew();
+            }
+            competing.add(other.handle(value, NOW));
+        };
+        InferenceResult.Done done = answered(worker.handle(value, NOW));
+        assertEquals(1, done.attempt());
+        assertTrue(!competing.isEmpty() && competing.stream().allMatch(o -> o.equals(new Outcome.Duplicate("r-1"))),
+                competing::toString);
+        assertEquals(streams.of("r-1"), streams.of("r-1", 1), "no other attempt wrote anything");
+    }
+
+    @Test
+    void aWorkerThatStalledPastItsLeaseStopsWithoutAFinalEntryAndTheWorkerThatTookOverAnswers() {
+        byte[] value = request("r-1", "naive", "d1#0").toJson();
+        InferenceWorker other = worker(new HeldClaims(ledger));
+        List<Outcome> takeover = new ArrayList<>();
+        streams.afterToken = token -> {
+            if (token.attempt() == 1 && takeover.isEmpty()) {
+                takeover.add(null);
+                // A pause longer than the lease, with no renewal: the redelivery elsewhere takes the request over.
+                ledger.pass(InMemoryPorts.Ledger.LEASE.plusSeconds(1));
+                takeover.set(0, other.handle(value, NOW));
+                claims.renew();
+            }
+        };
+        assertEquals(new Outcome.Superseded("r-1", 1, List.of()), worker.handle(value, NOW));
+        InferenceResult.Done done = answered(takeover.getFirst());
+        assertEquals(2, done.attempt());
+        assertEquals(done, streams.last("r-1"), "the stalled attempt wrote no final entry after it");
+        assertTrue(streams.of("r-1", 1).stream().noneMatch(InferenceResult::isFinal));
+        assertEquals(List.of("r-1"), streams.abandoned);
+        assertTrue(ledger.completed.contains("r-1"));
+    }
+
+    @Test
+    void aResultStreamFailureGivesTheClaimUpSoTheRetriedDeliveryTakesTheRequestAtOnce() {
+        byte[] value = request("r-1", "naive", "d1#0").toJson();
+        streams.finalFailure = new IllegalStateException("Redis is down");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> worker.handle(value, NOW));
+        assertEquals("Redis is down", e.getMessage());
+        streams.finalFailure = null;
+        assertEquals(2, answered(worker.handle(value, NOW)).attempt(), "no lease to wait out");
+    }
+
+    @Test
+    void aFailedRenewalCostsNothingButAWarningWithTheAnswer() {
+        streams.afterToken = token -> {
+            ledger.renewalFailure = new IllegalStateException("Redis is down");
+            claims.renew();
+            ledger.renewalFailure = null;
+        };
+        Outcome.Answered answered = assertInstanceOf(Outcome.Answered.class,
+                worker.handle(request("r-1", "naive", "d1#0").toJson(), NOW));
+        assertTrue(answered.warnings().stream().anyMatch(w -> w.startsWith("renewing the claim of attempt 1 failed")
+                && w.endsWith("last: java.lang.IllegalStateException: Redis is down")), answered.warnings()::toString);
+    }
+
+    InferenceWorker worker(HeldClaims held) {
+        return new InferenceWorker(MODEL, new StoredChunks(store, new InMemoryPorts.Keys(), store::contains), streams,
+                held, new InferenceWorker.Settings(FusionPlan.parse("cacheblend:ratio=0.15,check_layer=1"), 4096, 32));
     }
 
     static InferenceResult.Done answered(Outcome outcome) {

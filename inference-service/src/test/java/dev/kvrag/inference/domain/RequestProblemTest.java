@@ -14,8 +14,8 @@ class RequestProblemTest {
     @Test
     void anUnreadableEventIsAMalformedRequest() {
         RequestProblem p = RequestProblem.of(new EventFormatException("inference request has no \"question\""));
-        assertEquals(new InferenceResult.Failure(400, "Malformed request", "inference request has no \"question\""),
-                p.toFailure());
+        assertEquals(new InferenceResult.Failure(1, 400, "Malformed request", "inference request has no \"question\""),
+                p.toFailure(1));
         assertTrue(p.isClientError());
     }
 
@@ -31,8 +31,8 @@ class RequestProblemTest {
     void anythingElseIsTheWorkersFaultAndKeepsItsCauseForTheLog() {
         IllegalStateException bug = new IllegalStateException("the model returned 3 logits");
         RequestProblem p = RequestProblem.of(bug);
-        assertEquals(new InferenceResult.Failure(500, "Inference failed",
-                "IllegalStateException: the model returned 3 logits"), p.toFailure());
+        assertEquals(new InferenceResult.Failure(1, 500, "Inference failed",
+                "IllegalStateException: the model returned 3 logits"), p.toFailure(1));
         assertFalse(p.isClientError());
         assertSame(bug, p.getCause());
     }

@@ -5,6 +5,7 @@ import dev.kvrag.gateway.api.AnswerStream;
 import dev.kvrag.gateway.api.query.QueryResponse;
 import dev.kvrag.gateway.domain.Problem;
 import dev.kvrag.gateway.domain.query.Answer;
+import dev.kvrag.gateway.domain.query.PartialAnswer;
 import dev.kvrag.gateway.domain.query.QueryService;
 import dev.kvrag.gateway.domain.query.Question;
 import dev.kvrag.gateway.domain.query.QuestionRules;
@@ -27,6 +28,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * OpenAI-compatible {@code POST /v1/chat/completions}: the last user message is the question, answered like
  * {@code /v1/query} from retrieved chunks. Streaming sends {@code chat.completion.chunk} events and ends with
  * {@code data: [DONE]}; a failure after the stream began is a last {@code {"error":{...}}} event, as OpenAI sends it.
+ * A restarted answer (another worker took the request over part-way) is a {@code kvrag_restart} chunk
+ * ({@link ChatCompletionChunk}).
  */
 @RestController
 class ChatCompletionsController {
@@ -68,21 +71,25 @@ class ChatCompletionsController {
         long created = Instant.now().getEpochSecond();
         String served = queries.modelId();
         if (!stream) {
-            return ChatCompletion.of(queries.answer(retrieved, token -> { }), served, created);
+            return ChatCompletion.of(queries.answer(retrieved, partial -> { }), served, created);
         }
         boolean includeUsage = body.streamOptions() != null && Boolean.TRUE.equals(body.streamOptions().includeUsage());
         String id = ChatCompletion.id(retrieved.requestId());
         return AnswerStream.start(answerStreams, streamTimeout, events -> {
             events.send(data(ChatCompletionChunk.delta(id, created, served,
                     new ChatCompletionChunk.Delta("assistant", ""))));
-            Answer answer = queries.answer(retrieved, token -> events.send(data(ChatCompletionChunk.delta(id, created,
-                    served, new ChatCompletionChunk.Delta(null, token.text())))));
+            Answer answer = queries.answer(retrieved, partial -> events.send(data(switch (partial) {
+                case PartialAnswer.Piece p -> ChatCompletionChunk.delta(id, created, served,
+                        new ChatCompletionChunk.Delta(null, p.text()));
+                case PartialAnswer.Restart r -> ChatCompletionChunk.restart(id, created, served,
+                        new ChatCompletionChunk.Restart(r.attempt(), r.discarded()));
+            })));
             events.send(data(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, served,
                     List.of(new ChatCompletionChunk.Choice(0, new ChatCompletionChunk.Delta(null, null),
-                            ChatCompletion.finishReason(answer))), null, QueryResponse.of(answer))));
+                            ChatCompletion.finishReason(answer))), null, QueryResponse.of(answer), null)));
             if (includeUsage) {
                 events.send(data(new ChatCompletionChunk(id, ChatCompletionChunk.OBJECT, created, served, List.of(),
-                        ChatUsage.of(answer), null)));
+                        ChatUsage.of(answer), null, null)));
             }
             events.send(SseEmitter.event().data("[DONE]"));
         }, problem -> data(Map.of("error", Map.of("message", problem.get("detail"), "type", problem.get("type"),

@@ -6,7 +6,7 @@ import java.util.function.Consumer;
 
 /**
  * The inference workers as the gateway uses them: a request goes out on Kafka, tokens and a summary come back on
- * the request's result stream.
+ * the request's result stream (from one attempt or, when a worker stopped part-way, from the one that took over).
  *
  * <p>Failures are {@link dev.kvrag.gateway.domain.Problem}s: the worker's own refusal with its status, 503 when no
  * request can be sent or too many are in flight, 504 when no answer came before the deadline.
@@ -22,8 +22,9 @@ public interface Inference {
     /**
      * Sends {@code request} and blocks until its answer is complete.
      *
-     * @param onToken called in order, on the calling thread, for each token; an exception it throws (the client
-     *     went away) ends the wait and is rethrown
+     * @param onPartial called in order, on the calling thread, for each piece of the answer and each restart (the
+     *     returned answer is the last attempt's); an exception it throws (the client went away) ends the wait and is
+     *     rethrown
      */
-    InferenceResult.Done run(InferenceRequest request, Consumer<InferenceResult.Token> onToken);
+    InferenceResult.Done run(InferenceRequest request, Consumer<PartialAnswer> onPartial);
 }

@@ -68,9 +68,10 @@ public final class QueryService {
     /**
      * Asks a worker and waits for the whole answer.
      *
-     * @param onToken each token, in order, as the worker streams it
+     * @param onPartial each piece, in order, as the worker streams it, and a restart when another worker took the
+     *     request over part-way (the answer returned is the one that finished)
      */
-    public Answer answer(Retrieved retrieved, Consumer<InferenceResult.Token> onToken) {
+    public Answer answer(Retrieved retrieved, Consumer<PartialAnswer> onPartial) {
         Question question = retrieved.question();
         List<ChunkHit> hits = retrieved.hits();
         long now = System.currentTimeMillis();
@@ -82,11 +83,17 @@ public final class QueryService {
                 .toArray(int[][]::new), question.mode(), question.maxTokens(), question.temperature(),
                 question.seed(), question.stream());
         long[] firstToken = {0};
-        InferenceResult.Done done = inference.run(request, token -> {
-            if (firstToken[0] == 0) {
-                firstToken[0] = System.nanoTime();
+        InferenceResult.Done done = inference.run(request, partial -> {
+            switch (partial) {
+                case PartialAnswer.Piece piece -> {
+                    if (firstToken[0] == 0) {
+                        firstToken[0] = System.nanoTime();
+                    }
+                }
+                // The timings describe the answer the caller got: its first token is the restarted attempt's.
+                case PartialAnswer.Restart restart -> firstToken[0] = 0;
             }
-            onToken.accept(token);
+            onPartial.accept(partial);
         });
         long end = System.nanoTime();
 
@@ -107,7 +114,7 @@ public final class QueryService {
 
     /** Both steps, for callers that do not stream. */
     public Answer answer(Question question) {
-        return answer(retrieve(question), token -> { });
+        return answer(retrieve(question), partial -> { });
     }
 
     private Problem noSources(Question question) {

@@ -5,6 +5,7 @@ import dev.kvrag.common.events.InferenceResult;
 import dev.kvrag.common.events.Topics;
 import dev.kvrag.gateway.domain.Problem;
 import dev.kvrag.gateway.domain.query.Inference;
+import dev.kvrag.gateway.domain.query.PartialAnswer;
 import dev.kvrag.gateway.infra.DependencyGuard;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -40,10 +41,10 @@ public final class KafkaInference implements Inference {
     }
 
     @Override
-    public InferenceResult.Done run(InferenceRequest request, Consumer<InferenceResult.Token> onToken) {
+    public InferenceResult.Done run(InferenceRequest request, Consumer<PartialAnswer> onPartial) {
         return guard.call(() -> {
             send(request);
-            return results.await(request.requestId(), request.deadlineMs(), onToken);
+            return results.await(request.requestId(), request.deadlineMs(), onPartial);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.kvrag.gateway.infra.inference;
 import dev.kvrag.common.events.EventFormatException;
 import dev.kvrag.common.events.InferenceResult;
 import dev.kvrag.gateway.domain.Problem;
+import dev.kvrag.gateway.domain.query.PartialAnswer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
@@ -19,10 +20,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Reads a request's result stream ({@code kvrag:results:<requestId>}) from id 0 with {@code XREAD BLOCK} until its
- * {@code done} or {@code error} entry. A blocked {@code XREAD} holds its connection, so each waiting request has one
- * from a bounded pool; reading from 0 means a request whose answer was written before the first read (or whose
- * connection dropped) loses nothing.
+ * Reads a request's result stream ({@code kvrag:results:<requestId>}) from id 0 with {@code XREAD BLOCK} until the
+ * {@code done} or {@code error} entry of the attempt it follows ({@link LatestAttempt}: a worker that took the request
+ * over restarts the answer). A blocked {@code XREAD} holds its connection, so each waiting request has one from a
+ * bounded pool; reading from 0 means a request whose answer was written before the first read (or whose connection
+ * dropped) loses nothing.
  */
 public final class ResultStreamReader implements AutoCloseable {
 
@@ -54,16 +56,17 @@ public final class ResultStreamReader implements AutoCloseable {
     /**
      * Blocks until the stream's final entry or {@code deadlineMs}.
      *
-     * @param onToken each token entry, in order; a repeated index (a redelivered request answered twice) is skipped
+     * @param onPartial each piece of the followed attempt, in order, and a restart when a later attempt voids the
+     *     pieces passed on so far
      * @throws Problem the worker's refusal (its 4xx), 502 for a worker failure or an unreadable entry, 503 when Redis
      *     cannot be read, 504 at the deadline
      */
-    public InferenceResult.Done await(String requestId, long deadlineMs, Consumer<InferenceResult.Token> onToken) {
+    public InferenceResult.Done await(String requestId, long deadlineMs, Consumer<PartialAnswer> onPartial) {
         String key = InferenceResult.streamKey(requestId);
+        LatestAttempt attempts = new LatestAttempt(onPartial);
         StatefulRedisConnection<String, String> connection = acquire();
         try {
             String last = "0-0";
-            int next = 0;
             while (true) {
                 long remaining = deadlineMs - System.currentTimeMillis();
                 if (remaining <= 0) {
@@ -75,17 +78,12 @@ public final class ResultStreamReader implements AutoCloseable {
                         XReadArgs.StreamOffset.from(key, last));
                 for (StreamMessage<String, String> entry : entries) {
                     last = entry.getId();
-                    switch (read(requestId, entry)) {
-                        case InferenceResult.Token token -> {
-                            if (token.index() >= next) {
-                                next = token.index() + 1;
-                                onToken.accept(token);
-                            }
-                        }
+                    switch (attempts.accept(read(requestId, entry)).orElse(null)) {
                         case InferenceResult.Done done -> {
                             return done;
                         }
                         case InferenceResult.Failure failure -> throw problem(failure);
+                        case null, default -> { }
                     }
                 }
             }

@@ -52,10 +52,10 @@ class QueryServiceTest {
         }
 
         @Override
-        public InferenceResult.Done run(InferenceRequest request, Consumer<InferenceResult.Token> onToken) {
+        public InferenceResult.Done run(InferenceRequest request, Consumer<PartialAnswer> onPartial) {
             sent.add(request);
-            onToken.accept(new InferenceResult.Token(0, " Oslo"));
-            return new InferenceResult.Done(request.requestId(), " Oslo", "eos", request.mode(), 40, 2, 30,
+            onPartial.accept(new PartialAnswer.Piece(0, " Oslo"));
+            return new InferenceResult.Done(request.requestId(), 1, " Oslo", "eos", request.mode(), 40, 2, 30,
                     new InferenceResult.Timings(1, 2, 3, 4, 5, 9),
                     new InferenceResult.CacheUse(Map.of("local", 2L, "redis", 0L), 1, 0.25));
         }
@@ -111,6 +111,33 @@ class QueryServiceTest {
     }
 
     @Test
+    void aRestartIsPassedOnInItsPlaceAndTheAnswerIsTheRestartedAttempts() {
+        Inference takenOver = new Inference() {
+            @Override
+            public void ensureAvailable() {
+            }
+
+            @Override
+            public InferenceResult.Done run(InferenceRequest request, Consumer<PartialAnswer> onPartial) {
+                onPartial.accept(new PartialAnswer.Piece(0, " Ber"));
+                onPartial.accept(new PartialAnswer.Restart(2, 1));
+                onPartial.accept(new PartialAnswer.Piece(0, " Oslo"));
+                return new InferenceResult.Done(request.requestId(), 2, " Oslo", "eos", request.mode(), 40, 2, 30,
+                        new InferenceResult.Timings(1, 2, 3, 4, 5, 9),
+                        new InferenceResult.CacheUse(Map.of("local", 2L, "redis", 0L), 1, 0.25));
+            }
+        };
+        QueryService service = new QueryService(index, takenOver, "demo", "t", Duration.ofSeconds(30), 24, a -> { });
+        List<PartialAnswer> heard = new ArrayList<>();
+        Answer answer = service.answer(service.retrieve(question(List.of())), heard::add);
+        assertThat(heard).containsExactly(new PartialAnswer.Piece(0, " Ber"), new PartialAnswer.Restart(2, 1),
+                new PartialAnswer.Piece(0, " Oslo"));
+        assertThat(answer.text()).isEqualTo(" Oslo");
+        assertThat(answer.timings().firstTokenMs()).isBetween(answer.timings().retrievalMs(),
+                answer.timings().totalMs());
+    }
+
+    @Test
     void snippetsAreCutAtAWordBoundaryWhenOneIsNearTheLimit() {
         assertThat(service.snippet("The team that owned feeds moved to Oslo in 2019."))
                 .isEqualTo("The team that owned…");
@@ -159,7 +186,7 @@ class QueryServiceTest {
             }
 
             @Override
-            public InferenceResult.Done run(InferenceRequest r, Consumer<InferenceResult.Token> t) {
+            public InferenceResult.Done run(InferenceRequest r, Consumer<PartialAnswer> p) {
                 throw new AssertionError("not called");
             }
         };
