@@ -112,9 +112,11 @@ assert flagged_rows > 0, "some rows flag some of their chunks and not others"
 assert worst < 1e-9
 
 # CACHEBLEND rows (TrainLlama.blend_forward): every kind of question is asked; ratio 1 gives the blocks what the
-# whole row computes and the context what its chunks compute alone; a row encoded whole comes out as the plain
-# forward at any ratio; the picks are floor(r * context) per row, ties to the lower position
+# whole row computes and the context what its chunks compute alone — as the engine stores a chunk, prefix + chunk at
+# positions 0.. (stored_after_prefix, the default), or at the chunk's slot (False, runs 7-11); a row encoded whole
+# comes out as the plain forward at any ratio; the picks are floor(r * context) per row, ties to the lower position
 worst_blend = 0
+worst_turn = 0
 kinds_asked = set()
 for trial in range(10):
     tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True,
@@ -125,14 +127,41 @@ for trial in range(10):
     alone = m(t, p, block_mask(sg))
     whole = m(t, p, block_mask(whole_seg))
     want = torch.where(torch.tensor(seg[None] <= 0).unsqueeze(-1), alone, whole)
+    prefix = np.flatnonzero(seg == 0)
+    after_prefix = want.clone()  # each chunk's rows: prefix + that chunk alone, at positions 0..
+    for c in set(seg[seg < 0].tolist()):
+        sel = np.flatnonzero(seg == c)
+        ids = np.concatenate([prefix, sel])
+        ha = m(torch.tensor(tok[ids][None], dtype=torch.long), torch.arange(len(ids))[None])
+        after_prefix[0, sel] = ha[0, len(prefix):]
+    assert (after_prefix - want).abs().max().item() > 1e-6, "a chunk after the prefix differs from it at its slot"
     for check_layer in (0, 1):
         got, _ = m.blend_forward(t, p, sg, 1.0, check_layer)
-        worst_blend = max(worst_blend, (got - want).abs().max().item())
+        worst_blend = max(worst_blend, (got - after_prefix).abs().max().item())
+        at_slot, _ = m.blend_forward(t, p, sg, 1.0, check_layer, stored_after_prefix=False)
+        worst_blend = max(worst_blend, (at_slot - want).abs().max().item())
         plain, _ = m.blend_forward(t, p, whole_seg, 0.15, check_layer)
         worst_blend = max(worst_blend, (plain - whole).abs().max().item())
     partial, _ = m.blend_forward(t, p, sg, 0.15, 0)  # check layer 0: layer 1 (of 2) is partly stored
     blocks = torch.tensor(seg[None] > 0)
     assert (partial - want)[blocks].abs().max().item() > 1e-6, "a 15 % recompute must differ from the whole row"
+    # the stored keys turned to the slot: with a check layer past the last layer nothing stored is used, and with
+    # ratio 0 the blocks over the stored K/V (NAIVE) match blocks over chunks encoded at their slot only up to the
+    # chunks' distance to the prefix, which the engine's stored KV has too
+    naive_engine, _ = m.blend_forward(t, p, sg, 0.0, 0)
+    naive_slot, _ = m.blend_forward(t, p, sg, 0.0, 0, stored_after_prefix=False)
+    assert (naive_engine - naive_slot)[blocks].abs().max().item() > 1e-6, "where a chunk was encoded matters"
+    # without a prefix the two differ only by a key rotation that RoPE makes exact: a chunk at 0.. turned to its
+    # slot is the chunk computed at its slot (a wrong turn, sign or distance, would not cancel); to the rounding of
+    # the fp32 cos/sin tables (HF's), so its own bound
+    keep = seg != 0
+    t0 = torch.tensor(tok[keep][None], dtype=torch.long); s0 = torch.tensor(seg[keep][None])
+    p0 = torch.tensor(pos[keep][None] - len(prefix))
+    for check_layer in (0, 1):
+        turned, _ = m.blend_forward(t0, p0, s0, 0.15, check_layer)
+        at_slot, _ = m.blend_forward(t0, p0, s0, 0.15, check_layer, stored_after_prefix=False)
+        worst_turn = max(worst_turn, (turned - at_slot).abs().max().item())
+    assert worst_turn < 1e-4, worst_turn
 assert MULTI_HOP_ANSWER in kinds_asked, "a CACHEBLEND row asks multi-hop questions too"
 asked = 0
 for trial in range(10):  # train.py --blend-kinds: a CACHEBLEND row asks only the kinds given
@@ -175,6 +204,7 @@ assert picked.tolist() == [[False, True, True, False, False, False], [True, Fals
     picked.tolist()
 picked = pick_deviating(deviation, context, 0.2)  # one of row 0's two equal largest: the lower position
 assert picked.tolist() == [[False, True, False, False, False, False], [False] * 6], picked.tolist()
-print("CACHEBLEND rows: max |blend_forward - reference| =", worst_blend)
+print("CACHEBLEND rows: max |blend_forward - reference| =", worst_blend, "; stored keys turned to the slot:",
+      worst_turn)
 assert worst_blend < 1e-9
 print("OK")

@@ -4,7 +4,7 @@ Debian's python3-torch: `/usr/bin/python3 bench/demo-model/diagnose_blend.py`).
 
 For the held-out prompts of engine/src/test/resources/fixtures/demo-heldout-777-100.json (token ids of prefix,
 chunks and question; kind and gold answer) it runs the model in models/demo in fp32 — CACHEBLEND's computation as
-TrainLlama.blend_forward writes it (chunks encoded alone at the prompt's positions, layers up to the check layer
+TrainLlama.blend_forward writes it (chunks encoded alone as the engine stores them, layers up to the check layer
 fresh, then only the picked tokens) — with different picks of the same size, and reports per question kind how
 often the first answer token is FULL's:
   none        no context token recomputed above the check layer (CACHEBLEND at ratio 0)
@@ -17,8 +17,9 @@ Each rule is scored twice: the first answer token equal to FULL's, and FULL's wh
 (teacher-forced: FULL's answer tokens are fed as question tokens, every prediction must match; the first token alone
 is lenient, since several answers share their first token). --anatomy splits the oracle's picks (answer chunks,
 chunk starts) and --kinds keeps some question kinds. The count is floor(ratio * context), as CACHEBLEND's.
-Positions are the whole prompt's (the engine encodes a chunk after the prefix and rotates its keys; the two differ
-only in the chunk-to-prefix distance)."""
+The stored KV is the engine's: each chunk encoded right after the prefix, its keys turned to the chunk's slot
+(TrainLlama.stored_kv). Before session 6 it was each chunk encoded at its slot, which the engine never serves; the
+reports of runs 5-11 in docs/quality were made that way."""
 import argparse
 import json
 import os
@@ -160,7 +161,7 @@ def report_rank(model, prompts, args):
             _, loss = model.blend_forward(tokens, positions, segments, args.ratio, c, rank=True)
             whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
             _, full = model.encode(tokens, positions, block_mask(whole))
-            _, stored = model.encode(tokens, positions, block_mask(segments))
+            _, stored = model.stored_kv(tokens, positions, segments)
             context = segments <= 0
             count = int(np.floor(args.ratio * int(context.sum())))
             own_check = full[c][1]  # layers up to the check layer are fresh for every token: FULL's values there
@@ -201,7 +202,7 @@ def report_anatomy(model, prompts, vocab, args):
             positions = torch.arange(tokens.shape[1]).unsqueeze(0)
             context = segments <= 0
             count = int(np.floor(args.ratio * int(context.sum())))
-            _, stored = model.encode(tokens, positions, block_mask(segments))
+            _, stored = model.stored_kv(tokens, positions, segments)
             ours = top(deviation_of(full[c][1], stored[c][1])[0], context, count)
             oracle = oracle_picks(full, stored, c, context, count)
             in_answer = torch.zeros_like(context)

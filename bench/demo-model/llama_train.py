@@ -155,7 +155,19 @@ class TrainLlama(nn.Module):
             kv.append(own)
         return self.model.norm(x), kv
 
-    def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None, rank=False, focus=None):
+    def stored_kv(self, tokens, positions, segments, after_prefix=True):
+        """What a row's chunks (segment ids < 0) hold as stored KV: the final states and every layer's (K, V) of the
+        row with each chunk encoded alone — after the prefix at the engine's positions, keys then turned to the
+        chunk's slot (after_prefix), or at the slot itself."""
+        if not after_prefix:
+            return self.encode(tokens, positions, block_mask(segments))
+        encoded_at = engine_positions(positions, segments)
+        alone, stored = self.encode(tokens, encoded_at, block_mask(segments))
+        turn_cos, turn_sin = self.rope(positions - encoded_at)
+        return alone, [(rotate(k, turn_cos, turn_sin), v) for k, v in stored]
+
+    def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None, rank=False, focus=None,
+                      stored_after_prefix=True):
         """CACHEBLEND (DESIGN §4) on packed rows whose chunks carry negative segment ids (packing.py): first every
         layer's K/V of the row with its chunks encoded alone (the stored chunk KV); then the fused pass: layers below
         `check_layer` fresh for every token; at `check_layer` fresh K/V for every token, and the context tokens
@@ -172,11 +184,16 @@ class TrainLlama(nn.Module):
         gradient). CACHEBLEND's selection rests on that premise; in the committed model its 15 % holds only about a
         third of those tokens (diagnose_blend.py --rank-only), so this teaches the early layers to flag them. focus
         ([b, t] boolean, e.g. the chunks the row's questions need): only the later layers' top tokens inside it
-        count as the ones to put first (diagnose_blend.py --anatomy: those are the picks that restore answers)."""
+        count as the ones to put first (diagnose_blend.py --anatomy: those are the picks that restore answers).
+
+        stored_after_prefix: the stored pass computes every chunk as the engine does (DESIGN §4), right after the
+        prefix (its first token at the prefix length, engine_positions) and then turns its keys to the chunk's slot;
+        False computes each chunk at its slot (what runs 7–11 trained on): the same attention within the chunk, other
+        distances to the prefix, so other stored K/V than the engine serves."""
         cos, sin = self.rope(positions)
         whole_mask = block_mask(torch.where(segments < 0, torch.zeros_like(segments), segments))
         context = segments <= 0
-        alone, stored = self.encode(tokens, positions, block_mask(segments))
+        alone, stored = self.stored_kv(tokens, positions, segments, stored_after_prefix)
         h = self.model.embed_tokens(tokens)
         fresh = None
         check_deviation = None
@@ -225,6 +242,20 @@ def rope_theta(config):
             raise ValueError("TrainLlama implements plain RoPE only")
         return float(params["rope_theta"])
     return float(getattr(config, "rope_theta", 10000.0))
+
+
+def engine_positions(positions, segments):
+    """[b, t] positions at which the engine computes the stored KV of a row's chunks (segment ids < 0): each chunk right
+    after the prefix, its first token at the position of the row's first chunk token (the prefix length); every other
+    token keeps its position."""
+    chunk = segments < 0
+    index = torch.arange(segments.shape[1], device=segments.device).expand_as(segments)
+    starts = torch.ones_like(chunk)
+    starts[:, 1:] = segments[:, 1:] != segments[:, :-1]
+    offset = index - torch.where(starts, index, torch.zeros_like(index)).cummax(dim=1).values
+    beyond = torch.full_like(positions, segments.shape[1] + int(positions.max()))
+    prefix_length = torch.where(chunk, positions, beyond).min(dim=1, keepdim=True).values
+    return torch.where(chunk, prefix_length + offset, positions)
 
 
 def deviation_of(fresh, stored):

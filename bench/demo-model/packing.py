@@ -22,9 +22,10 @@ one chunk answers (single-hop, distractor): a multi-hop or cross-chunk answer ne
 other, which is what CACHEBLEND's recompute restores and NAIVE lacks, so the model is not taught to get by
 without it (the NAIVE gap the quality report must show stays a property of the task). A CACHEBLEND row asks
 the kinds it is given (`ask`; train.py --blend-kinds, every kind by default): llama_train's blend_forward recomputes
-part of it as the engine's CACHEBLEND does. Positions stay those of the whole prompt; the engine encodes a chunk
-right after the prefix and rotates its keys to the chunk's slot, so the two differ only in the distances from a
-chunk to the prefix. A chunk's last token then predicts nothing (the next chunk's first token is not in its view),
+part of it as the engine's CACHEBLEND does, its stored pass computing each chunk right after the prefix and turning
+its keys to the chunk's slot, as the engine does (train.py --blend-stored-at). A separately encoded row keeps the
+whole prompt's positions; it differs from the engine's stored KV in the distances from a chunk to the prefix. A
+chunk's last token then predicts nothing (the next chunk's first token is not in its view),
 except the last chunk's, which predicts the first block's first token.
 
 Targets: the context's tokens (prefix, chunks) and each block's question tokens carry the LM loss

@@ -121,6 +121,11 @@ def parse_args(argv):
                    help="the question kinds blended rows ask (comma-separated; default all). Leaving multi_hop out "
                         "keeps the model from learning to chain lookups over stored chunk KV, i.e. keeps NAIVE's "
                         "multi-hop gap a property of the task (run 8 lost it)")
+    p.add_argument("--blend-stored-at", choices=["prefix", "slot"], default="prefix",
+                   help="where blended steps compute a chunk's stored KV: right after the prefix, keys then turned to "
+                        "the chunk's slot, as the engine stores and serves it (DESIGN §4), or at the slot itself "
+                        "(what runs 7-11 trained on, before this option: the model learned stored KV the engine "
+                        "never serves)")
     p.add_argument("--blend-ratio", type=float, default=0.15, help="CACHEBLEND's recompute ratio in blended steps")
     p.add_argument("--blend-check-layer", type=int, default=1, help="CACHEBLEND's check layer in blended steps")
     p.add_argument("--blend-rank-weight", type=float, default=0.0,
@@ -674,7 +679,8 @@ def main(argv):
                 focus = torch.from_numpy(in_needed > 0).to(device, non_blocking=True) \
                     if args.blend_rank_focus == "needed" else None
                 hidden, rank_loss = trainee.blend_forward(x, pos, row_segments, args.blend_ratio, args.blend_check_layer,
-                                                          rank=args.blend_rank_weight > 0, focus=focus)
+                                                          rank=args.blend_rank_weight > 0, focus=focus,
+                                                          stored_after_prefix=args.blend_stored_at == "prefix")
             else:
                 hidden, rank_loss = trainee(x, pos, mask), None
             logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
