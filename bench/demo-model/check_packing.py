@@ -142,6 +142,10 @@ for trial in range(10):
         worst_blend = max(worst_blend, (at_slot - want).abs().max().item())
         plain, _ = m.blend_forward(t, p, whole_seg, 0.15, check_layer)
         worst_blend = max(worst_blend, (plain - whole).abs().max().item())
+    # check layer -1 is NAIVE: every layer's context KV stored; with chunks stored at their slots that is the row
+    # encoded with its chunks apart, the blocks seeing them all (the separate rows' rule above)
+    naive, _ = m.blend_forward(t, p, sg, 0.0, -1, stored_after_prefix=False)
+    worst_blend = max(worst_blend, (naive - alone).abs().max().item())
     partial, _ = m.blend_forward(t, p, sg, 0.15, 0)  # check layer 0: layer 1 (of 2) is partly stored
     blocks = torch.tensor(seg[None] > 0)
     assert (partial - want)[blocks].abs().max().item() > 1e-6, "a 15 % recompute must differ from the whole row"

@@ -195,7 +195,7 @@ class TrainLlama(nn.Module):
         context = segments <= 0
         alone, stored = self.stored_kv(tokens, positions, segments, stored_after_prefix)
         h = self.model.embed_tokens(tokens)
-        fresh = None
+        fresh = ~context if check_layer < 0 else None  # check layer -1: every layer's context KV stored, NAIVE
         check_deviation = None
         later = torch.zeros(segments.shape, device=segments.device)  # the later layers' deviation, for rank
         for l, layer in enumerate(self.model.layers):
@@ -212,7 +212,7 @@ class TrainLlama(nn.Module):
                         else pick(stored, own, context) & context
                 fresh = chosen | ~context
         hidden = torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
-        if not rank:
+        if not rank or check_deviation is None:
             return hidden, None
         return hidden, pairwise_rank_loss(torch.log(check_deviation + 1e-12), later, segments < 0, ratio, focus)
 
