@@ -14,6 +14,9 @@ question's last logits against fp32 and how many first answer tokens agree. Vari
                 writes them in 16 bits); the residual stream, Q, attention and norms stay fp32
   engine-inputs, engine-kv, engine-mlp
                 one of those three alone, to see which one moves the logits
+  engine-kv-once
+                engine-kv without rounding the stored keys again after turning them to the slot (what keys turned
+                in fp32, or computed at the slot, would give)
 Modes:
   full   the whole prompt encoded at once
   naive  every chunk's KV stored as the engine stores it (after the prefix, keys turned to its slot), the question
@@ -50,7 +53,7 @@ def bf16(x):
     return x.to(torch.bfloat16).to(x.dtype)
 
 
-def engine_rounding(model, parts):
+def engine_rounding(model, parts, turned_rounded=True):
     """Rounds, in an fp32 model, where the GPU backend stores 16 bits (parts: inputs, kv, mlp)."""
     kv_heads = model.model.layers[0].self_attn.kv_heads
     for name, module in model.named_modules():
@@ -64,8 +67,13 @@ def engine_rounding(model, parts):
     if "kv" in parts:
         plain = llama_train.rotate
         # rotate() turns Q and K alike; K has the KV heads (the GPU stores rotated K in the cache, keeps Q in fp32)
-        llama_train.rotate = lambda x, cos, sin: bf16(plain(x, cos, sin)) if x.shape[1] == kv_heads \
-            else plain(x, cos, sin)
+        def rounded_keys(x, cos, sin):
+            # TrainLlama.stored_kv turns the stored keys (in a list comprehension: its own frame before Python 3.12)
+            caller = sys._getframe(1)
+            turning = "stored_kv" in (caller.f_code.co_name, caller.f_back.f_code.co_name)
+            keys = x.shape[1] == kv_heads and (turned_rounded or not turning)
+            return bf16(plain(x, cos, sin)) if keys else plain(x, cos, sin)
+        llama_train.rotate = rounded_keys
     if "inputs" in parts:
         logits = model.logits
         model.logits = lambda hidden: logits(bf16(hidden))
@@ -75,6 +83,8 @@ def engine_rounding(model, parts):
 def variant(directory, name):
     if name == "hf":
         return load_model(directory).to(torch.bfloat16)
+    if name == "engine-kv-once":
+        return engine_rounding(load_model(directory), ("kv",), turned_rounded=False)
     parts = ("inputs", "kv", "mlp") if name == "engine" else (name.removeprefix("engine-"),)
     return engine_rounding(load_model(directory), parts)
 
