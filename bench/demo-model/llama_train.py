@@ -253,7 +253,7 @@ def engine_positions(positions, segments):
     starts = torch.ones_like(chunk)
     starts[:, 1:] = segments[:, 1:] != segments[:, :-1]
     offset = index - torch.where(starts, index, torch.zeros_like(index)).cummax(dim=1).values
-    beyond = torch.full_like(positions, segments.shape[1] + int(positions.max()))
+    beyond = torch.full_like(positions, torch.iinfo(positions.dtype).max // 2)  # above any position, no GPU sync
     prefix_length = torch.where(chunk, positions, beyond).min(dim=1, keepdim=True).values
     return torch.where(chunk, prefix_length + offset, positions)
 
