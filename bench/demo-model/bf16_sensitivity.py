@@ -34,16 +34,16 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import llama_train  # noqa: E402
 from diagnose_blend import load_model, prompt_tensors  # noqa: E402
-from llama_train import block_mask  # noqa: E402
+from llama_train import block_mask, whole_segments  # noqa: E402
 
 MODES = ("full", "naive")
+PLAIN = {"rotate": llama_train.rotate, "turn_keys": llama_train.turn_keys}  # what engine_rounding patches
 
 
 def last_logits(model, mode, tokens, segments):
     positions = torch.arange(tokens.shape[1]).unsqueeze(0)
     if mode == "full":
-        whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
-        hidden, _ = model.encode(tokens, positions, block_mask(whole))
+        hidden, _ = model.encode(tokens, positions, block_mask(whole_segments(segments)))
     else:
         hidden, _ = model.blend_forward(tokens, positions, segments, 0.0, -1)
     return model.logits(hidden[0, -1]).float()
@@ -65,15 +65,13 @@ def engine_rounding(model, parts, turned_rounded=True):
                 "mlp" in parts and name.endswith(("gate_proj", "up_proj"))):
             module.register_forward_hook(lambda m, args, out: bf16(out))
     if "kv" in parts:
-        plain = llama_train.rotate
-        # rotate() turns Q and K alike; K has the KV heads (the GPU stores rotated K in the cache, keeps Q in fp32)
-        def rounded_keys(x, cos, sin):
-            # TrainLlama.stored_kv turns the stored keys (in a list comprehension: its own frame before Python 3.12)
-            caller = sys._getframe(1)
-            turning = "stored_kv" in (caller.f_code.co_name, caller.f_back.f_code.co_name)
-            keys = x.shape[1] == kv_heads and (turned_rounded or not turning)
-            return bf16(plain(x, cos, sin)) if keys else plain(x, cos, sin)
-        llama_train.rotate = rounded_keys
+        plain = PLAIN["rotate"]
+        # rotate() turns Q and K alike; K has the KV heads (the GPU stores rotated K in the cache, keeps Q in fp32).
+        # turn_keys() goes through rotate(), so turned stored keys are rounded again, unless it is kept plain.
+        llama_train.rotate = lambda x, cos, sin: bf16(plain(x, cos, sin)) if x.shape[1] == kv_heads \
+            else plain(x, cos, sin)
+        if not turned_rounded:
+            llama_train.turn_keys = plain
     if "inputs" in parts:
         logits = model.logits
         model.logits = lambda hidden: logits(bf16(hidden))
@@ -107,7 +105,6 @@ def main():
     modes = args.modes.split(",")
     print(f"bf16 against fp32, PyTorch {torch.__version__} on the CPU, {len(prompts)} held-out prompts: worst "
           f"relative L2 of the last logits; same first answer token")
-    plain_rotate = llama_train.rotate
     for directory in args.model:
         exact = load_model(directory)
         want = {}
@@ -126,7 +123,8 @@ def main():
                         worst[mode] = max(worst[mode], relative_l2(got, want[n, mode]))
                         same[mode] += int(got.argmax() == want[n, mode].argmax())
                     print(f"\r{name} {n + 1}/{len(prompts)}", end="", file=sys.stderr)
-            llama_train.rotate = plain_rotate
+            for attribute, function in PLAIN.items():
+                setattr(llama_train, attribute, function)
             print(file=sys.stderr)
             print(f"  {directory} {name:14s}: " + "; ".join(
                 f"{m} {worst[m]:.2e}, {same[m]}/{len(prompts)} same" for m in modes), flush=True)

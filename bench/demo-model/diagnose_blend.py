@@ -31,7 +31,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from llama_train import TrainLlama, block_mask, deviation_of  # noqa: E402
+from llama_train import TrainLlama, block_mask, deviation_of, whole_segments  # noqa: E402
 
 
 def load_model(directory):
@@ -159,8 +159,7 @@ def report_rank(model, prompts, args):
             tokens, segments = prompt_tensors(prompt)
             positions = torch.arange(tokens.shape[1]).unsqueeze(0)
             _, loss = model.blend_forward(tokens, positions, segments, args.ratio, c, rank=True)
-            whole = torch.where(segments < 0, torch.zeros_like(segments), segments)
-            _, full = model.encode(tokens, positions, block_mask(whole))
+            _, full = model.encode(tokens, positions, block_mask(whole_segments(segments)))
             _, stored = model.stored_kv(tokens, positions, segments)
             context = segments <= 0
             count = int(np.floor(args.ratio * int(context.sum())))
@@ -255,7 +254,7 @@ def with_full_answer(model, tokens, segments):
     x, seg = tokens, segments
     while True:
         positions = torch.arange(x.shape[1]).unsqueeze(0)
-        hidden, full = model.encode(x, positions, block_mask(torch.where(seg < 0, torch.zeros_like(seg), seg)))
+        hidden, full = model.encode(x, positions, block_mask(whole_segments(seg)))
         answer.append(int(model.logits(hidden[0, -1]).argmax()))
         if answer[-1] == EOS or len(answer) == ANSWER_LIMIT:
             return x, seg, answer, full

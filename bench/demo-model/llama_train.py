@@ -164,7 +164,7 @@ class TrainLlama(nn.Module):
         encoded_at = engine_positions(positions, segments)
         alone, stored = self.encode(tokens, encoded_at, block_mask(segments))
         turn_cos, turn_sin = self.rope(positions - encoded_at)
-        return alone, [(rotate(k, turn_cos, turn_sin), v) for k, v in stored]
+        return alone, [(turn_keys(k, turn_cos, turn_sin), v) for k, v in stored]
 
     def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None, rank=False, focus=None,
                       stored_after_prefix=True):
@@ -191,7 +191,7 @@ class TrainLlama(nn.Module):
         False computes each chunk at its slot (what runs 7–11 trained on): the same attention within the chunk, other
         distances to the prefix, so other stored K/V than the engine serves."""
         cos, sin = self.rope(positions)
-        whole_mask = block_mask(torch.where(segments < 0, torch.zeros_like(segments), segments))
+        whole_mask = block_mask(whole_segments(segments))
         context = segments <= 0
         alone, stored = self.stored_kv(tokens, positions, segments, stored_after_prefix)
         h = self.model.embed_tokens(tokens)
@@ -242,6 +242,18 @@ def rope_theta(config):
             raise ValueError("TrainLlama implements plain RoPE only")
         return float(params["rope_theta"])
     return float(getattr(config, "rope_theta", 10000.0))
+
+
+def turn_keys(keys, cos, sin):
+    """Stored keys moved by the angles of (cos, sin): RoPE composes, so keys rotated for position p and turned by d
+    are keys rotated for p + d (the engine's RopeShift). A name of its own so that an emulation of the engine's bf16
+    cache can round, or not, what the turn writes back (bf16_sensitivity.py)."""
+    return rotate(keys, cos, sin)
+
+
+def whole_segments(segments):
+    """The row with its chunks encoded whole: every chunk segment (< 0) becomes the context's segment 0 (FULL)."""
+    return torch.where(segments < 0, torch.zeros_like(segments), segments)
 
 
 def engine_positions(positions, segments):
