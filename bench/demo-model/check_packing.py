@@ -149,9 +149,7 @@ for trial in range(10):
     partial, _ = m.blend_forward(t, p, sg, 0.15, 0)  # check layer 0: layer 1 (of 2) is partly stored
     blocks = torch.tensor(seg[None] > 0)
     assert (partial - want)[blocks].abs().max().item() > 1e-6, "a 15 % recompute must differ from the whole row"
-    # the stored keys turned to the slot: with a check layer past the last layer nothing stored is used, and with
-    # ratio 0 the blocks over the stored K/V (NAIVE) match blocks over chunks encoded at their slot only up to the
-    # chunks' distance to the prefix, which the engine's stored KV has too
+    # the blocks read the stored K/V (ratio 0): where a chunk was stored, after the prefix or at its slot, reaches them
     naive_engine, _ = m.blend_forward(t, p, sg, 0.0, 0)
     naive_slot, _ = m.blend_forward(t, p, sg, 0.0, 0, stored_after_prefix=False)
     assert (naive_engine - naive_slot)[blocks].abs().max().item() > 1e-6, "where a chunk was encoded matters"

@@ -25,8 +25,8 @@ the kinds it is given (`ask`; train.py --blend-kinds, every kind by default): ll
 part of it as the engine's CACHEBLEND does, its stored pass computing each chunk right after the prefix and turning
 its keys to the chunk's slot, as the engine does (train.py --blend-stored-at). A separately encoded row keeps the
 whole prompt's positions; it differs from the engine's stored KV in the distances from a chunk to the prefix. A
-chunk's last token then predicts nothing (the next chunk's first token is not in its view),
-except the last chunk's, which predicts the first block's first token.
+chunk's last token then predicts nothing (the next chunk's first token is not in its view), except the last
+chunk's, which predicts the first block's first token.
 
 Targets: the context's tokens (prefix, chunks) and each block's question tokens carry the LM loss
 (class 1), each answer token and its EOS the answer loss (class 2, or 3 for a multi-hop question, so that
