@@ -17,6 +17,7 @@ question's last logits against fp32 and how many first answer tokens agree. Vari
   engine-kv-once
                 engine-kv without rounding the stored keys again after turning them to the slot (what keys turned
                 in fp32, or computed at the slot, would give)
+  engine-once   engine with the turned keys rounded once (engine-kv-once's keys, engine's other roundings)
 Modes:
   full   the whole prompt encoded at once
   naive  every chunk's KV stored as the engine stores it (after the prefix, keys turned to its slot), the question
@@ -81,8 +82,9 @@ def engine_rounding(model, parts, turned_rounded=True):
 def variant(directory, name):
     if name == "hf":
         return load_model(directory).to(torch.bfloat16)
-    if name == "engine-kv-once":
-        return engine_rounding(load_model(directory), ("kv",), turned_rounded=False)
+    if name in ("engine-once", "engine-kv-once"):
+        parts = ("inputs", "kv", "mlp") if name == "engine-once" else ("kv",)
+        return engine_rounding(load_model(directory), parts, turned_rounded=False)
     parts = ("inputs", "kv", "mlp") if name == "engine" else (name.removeprefix("engine-"),)
     return engine_rounding(load_model(directory), parts)
 

@@ -4,7 +4,7 @@ computes exactly what the same question alone after the same context computes, t
 change nothing. Run: python3 bench/demo-model/check_packing.py"""
 import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
-from llama_train import pairwise_rank_loss, TrainLlama, block_mask, pick_deviating
+from llama_train import pairwise_rank_loss, TrainLlama, block_mask, pick_deviating, ape_positions
 from packing import KbIndex, packed_row, packed_batch, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
@@ -165,6 +165,37 @@ for trial in range(10):
         worst_turn = max(worst_turn, (turned - at_slot).abs().max().item())
     assert worst_turn < 1e-4, worst_turn
 assert MULTI_HOP_ANSWER in kinds_asked, "a CACHEBLEND row asks multi-hop questions too"
+# APE rows (train.py --ape-rows): every chunk at its stored positions (after the prefix, no turn), each question
+# block from the prefix length plus the longest chunk on; blend_forward with check layer -1 on them is the plain
+# forward of the row at those positions, chunks apart (APE with T = S = 1: one softmax); with one chunk APE's layout
+# is the sequential one (DESIGN §4's exactness property)
+worst_ape = 0
+for trial in range(10):
+    tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True,
+                                               ask=ALL_KINDS)
+    t = torch.tensor(tok[None], dtype=torch.long); p = torch.tensor(pos[None]); sg = torch.tensor(seg[None])
+    ape = ape_positions(p, sg)[0].numpy()
+    prefix_length = int((seg == 0).sum())
+    lengths = [int((seg == c).sum()) for c in set(seg[seg < 0].tolist())]
+    for c in set(seg[seg < 0].tolist()):
+        assert (ape[seg == c] == prefix_length + np.arange((seg == c).sum())).all(), "a chunk at its stored positions"
+    assert (ape[seg == 0] == pos[seg == 0]).all()
+    for k in range(1, seg.max() + 1):
+        sel = np.flatnonzero(seg == k)
+        assert (ape[sel] == prefix_length + max(lengths) + np.arange(len(sel))).all(), "a question after the longest"
+    got, _ = m.blend_forward(t, torch.tensor(ape[None]), sg, 0.0, -1)
+    plain = m(t, torch.tensor(ape[None]), block_mask(sg))
+    worst_ape = max(worst_ape, (got - plain).abs().max().item())
+    one = (seg >= 0) | (seg == -1)  # the row with its first chunk only: APE's layout is the sequential one
+    first = int((seg == -1).sum())
+    sequential = np.where(seg[one] > 0, pos[one] - (sum(lengths) - first), pos[one])
+    assert (ape_positions(torch.tensor(sequential[None]), torch.tensor(seg[one][None]))[0].numpy() == sequential).all()
+padded = torch.tensor([[0, 0, -1, -1, -2, 1, 1, PAD_SEGMENT]]); padded_pos = torch.tensor([[0, 1, 2, 3, 4, 5, 6, 0]])
+assert ape_positions(padded_pos, padded).tolist() == [[0, 1, 2, 3, 2, 4, 5, 0]], "pads keep their positions"
+assert ape_positions(padded_pos, torch.tensor([[0, 0, 0, 0, 0, 1, 1, PAD_SEGMENT]])).tolist() == \
+    padded_pos.tolist(), "a row without chunks keeps its positions"
+print("APE rows: max |blend_forward - plain| =", worst_ape)
+assert worst_ape < 1e-9
 asked = 0
 for trial in range(10):  # train.py --blend-kinds: a CACHEBLEND row asks only the kinds given
     _, _, _, _, cls, _ = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True, ask=("single_hop",))

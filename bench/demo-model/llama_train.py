@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from packing import PAD_SEGMENT
+
 
 class RmsNorm(nn.Module):
     def __init__(self, dim, eps):
@@ -268,6 +270,22 @@ def engine_positions(positions, segments):
     beyond = torch.full_like(positions, torch.iinfo(positions.dtype).max // 2)  # above any position, no GPU sync
     prefix_length = torch.where(chunk, positions, beyond).min(dim=1, keepdim=True).values
     return torch.where(chunk, prefix_length + offset, positions)
+
+
+def ape_positions(positions, segments):
+    """[b, t] positions of APE's layout (DESIGN §4) for a row whose chunks carry negative segment ids: every chunk at
+    its stored positions (right after the prefix, engine_positions: no turn), each question block starting at the
+    prefix length plus the longest chunk's length instead of after all chunks; the prefix keeps its positions. With
+    T = S = 1 APE's merged attention is one softmax over the question's keys, so blend_forward with check layer -1 on
+    these positions is APE(1, 1). A row without chunks keeps its positions."""
+    chunk = segments < 0
+    at = engine_positions(positions, segments)
+    none = torch.zeros_like(positions)
+    longest_end = torch.where(chunk, at + 1, none).max(dim=1, keepdim=True).values  # P + max n_i
+    context_end = torch.where(segments <= 0, positions + 1, none).max(dim=1, keepdim=True).values  # P + sum n_i
+    shift = torch.where(chunk.any(dim=1, keepdim=True), context_end - longest_end, none[:, :1])
+    blocks = (segments > 0) & (segments != PAD_SEGMENT)
+    return torch.where(blocks, positions - shift, at)
 
 
 def deviation_of(fresh, stored):

@@ -42,7 +42,7 @@ import time
 import traceback
 from pathlib import Path
 
-from llama_train import TrainLlama, block_mask
+from llama_train import TrainLlama, ape_positions, block_mask
 from packing import ALL_KINDS, ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
 
 START = time.time()
@@ -126,6 +126,11 @@ def parse_args(argv):
                         "the chunk's slot, as the engine stores and serves it (DESIGN §4), or at the slot itself "
                         "(what runs 7-11 trained on, before this option: the model learned stored KV the engine "
                         "never serves)")
+    p.add_argument("--ape-rows", type=float, default=0.0,
+                   help="share of the blended steps laid out as APE lays out a prompt (DESIGN §4: chunks at their "
+                        "stored positions, no turn, the question after the longest chunk) over the stored chunk KV "
+                        "(NAIVE's check layer -1; llama_train.ape_positions): APE with T = S = 1, whose chunks overlap "
+                        "in position, a layout that sequential rows never show the model")
     p.add_argument("--blend-ratio", type=float, default=0.15, help="CACHEBLEND's recompute ratio in blended steps")
     p.add_argument("--blend-check-layer", type=int, default=1, help="CACHEBLEND's check layer in blended steps")
     p.add_argument("--blend-rank-weight", type=float, default=0.0,
@@ -632,6 +637,7 @@ def main(argv):
                                   blend_kinds=args.blend_kinds) if args.blend_rows > 0 else None
     easy_steps = 0
     blend_steps = 0
+    ape_steps = 0
     eval_rng = random.Random(args.seed + 1)
     eval_idx = sorted(eval_rng.sample(range(len(heldout)), min(args.eval_examples, len(heldout))))
     history, evals = [], []
@@ -649,6 +655,8 @@ def main(argv):
         easy_steps += take_easy
         take_blend = blend_stream is not None and not take_easy and rng.random() < args.blend_rows
         blend_steps += take_blend
+        take_ape = take_blend and args.ape_rows > 0 and rng.random() < args.ape_rows
+        ape_steps += take_ape
         tokens, positions, segments_np, targets, classes, in_needed = next(
             easy_stream if take_easy else blend_stream if take_blend else stream)
         real = segments_np != PAD_SEGMENT
@@ -675,7 +683,9 @@ def main(argv):
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"):
-            if take_blend:
+            if take_ape:
+                hidden, rank_loss = trainee.blend_forward(x, ape_positions(pos, row_segments), row_segments, 0.0, -1)
+            elif take_blend:
                 focus = torch.from_numpy(in_needed > 0).to(device, non_blocking=True) \
                     if args.blend_rank_focus == "needed" else None
                 hidden, rank_loss = trainee.blend_forward(x, pos, row_segments, args.blend_ratio, args.blend_check_layer,
@@ -710,7 +720,7 @@ def main(argv):
                      "grad_norm": float(grad_norm), "tokens_per_s": real_tokens / max(elapsed, 1e-6),
                      "questions_per_s": questions_seen / max(elapsed, 1e-6),
                      "padding": 1 - real_tokens / max(tokens_seen, 1), "easy_steps": easy_steps,
-                     "blend_steps": blend_steps,
+                     "blend_steps": blend_steps, "ape_steps": ape_steps,
                      "rank_loss": acc_rank.item() / rank_n if rank_n else None}
             history.append(entry)
             acc_answer.zero_()
@@ -721,7 +731,7 @@ def main(argv):
             log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
                 f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
                 f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  {entry['questions_per_s']:.0f} q/s  "
-                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps}"
+                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps} (ape {ape_steps})"
                 + (f"  rank {entry['rank_loss']:.3f}" if entry["rank_loss"] is not None else ""))
             if not math.isfinite(entry["answer_loss"]):
                 log("loss is not finite: stopping training, saving what there is")
@@ -740,7 +750,7 @@ def main(argv):
                 log("periodic eval failed:\n" + traceback.format_exc())
             last_eval = time.time()
     train_s = time.time() - train_start
-    run_log.update({"steps": step, "easy_steps": easy_steps, "blend_steps": blend_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
+    run_log.update({"steps": step, "easy_steps": easy_steps, "blend_steps": blend_steps, "ape_steps": ape_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
                     "questions_seen": int(questions_seen),
                     "train_s": train_s, "history": history, "evals": evals})
     log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens, {questions_seen} questions")
