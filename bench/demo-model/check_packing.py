@@ -4,7 +4,8 @@ computes exactly what the same question alone after the same context computes, t
 change nothing. Run: python3 bench/demo-model/check_packing.py"""
 import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
-from llama_train import pairwise_rank_loss, TrainLlama, block_mask, pick_deviating, ape_positions
+from llama_train import (pairwise_rank_loss, TrainLlama, block_mask, pick_deviating, ape_positions,
+                         generated_positions, thinned_context_mask)
 from packing import KbIndex, packed_row, packed_batch, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
@@ -240,4 +241,32 @@ assert picked.tolist() == [[False, True, False, False, False, False], [False] * 
 print("CACHEBLEND rows: max |blend_forward - reference| =", worst_blend, "; stored keys turned to the slot:",
       worst_turn)
 assert worst_blend < 1e-9
+# thinned rows (train.py --thin-rows): the generated positions are those holding an answer token; only their view of
+# the context (but the first token) is thinned, the prompt's queries and the blocks' own tokens stay whole
+thinned_rows = 0
+for trial in range(10):
+    tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=trial % 2 == 0)
+    sg = torch.tensor(seg[None]); full = block_mask(sg)
+    generated = generated_positions(torch.tensor(cls[None]), sg)[0].numpy()
+    for k in range(1, seg.max() + 1):
+        sel = np.flatnonzero(seg == k)
+        first_answer = sel[np.flatnonzero(cls[sel] >= ANSWER)[0]]  # the last question token: it predicts the answer
+        assert (generated[sel] == (sel > first_answer)).all(), "generated = the answer's tokens"
+    assert not generated[seg <= 0].any()
+    assert torch.equal(thinned_context_mask(full, sg, torch.tensor(generated[None]), 1.0), full), "keep 1: no change"
+    none = thinned_context_mask(full, sg, torch.tensor(generated[None]), 0.0)[0].numpy()
+    assert (none[~generated] == full[0].numpy()[~generated]).all(), "the prompt's queries keep their view"
+    g = np.flatnonzero(generated)
+    if len(g) == 0:
+        continue  # a row without question blocks
+    thinned_rows += 1
+    context = (seg <= 0) & (np.arange(len(seg)) > 0)
+    assert not none[np.ix_(g, np.flatnonzero(context))].any(), "keep 0: no context but the first token"
+    assert none[g, 0].all() and (none[np.ix_(g, np.flatnonzero(~context))] == full[0].numpy()[
+        np.ix_(g, np.flatnonzero(~context))]).all(), "the first token and the blocks' own tokens stay"
+    half = thinned_context_mask(full, sg, torch.tensor(generated[None]), 0.5)[0].numpy()
+    share = half[np.ix_(g, np.flatnonzero(context))].mean() / full[0].numpy()[np.ix_(g, np.flatnonzero(context))].mean()
+    assert 0.3 < share < 0.7, share
+assert thinned_rows >= 5, thinned_rows
+print("thinned rows: generated views checked")
 print("OK")

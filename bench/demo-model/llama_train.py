@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from packing import PAD_SEGMENT
+from packing import ANSWER, PAD_SEGMENT
 
 
 class RmsNorm(nn.Module):
@@ -286,6 +286,26 @@ def ape_positions(positions, segments):
     shift = torch.where(chunk.any(dim=1, keepdim=True), context_end - longest_end, none[:, :1])
     blocks = (segments > 0) & (segments != PAD_SEGMENT)
     return torch.where(blocks, positions - shift, at)
+
+
+def generated_positions(classes, segments):
+    """[b, t] boolean: the positions that hold an answer token (the position before predicts it, in the same block): the
+    tokens generated at serving time, whose queries SnapKV restricts to the kept entries of the prompt."""
+    held = torch.zeros_like(segments, dtype=torch.bool)
+    held[:, 1:] = (classes[:, :-1] >= ANSWER) & (segments[:, 1:] == segments[:, :-1])
+    return held
+
+
+def thinned_context_mask(mask, segments, generated, keep):
+    """mask [b, t, t] with each generated query's view of the context (segments <= 0, but for the row's first token,
+    the attention sink) thinned to a random share `keep`, drawn per query and key: what a compressed cache leaves the
+    answer to read (SnapKV keeps the question window and the generated tokens whole; which context entries it keeps
+    is left to chance here, so the model learns not to lean on re-reading all of the context while it answers)."""
+    context = segments <= 0
+    context[:, 0] = False
+    thinned = generated.unsqueeze(2) & context.unsqueeze(1)
+    dropped = thinned & (torch.rand(mask.shape, device=mask.device) >= keep)
+    return mask & ~dropped
 
 
 def deviation_of(fresh, stored):

@@ -42,7 +42,7 @@ import time
 import traceback
 from pathlib import Path
 
-from llama_train import TrainLlama, ape_positions, block_mask
+from llama_train import TrainLlama, ape_positions, block_mask, generated_positions, thinned_context_mask
 from packing import ALL_KINDS, ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
 
 START = time.time()
@@ -131,6 +131,11 @@ def parse_args(argv):
                         "stored positions, no turn, the question after the longest chunk) over the stored chunk KV "
                         "(NAIVE's check layer -1; llama_train.ape_positions): APE with T = S = 1, whose chunks overlap "
                         "in position, a layout that sequential rows never show the model")
+    p.add_argument("--thin-rows", type=float, default=0.0,
+                   help="share of the plain (not blended) steps in which each answer token's query sees only a random "
+                        "--thin-keep share of the context (llama_train.thinned_context_mask): what a SnapKV-compressed "
+                        "cache leaves the generated tokens, so the model learns to answer without re-reading it all")
+    p.add_argument("--thin-keep", type=float, default=0.25, help="the share of the context kept in thinned steps")
     p.add_argument("--blend-ratio", type=float, default=0.15, help="CACHEBLEND's recompute ratio in blended steps")
     p.add_argument("--blend-check-layer", type=int, default=1, help="CACHEBLEND's check layer in blended steps")
     p.add_argument("--blend-rank-weight", type=float, default=0.0,
@@ -638,6 +643,7 @@ def main(argv):
     easy_steps = 0
     blend_steps = 0
     ape_steps = 0
+    thin_steps = 0
     eval_rng = random.Random(args.seed + 1)
     eval_idx = sorted(eval_rng.sample(range(len(heldout)), min(args.eval_examples, len(heldout))))
     history, evals = [], []
@@ -657,6 +663,8 @@ def main(argv):
         blend_steps += take_blend
         take_ape = take_blend and args.ape_rows > 0 and rng.random() < args.ape_rows
         ape_steps += take_ape
+        take_thin = not take_blend and not take_easy and args.thin_rows > 0 and rng.random() < args.thin_rows
+        thin_steps += take_thin
         tokens, positions, segments_np, targets, classes, in_needed = next(
             easy_stream if take_easy else blend_stream if take_blend else stream)
         real = segments_np != PAD_SEGMENT
@@ -669,6 +677,9 @@ def main(argv):
         separate = bool((segments_np < 0).any())
         row_segments = torch.from_numpy(segments_np).to(device, non_blocking=True)
         mask = block_mask(row_segments) if (blocks > 1 or separate) and not take_blend else None
+        if take_thin:
+            generated = generated_positions(torch.from_numpy(classes).to(device, non_blocking=True), row_segments)
+            mask = thinned_context_mask(block_mask(row_segments), row_segments, generated, args.thin_keep)
         # the positions that predict something, chosen here so that only their rows reach the vocabulary
         flat_classes = classes.reshape(-1)
         chosen_np = np.flatnonzero(flat_classes > 0)
@@ -720,7 +731,7 @@ def main(argv):
                      "grad_norm": float(grad_norm), "tokens_per_s": real_tokens / max(elapsed, 1e-6),
                      "questions_per_s": questions_seen / max(elapsed, 1e-6),
                      "padding": 1 - real_tokens / max(tokens_seen, 1), "easy_steps": easy_steps,
-                     "blend_steps": blend_steps, "ape_steps": ape_steps,
+                     "blend_steps": blend_steps, "ape_steps": ape_steps, "thin_steps": thin_steps,
                      "rank_loss": acc_rank.item() / rank_n if rank_n else None}
             history.append(entry)
             acc_answer.zero_()
@@ -731,7 +742,7 @@ def main(argv):
             log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
                 f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
                 f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  {entry['questions_per_s']:.0f} q/s  "
-                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps} (ape {ape_steps})"
+                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps} (ape {ape_steps})  thin {thin_steps}"
                 + (f"  rank {entry['rank_loss']:.3f}" if entry["rank_loss"] is not None else ""))
             if not math.isfinite(entry["answer_loss"]):
                 log("loss is not finite: stopping training, saving what there is")
@@ -750,7 +761,7 @@ def main(argv):
                 log("periodic eval failed:\n" + traceback.format_exc())
             last_eval = time.time()
     train_s = time.time() - train_start
-    run_log.update({"steps": step, "easy_steps": easy_steps, "blend_steps": blend_steps, "ape_steps": ape_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
+    run_log.update({"steps": step, "easy_steps": easy_steps, "blend_steps": blend_steps, "ape_steps": ape_steps, "thin_steps": thin_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
                     "questions_seen": int(questions_seen),
                     "train_s": train_s, "history": history, "evals": evals})
     log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens, {questions_seen} questions")
