@@ -133,7 +133,7 @@ inline bool __any_sync(unsigned, bool predicate) {
 //   A: a0 = A[g][2q, 2q+1], a1 = A[g+8][2q, 2q+1], a2 = A[g][2q+8, 2q+9], a3 = A[g+8][2q+8, 2q+9]
 //   B: b0 = B[2q, 2q+1][g], b1 = B[2q+8, 2q+9][g]
 //   C: c0, c1 = C[g][2q, 2q+1], c2, c3 = C[g+8][2q, 2q+1]
-inline void mma_bf16_16816(float* c, const unsigned* a, unsigned b0, unsigned b1) {
+inline void emulate_mma_16816(float* c, const unsigned* a, unsigned b0, unsigned b1, bool f16) {
   emu::Warp& w = emu::here();
   for (int i = 0; i < 4; i++) w.a[emu::lane][i] = a[i];
   w.b[emu::lane][0] = b0;
@@ -141,8 +141,11 @@ inline void mma_bf16_16816(float* c, const unsigned* a, unsigned b0, unsigned b1
   emu::warp_barrier();
   double A[16][16];
   double B[16][8];
-  auto lo = [](unsigned r) { return (double) emu::bf16_bits_to_float((unsigned short) (r & 0xffffu)); };
-  auto hi = [](unsigned r) { return (double) emu::bf16_bits_to_float((unsigned short) (r >> 16)); };
+  auto widen = [f16](unsigned short h) {
+    return f16 ? (double) f16_to_float(h) : (double) emu::bf16_bits_to_float(h);
+  };
+  auto lo = [&](unsigned r) { return widen((unsigned short) (r & 0xffffu)); };
+  auto hi = [&](unsigned r) { return widen((unsigned short) (r >> 16)); };
   for (int L = 0; L < 32; L++) {
     int g = L >> 2, q = L & 3;
     A[g][2 * q] = lo(w.a[L][0]);
@@ -170,6 +173,14 @@ inline void mma_bf16_16816(float* c, const unsigned* a, unsigned b0, unsigned b1
   emu::warp_barrier();
 }
 
+// mma.sync.aligned.m16n8k16.row.col.f32.{bf16.bf16, f16.f16}.f32
+inline void mma_bf16_16816(float* c, const unsigned* a, unsigned b0, unsigned b1) {
+  emulate_mma_16816(c, a, b0, b1, false);
+}
+inline void mma_f16_16816(float* c, const unsigned* a, unsigned b0, unsigned b1) {
+  emulate_mma_16816(c, a, b0, b1, true);
+}
+
 // ldmatrix.sync.aligned.m8n8.x4[.trans].shared.b16: lanes 8i..8i+7 give the 8 row addresses of matrix i; register i
 // receives, without .trans, M_i[g][2q, 2q+1]; with .trans, M_i[2q][g] and M_i[2q+1][g].
 inline void emulate_ldmatrix(unsigned* r, const void* row, bool trans) {
@@ -192,6 +203,9 @@ inline void ldmatrix_x4_trans(unsigned* r, const void* row) { emulate_ldmatrix(r
 
 inline unsigned pack_bf16(float lo, float hi) {
   return (unsigned) emu::float_to_bf16_rne(lo) | ((unsigned) emu::float_to_bf16_rne(hi) << 16);
+}
+inline unsigned pack_f16(float lo, float hi) {
+  return (unsigned) float_to_f16(lo) | ((unsigned) float_to_f16(hi) << 16);
 }
 
 // ex2.approx.ftz.f32: the hardware's approximation is within 2 ulp of 2^x; the checks' tolerances are far above.

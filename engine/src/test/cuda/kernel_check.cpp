@@ -325,6 +325,18 @@ static void check_kv() {
         bad = std::max(bad, (double) (keys32[dst] != k[src] || values32[dst] != v[src]));
       }
   report("kv_write bf16 and f32 (mismatching bits)", bad, 0);
+  std::vector<unsigned short> keys16(keys.size(), 0), values16(keys.size(), 0);
+  launch(d1(1), d1(64), kv_write, (const float*) k.data(), (const float*) v.data(), (const int*) slots.data(),
+         (void*) keys16.data(), (void*) values16.data(), n, kvh, hd, cap, 1);
+  double bad16 = 0;
+  for (int t = 0; t < n; t++)
+    for (int g = 0; g < kvh; g++)
+      for (int d = 0; d < hd; d++) {
+        size_t dst = ((size_t) g * cap + slots[t]) * hd + d;
+        size_t src = ((size_t) t * kvh + g) * hd + d;
+        bad16 = std::max(bad16, (double) (keys16[dst] != float_to_f16(k[src]) || values16[dst] != float_to_f16(v[src])));
+      }
+  report("kv_write f16 (mismatching bits)", bad16, 0);
 
   // deviation of fresh values [count][kvh][hd] against the cache rows 0..count-1
   int count = 10;
@@ -361,13 +373,35 @@ static void check_kv() {
   }
   report("value_deviation (relative)", err, 1e-6);
   report("value_deviation of an unchanged token is exactly 0", std::fabs(dev[3]), 0);
+  // over an f16 cache the fresh value is rounded to f16 first: an unchanged token still scores exactly 0
+  for (int d = 0; d < kvh * hd; d++) fresh[3 * kvh * hd + d] = f16_to_float(values16[(d / hd * cap + 3) * hd + d % hd]);
+  std::vector<float> dev16(count, -1.0f);
+  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const void*) values16.data(),
+         dev16.data(), count, kvh, hd, cap, 1);
+  double err16 = 0;
+  for (int t = 0; t < count; t++) {
+    double s = 0;
+    for (int g = 0; g < kvh; g++)
+      for (int d = 0; d < hd; d++) {
+        double diff = (double) f16_to_float(float_to_f16(fresh[((size_t) t * kvh + g) * hd + d]))
+            - f16_to_float(values16[((size_t) g * cap + t) * hd + d]);
+        s += diff * diff;
+      }
+    err16 = std::max(err16, std::fabs(dev16[t] - s) / (1 + s));
+  }
+  report("value_deviation over an f16 cache (relative)", err16, 1e-6);
+  report("value_deviation over an f16 cache: an unchanged token is exactly 0", std::fabs(dev16[3]), 0);
 }
 
-// float64 attention reference over the bf16 cache; q as given (the flash kernel rounds it to bf16: pass rounded).
+// A 16-bit cache element (bf16, or f16) widened.
+static double unhalf(unsigned short h, bool f16) { return f16 ? (double) f16_to_float(h) : (double) unbf16(h); }
+
+// float64 attention reference over the 16-bit cache; q as given (the flash kernel rounds it to the cache's format: pass
+// rounded).
 static void reference_attention(const std::vector<float>& q, const std::vector<unsigned short>& keys,
                                 const std::vector<unsigned short>& values, const std::vector<int>& lo,
                                 const std::vector<int>& hi, int n, int heads, int group, int hd, int cap,
-                                std::vector<double>& out, std::vector<double>& lse, double scale) {
+                                std::vector<double>& out, std::vector<double>& lse, double scale, bool f16) {
   out.assign((size_t) n * heads * hd, 0.0);
   lse.assign((size_t) n * heads, -INFINITY);
   for (int t = 0; t < n; t++)
@@ -378,7 +412,7 @@ static void reference_attention(const std::vector<float>& q, const std::vector<u
       double m = -INFINITY;
       for (int j = lo[t]; j < hi[t]; j++) {
         double d = 0;
-        for (int i = 0; i < hd; i++) d += (double) q[((size_t) t * heads + h) * hd + i] * unbf16(keys[((size_t) g * cap + j) * hd + i]);
+        for (int i = 0; i < hd; i++) d += (double) q[((size_t) t * heads + h) * hd + i] * unhalf(keys[((size_t) g * cap + j) * hd + i], f16);
         s.push_back(d * scale);
         m = std::max(m, d * scale);
       }
@@ -386,7 +420,7 @@ static void reference_attention(const std::vector<float>& q, const std::vector<u
       for (double x : s) sum += std::exp(x - m);
       for (int j = lo[t]; j < hi[t]; j++) {
         double p = std::exp(s[j - lo[t]] - m) / sum;
-        for (int i = 0; i < hd; i++) out[((size_t) t * heads + h) * hd + i] += p * unbf16(values[((size_t) g * cap + j) * hd + i]);
+        for (int i = 0; i < hd; i++) out[((size_t) t * heads + h) * hd + i] += p * unhalf(values[((size_t) g * cap + j) * hd + i], f16);
       }
       lse[(size_t) t * heads + h] = m + std::log(sum);
     }
@@ -397,22 +431,29 @@ struct Case {
   int n, heads, group, hd, cap, kv_length;
   bool causal;
   bool f32 = false;  // the cache in f32 (split-K only)
+  bool f16 = false;  // the cache in f16 (else bf16)
 };
+
+// The flash kernel for the case's head dim and cache format.
+static auto flash_kernel(const Case& c) {
+  if (c.f16) return c.hd == 128 ? attention_flash_128_f16 : attention_flash_64_f16;
+  return c.hd == 128 ? attention_flash_128 : attention_flash_64;
+}
 
 static void run_attention(const Case& c, bool flash, int splits, double tol) {
   int kvh = c.heads / c.group;
   std::vector<float> q = gaussian((size_t) c.n * c.heads * c.hd);
   std::vector<unsigned short> keys((size_t) kvh * c.cap * c.hd), values(keys.size());
   for (size_t i = 0; i < keys.size(); i++) {
-    keys[i] = bf16(gaussian(1)[0]);
-    values[i] = bf16(gaussian(1)[0]);
+    keys[i] = c.f16 ? float_to_f16(gaussian(1)[0]) : bf16(gaussian(1)[0]);
+    values[i] = c.f16 ? float_to_f16(gaussian(1)[0]) : bf16(gaussian(1)[0]);
   }
   // the cache beyond the filled slots holds NaN: nothing may read it into a result
   for (int g = 0; g < kvh; g++)
     for (int s = c.kv_length; s < c.cap; s++)
       for (int i = 0; i < c.hd; i++) {
-        keys[((size_t) g * c.cap + s) * c.hd + i] = 0x7fc0;
-        values[((size_t) g * c.cap + s) * c.hd + i] = 0x7fc0;
+        keys[((size_t) g * c.cap + s) * c.hd + i] = c.f16 ? 0x7e00 : 0x7fc0;
+        values[((size_t) g * c.cap + s) * c.hd + i] = c.f16 ? 0x7e00 : 0x7fc0;
       }
   std::vector<int> slots(c.n), from(c.n), to(c.n), lo(c.n), hi(c.n);
   std::uniform_int_distribution<int> any(0, c.cap + 3);
@@ -431,9 +472,9 @@ static void run_attention(const Case& c, bool flash, int splits, double tol) {
   float scale = 1.0f / std::sqrt((float) c.hd);
   std::vector<float> qref = q;
   if (flash)
-    for (auto& x : qref) x = unbf16(bf16(x));
+    for (auto& x : qref) x = c.f16 ? f16_to_float(float_to_f16(x)) : unbf16(bf16(x));
   std::vector<double> want, want_lse;
-  reference_attention(qref, keys, values, lo, hi, c.n, c.heads, c.group, c.hd, c.cap, want, want_lse, scale);
+  reference_attention(qref, keys, values, lo, hi, c.n, c.heads, c.group, c.hd, c.cap, want, want_lse, scale, c.f16);
 
   std::vector<float> out((size_t) c.n * c.heads * c.hd, NAN), lse((size_t) c.n * c.heads, NAN);
   std::vector<unsigned short> out16(out.size());
@@ -442,27 +483,22 @@ static void run_attention(const Case& c, bool flash, int splits, double tol) {
   float scale_log2 = scale * KV_LOG2E;
   if (flash) {
     dim3 grid = d2((c.n + 127) / 128, c.heads);
-    if (c.hd == 128)
-      launch(grid, d1(128), attention_flash_128, (const float*) q.data(), (const unsigned short*) keys.data(),
-             (const unsigned short*) values.data(), f, e, (const int*) slots.data(), out.data(), out16.data(),
-             lse.data(), c.n, c.heads, c.group, c.cap, c.kv_length, scale_log2, 0);
-    else
-      launch(grid, d1(128), attention_flash_64, (const float*) q.data(), (const unsigned short*) keys.data(),
-             (const unsigned short*) values.data(), f, e, (const int*) slots.data(), out.data(), out16.data(),
-             lse.data(), c.n, c.heads, c.group, c.cap, c.kv_length, scale_log2, 0);
+    launch(grid, d1(128), flash_kernel(c), (const float*) q.data(), (const unsigned short*) keys.data(),
+           (const unsigned short*) values.data(), f, e, (const int*) slots.data(), out.data(), out16.data(),
+           lse.data(), c.n, c.heads, c.group, c.cap, c.kv_length, scale_log2, 0);
   } else {
     std::vector<float> po((size_t) c.n * c.heads * splits * c.hd), pm((size_t) c.n * c.heads * splits),
         pl(pm.size());
     std::vector<float> k32(keys.size()), v32(keys.size());
     for (size_t i = 0; i < keys.size(); i++) {
-      k32[i] = unbf16(keys[i]);
-      v32[i] = unbf16(values[i]);
+      k32[i] = (float) unhalf(keys[i], c.f16);
+      v32[i] = (float) unhalf(values[i], c.f16);
     }
     const void* kp = c.f32 ? (const void*) k32.data() : (const void*) keys.data();
     const void* vp = c.f32 ? (const void*) v32.data() : (const void*) values.data();
     launch(d2((c.heads * splits + 3) / 4, c.n), d1(128), attention_split, (const float*) q.data(), kp, vp, f, e,
            (const int*) slots.data(), po.data(), pm.data(), pl.data(), c.n, c.heads, c.group, c.hd, c.cap, c.kv_length,
-           splits, scale_log2, c.f32 ? 2 : 0);
+           splits, scale_log2, c.f32 ? 2 : c.f16 ? 1 : 0);
     launch(d1((c.n * c.heads + 3) / 4), d1(128), attention_combine, (const float*) po.data(), (const float*) pm.data(),
            (const float*) pl.data(), out.data(), out16.data(), lse.data(), c.n * c.heads, c.hd, splits, 0);
   }
@@ -479,11 +515,12 @@ static void run_attention(const Case& c, bool flash, int splits, double tol) {
       lerr = std::max(lerr, std::fabs(lse[i] - want_lse[i]));
     }
   }
-  std::string kind = (flash ? "flash" : "split x" + std::to_string(splits)) + (c.f32 ? " f32 cache" : "");
+  std::string kind = (flash ? "flash" : "split x" + std::to_string(splits)) + (c.f32 ? " f32 cache" : "")
+      + (c.f16 ? " f16 cache" : "");
   if (flash) {
     // without an fp32 output the kernel writes the same 16-bit copy and touches nothing else
     std::vector<unsigned short> alone(out.size(), 0xffff);
-    launch(d2((c.n + 127) / 128, c.heads), d1(128), c.hd == 128 ? attention_flash_128 : attention_flash_64,
+    launch(d2((c.n + 127) / 128, c.heads), d1(128), flash_kernel(c),
            (const float*) q.data(), (const unsigned short*) keys.data(), (const unsigned short*) values.data(), f, e,
            (const int*) slots.data(), (float*) nullptr, alone.data(), (float*) nullptr, c.n, c.heads, c.group, c.cap,
            c.kv_length, scale_log2, 0);
@@ -514,6 +551,10 @@ int main() {
   run_attention({"hd 64, GQA 2, ranges, partial block", 80, 2, 2, 64, 150, 140, false}, true, 0, 5e-3);
   run_attention({"hd 128, GQA 4, causal after 170 cached slots", 130, 4, 4, 128, 320, 300, true}, true, 0, 5e-3);
   run_attention({"hd 128, no GQA, ranges", 64, 2, 1, 128, 200, 190, false}, true, 0, 5e-3);
+  // an f16 cache: split-K widens it exactly; flash rounds q and the probabilities to f16 (8x finer than bf16)
+  run_attention({"hd 24, GQA 2, causal", 5, 4, 2, 24, 40, 37, true, false, true}, false, 3, 1e-5);
+  run_attention({"hd 128, GQA 2, causal, partial block", 70, 4, 2, 128, 140, 130, true, false, true}, true, 0, 1e-3);
+  run_attention({"hd 64, GQA 2, ranges, partial block", 80, 2, 2, 64, 150, 140, false, false, true}, true, 0, 1e-3);
   std::printf("%s\n", failures == 0 ? "all kernel checks passed" : "KERNEL CHECKS FAILED");
   return failures == 0 ? 0 : 1;
 }

@@ -50,7 +50,12 @@ public final class CudaBackend implements Backend {
 
   /** The backend on CUDA device {@code ordinal}: context, kernels compiled for it, cuBLAS. */
   public static CudaBackend open(int ordinal, Precision precision) {
-    return new CudaBackend(new CudaRuntime(CudaDevice.open(ordinal), precision));
+    return open(ordinal, precision, KvFormat.of(precision));
+  }
+
+  /** The backend on CUDA device {@code ordinal} with its KV cache in {@code kv}. */
+  static CudaBackend open(int ordinal, Precision precision, KvFormat kv) {
+    return new CudaBackend(new CudaRuntime(CudaDevice.open(ordinal), precision, kv));
   }
 
   @Override
@@ -58,7 +63,8 @@ public final class CudaBackend implements Backend {
     CudaDevice d = rt.device();
     return String.format(Locale.ROOT, "cuda(%s, %s, %d SMs, %.0f GiB, driver %s, cuBLAS %d, kernels by %s, %s, %s)",
         d.name(), d.architecture(), d.multiprocessors(), d.totalMemory() / 1073741824.0, d.driverVersion(),
-        rt.cublas().version(), rt.kernels().compiler(), rt.precision().name().toLowerCase(Locale.ROOT), flashCheck);
+        rt.cublas().version(), rt.kernels().compiler(), rt.precision().name().toLowerCase(Locale.ROOT) + " (KV cache " + rt.kv().name().toLowerCase(Locale.ROOT) + ")",
+        flashCheck);
   }
 
   /** Whether prefill attention runs on the tensor-core kernel. */
@@ -305,7 +311,7 @@ public final class CudaBackend implements Backend {
 
   @Override
   public LayerKv newStoredLayerKv(int kvHeads, int headDim, int initialCapacity) {
-    // page-locked storage is the bf16 cache's own layout; the fp32 cache loads stored KV through the host
+    // page-locked storage is the 16-bit cache's own layout; the fp32 cache loads stored KV through the host
     return rt.precision() == Precision.BF16 ? new PinnedLayerKv(rt, kvHeads, headDim, initialCapacity)
         : new dev.kvrag.engine.kv.HostLayerKv(kvHeads, headDim, initialCapacity);
   }
@@ -343,7 +349,7 @@ public final class CudaBackend implements Backend {
       DeviceBuffer out = rt.memory().allocate(4L * count);
       rt.launcher().start(rt.kernels().valueDeviation).pointer(DeviceActivations.of(v).address())
           .pointer(device.valuesAddress()).pointer(out.address()).integer(count).integer(device.kvHeads())
-          .integer(device.headDim()).integer(device.storageCapacity()).integer(rt.precision().kvDtype());
+          .integer(device.headDim()).integer(device.storageCapacity()).integer(rt.kv().code());
       rt.launcher().launch((count + 3) / 4, 1, 128, rt.device().compute());
       end(span);
       float[] host = new float[count];

@@ -57,6 +57,8 @@ final class CudaKernels {
     s.put("attention_combine", "ppppppiiii");
     s.put("attention_flash_128", "pppppppppiiiiifi");
     s.put("attention_flash_64", "pppppppppiiiiifi");
+    s.put("attention_flash_128_f16", "pppppppppiiiiifi");
+    s.put("attention_flash_64_f16", "pppppppppiiiiifi");
     SIGNATURES = Map.copyOf(s);
   }
 
@@ -77,8 +79,10 @@ final class CudaKernels {
   final Kernel valueDeviation;
   final Kernel attentionSplit;
   final Kernel attentionCombine;
-  final Kernel attentionFlash128;
-  final Kernel attentionFlash64;
+  private final Kernel attentionFlash128;
+  private final Kernel attentionFlash64;
+  private final Kernel attentionFlash128F16;
+  private final Kernel attentionFlash64F16;
   private final String compiler;
 
   private CudaKernels(CUmodule module, String compiler) {
@@ -102,6 +106,16 @@ final class CudaKernels {
     attentionCombine = load(module, "attention_combine");
     attentionFlash128 = load(module, "attention_flash_128", DeviceAttention.flashSharedBytes(128));
     attentionFlash64 = load(module, "attention_flash_64", DeviceAttention.flashSharedBytes(64));
+    attentionFlash128F16 = load(module, "attention_flash_128_f16", DeviceAttention.flashSharedBytes(128));
+    attentionFlash64F16 = load(module, "attention_flash_64_f16", DeviceAttention.flashSharedBytes(64));
+  }
+
+  /** The tensor-core attention for head dim {@code hd} (64 or 128) over a bf16 cache, or an f16 one. */
+  Kernel attentionFlash(int hd, boolean f16) {
+    if (hd == 128) {
+      return f16 ? attentionFlash128F16 : attentionFlash128;
+    }
+    return f16 ? attentionFlash64F16 : attentionFlash64;
   }
 
   /** Compiles the sources for {@code device} and loads them (the device's context must be current). */

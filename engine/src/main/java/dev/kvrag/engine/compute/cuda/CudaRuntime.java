@@ -35,10 +35,15 @@ final class CudaRuntime {
   private int nextAngles;
   private DType half;
   private final Precision precision;
+  private final KvFormat kv;
 
-  CudaRuntime(CudaDevice device, Precision precision) {
+  CudaRuntime(CudaDevice device, Precision precision, KvFormat kv) {
+    if ((precision == Precision.FP32) != (kv == KvFormat.F32)) {
+      throw new IllegalArgumentException("a " + precision + " backend cannot keep its KV cache in " + kv);
+    }
     this.device = device;
     this.precision = precision;
+    this.kv = kv;
     this.memory = new DeviceMemory(device);
     this.pinned = new PinnedMemory(device);
     this.staging = new HostStaging(device);
@@ -57,6 +62,11 @@ final class CudaRuntime {
 
   Precision precision() {
     return precision;
+  }
+
+  /** How the KV cache stores its elements. */
+  KvFormat kv() {
+    return kv;
   }
 
   DeviceMemory memory() {

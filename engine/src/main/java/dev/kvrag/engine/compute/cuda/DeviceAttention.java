@@ -98,7 +98,7 @@ final class DeviceAttention {
     boolean halfOnly = false;
     if (flashFor(n, hd) && scale > 0) {  // the flash kernel keeps its running max on unscaled scores
       halfOnly = half != null && whole;
-      Kernel k = hd == 128 ? rt.kernels().attentionFlash128 : rt.kernels().attentionFlash64;
+      Kernel k = rt.kernels().attentionFlash(hd, rt.kv() == KvFormat.F16);
       rt.launcher().start(k).pointer(q.address()).pointer(kv.keysAddress()).pointer(kv.valuesAddress()).pointer(from)
           .pointer(to).pointer(slots).pointer(halfOnly ? 0 : out.address()).pointer(out16).pointer(lseAddress)
           .integer(n).integer(heads).integer(group).integer(kv.storageCapacity()).integer(filled).real(scaleLog2)
@@ -140,7 +140,7 @@ final class DeviceAttention {
           .pointer(to == 0 ? 0 : to + rows).pointer(slots == 0 ? 0 : slots + rows).pointer(partO.address())
           .pointer(partM.address()).pointer(partL.address()).integer(m).integer(heads).integer(group).integer(hd)
           .integer(kv.storageCapacity()).integer(filled).integer(splits).real(scaleLog2)
-          .integer(rt.precision().kvDtype());
+          .integer(rt.kv().code());
       rt.launcher().launch((heads * splits + 3) / 4, m, 128, rt.device().compute());
       rt.launcher().start(rt.kernels().attentionCombine).pointer(partO.address()).pointer(partM.address())
           .pointer(partL.address()).pointer(out + rows * heads * hd).pointer(out16 == 0 ? 0 : out16 + rows / 2 * heads

@@ -8,8 +8,9 @@ import java.util.List;
 import jcuda.driver.CUevent;
 
 /**
- * A KV layer in device memory: keys and values as {@code [kv_heads][capacity][head_dim]} (the host layout), bf16 at
- * {@link Precision#BF16} (as in HF's own bf16 caches), fp32 at {@link Precision#FP32}. Fresh K/V arrive from
+ * A KV layer in device memory: keys and values as {@code [kv_heads][capacity][head_dim]} (the host layout), in the
+ * runtime's {@link KvFormat}: bf16 (as in HF's own bf16 caches) or f16 at {@link Precision#BF16}, fp32 at {@link
+ * Precision#FP32}. Fresh K/V arrive from
  * activations ({@link #writeFrom}); stored chunk KV from page-locked memory ({@link PinnedLayerKv}) arrives on the copy
  * stream, so it can travel while earlier layers compute: such a layer is <i>pending</i> until the compute stream has
  * been told to wait for it ({@link #awaitLoads}), which every compute-side use does first. {@link #keys}/{@link
@@ -46,7 +47,7 @@ final class DeviceLayerKv implements LayerKv {
     this.headIndex = 0;
     this.kvHeads = kvHeads;
     this.headDim = headDim;
-    this.elementBytes = rt.precision().kvBytes();
+    this.elementBytes = rt.kv().bytes();
     synchronized (rt) {
       rt.enter();
       allocate(Math.max(MIN_CAPACITY, initialCapacity));
@@ -208,7 +209,7 @@ final class DeviceLayerKv implements LayerKv {
     }
     short[] bits = new short[n];
     rt.device().copyToHost(MemorySegment.ofArray(bits), from.pointer(), offset);
-    return Bf16.widen(bits);
+    return rt.kv().widen(bits);
   }
 
   @Override
@@ -259,7 +260,7 @@ final class DeviceLayerKv implements LayerKv {
       DeviceBuffer s = rt.ints(n == slots.length ? slots : java.util.Arrays.copyOf(slots, n));
       rt.launcher().start(rt.kernels().kvWrite).pointer(k).pointer(v).pointer(s.address()).pointer(keys.address())
           .pointer(values.address()).integer(n).integer(kvHeads).integer(headDim).integer(capacity)
-          .integer(rt.precision().kvDtype());
+          .integer(rt.kv().code());
       rt.launcher().launch(rt.blocks((long) n * kvHeads * headDim), 1, CudaRuntime.THREADS, rt.device().compute());
     }
     changed();
@@ -444,7 +445,7 @@ final class DeviceLayerKv implements LayerKv {
   private void rotate(int from, int count, DeviceBuffer cos, DeviceBuffer sin) {
     rt.launcher().start(rt.kernels().rotateKeys).pointer(keys.address()).pointer(cos.address()).pointer(sin.address())
         .integer(kvHeads).integer(capacity).integer(headDim).integer(from).integer(count)
-        .integer(rt.precision().kvDtype());
+        .integer(rt.kv().code());
     rt.launcher().launch(rt.blocks((long) kvHeads * count * (headDim / 2)), 1, CudaRuntime.THREADS,
         rt.device().compute());
     cos.close();

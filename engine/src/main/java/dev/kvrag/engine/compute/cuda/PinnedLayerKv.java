@@ -7,10 +7,10 @@ import dev.kvrag.engine.kv.LayerKv;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Stored KV waiting in host memory for the GPU: bf16 {@code [kv_heads][capacity][head_dim]} in page-locked memory, the
+ * Stored KV waiting in host memory for the GPU: 16-bit {@code [kv_heads][capacity][head_dim]} in page-locked memory, the
  * device cache's own layout, so fusing a stored chunk is one strided DMA per layer and K/V ({@link DeviceLayerKv}),
  * asynchronous on the copy stream. Host reads and writes widen and round (round to nearest even), as storing a chunk
- * as bf16 does. The backend's {@code newStoredLayerKv}.
+ * in the cache's 16-bit format does. The backend's {@code newStoredLayerKv}.
  */
 final class PinnedLayerKv implements LayerKv {
 
@@ -110,7 +110,7 @@ final class PinnedLayerKv implements LayerKv {
       float[] out = new float[length * headDim];
       long base = at(head, 0);
       for (int i = 0; i < out.length; i++) {
-        out[i] = Bf16.widen(block.segment().get(JAVA_SHORT, base + 2L * i));
+        out[i] = rt.kv().widen(block.segment().get(JAVA_SHORT, base + 2L * i));
       }
       return out;
     }
@@ -146,8 +146,8 @@ final class PinnedLayerKv implements LayerKv {
         for (int h = 0; h < kvHeads; h++) {
           long dst = at(h, slots[t]);
           for (int d = 0; d < headDim; d++) {
-            keys.segment().set(JAVA_SHORT, dst + 2L * d, Bf16.narrow(k[t * row + h * headDim + d]));
-            values.segment().set(JAVA_SHORT, dst + 2L * d, Bf16.narrow(v[t * row + h * headDim + d]));
+            keys.segment().set(JAVA_SHORT, dst + 2L * d, rt.kv().narrow(k[t * row + h * headDim + d]));
+            values.segment().set(JAVA_SHORT, dst + 2L * d, rt.kv().narrow(v[t * row + h * headDim + d]));
           }
         }
       }
@@ -186,8 +186,8 @@ final class PinnedLayerKv implements LayerKv {
           float[] sv = src.values(h);
           long base = at(h, dstFrom);
           for (int i = 0; i < count * headDim; i++) {
-            keys.segment().set(JAVA_SHORT, base + 2L * i, Bf16.narrow(sk[srcFrom * headDim + i]));
-            values.segment().set(JAVA_SHORT, base + 2L * i, Bf16.narrow(sv[srcFrom * headDim + i]));
+            keys.segment().set(JAVA_SHORT, base + 2L * i, rt.kv().narrow(sk[srcFrom * headDim + i]));
+            values.segment().set(JAVA_SHORT, base + 2L * i, rt.kv().narrow(sv[srcFrom * headDim + i]));
           }
         }
       }
@@ -227,10 +227,10 @@ final class PinnedLayerKv implements LayerKv {
         for (int s = from; s < from + count; s++) {
           long o = at(h, s);
           for (int i = 0; i < half; i++) {
-            float x1 = Bf16.widen(k.get(JAVA_SHORT, o + 2L * i));
-            float x2 = Bf16.widen(k.get(JAVA_SHORT, o + 2L * (i + half)));
-            k.set(JAVA_SHORT, o + 2L * i, Bf16.narrow(x1 * cos[i] - x2 * sin[i]));
-            k.set(JAVA_SHORT, o + 2L * (i + half), Bf16.narrow(x2 * cos[i] + x1 * sin[i]));
+            float x1 = rt.kv().widen(k.get(JAVA_SHORT, o + 2L * i));
+            float x2 = rt.kv().widen(k.get(JAVA_SHORT, o + 2L * (i + half)));
+            k.set(JAVA_SHORT, o + 2L * i, rt.kv().narrow(x1 * cos[i] - x2 * sin[i]));
+            k.set(JAVA_SHORT, o + 2L * (i + half), rt.kv().narrow(x2 * cos[i] + x1 * sin[i]));
           }
         }
       }

@@ -3,8 +3,9 @@ package dev.kvrag.engine.compute.cuda;
 import java.util.Locale;
 
 /**
- * What the CUDA backend keeps in 16 bits. {@link #BF16}, the speed path: the KV cache in bf16 and the inputs of bf16/f16
- * matrix products rounded to the weight's type, as HF's bf16 inference does. {@link #FP32}: everything fp32 (weights
+ * What the CUDA backend keeps in 16 bits. {@link #BF16}, the speed path: the KV cache in 16 bits (bf16 unless {@link
+ * KvFormat} says f16) and the inputs of bf16/f16 matrix products rounded to the weight's type, as HF's bf16 inference
+ * does. {@link #FP32}: everything fp32 (weights
  * widened on the device, the KV cache fp32, split-K attention for every query count), so the GPU reproduces the CPU
  * engine to within summation order — for checking the GPU's logic where bf16 noise would hide it (a model whose
  * CacheBlend or SnapKV picks move with a last-bit change). {@code kvrag.cuda.precision=bf16|fp32}.
@@ -23,15 +24,5 @@ public enum Precision {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(PROPERTY + " must be bf16 or fp32, got '" + p.toLowerCase(Locale.ROOT) + "'");
     }
-  }
-
-  /** The KV cache's element type code for the kernels (DType ordinals: 0 = bf16, 2 = f32). */
-  int kvDtype() {
-    return this == FP32 ? 2 : 0;
-  }
-
-  /** Bytes per stored K or V element. */
-  int kvBytes() {
-    return this == FP32 ? 4 : 2;
   }
 }

@@ -1,12 +1,12 @@
-// Prefill attention on the tensor cores (FlashAttention-2 style, mma.sync bf16 -> fp32): a block takes 128 queries
-// of one head, each of its four warps 32 of them as two 16-row tiles, so every key and value fragment read from
-// shared memory feeds two matrix products. Q (rounded to bf16) sits in shared memory; keys and values stream through
-// it 64 at a time in two stages (cp.async: tile j + 1 arrives while tile j is computed). Each row keeps an online
-// softmax (running max in base 2, running sum, rescaled output) in registers; the probabilities are rounded to bf16
-// before P.V; scores, softmax and accumulation are fp32. Any per-query key range works (causal by slot, sliding
-// windows, CacheBlend's scattered slots): a key tile is skipped by the warps none of whose rows reach it, masked
-// entry by entry where a row's range ends inside it. Head dims 64 and 128. Dynamic shared memory: (128 + 4 * 64) *
-// (hd + 8) * 2 bytes (104,448 at hd 128; the launcher raises the kernel's limit above the default 48 KiB).
+// Prefill attention on the tensor cores (FlashAttention-2 style, mma.sync bf16 or f16 -> fp32): a block takes 128
+// queries of one head, each of its four warps 32 of them as two 16-row tiles, so every key and value fragment read from
+// shared memory feeds two matrix products. Q (rounded to the cache's 16-bit format) sits in shared memory; keys and
+// values stream through it 64 at a time in two stages (cp.async: tile j + 1 arrives while tile j is computed). Each
+// row keeps an online softmax (running max in base 2, running sum, rescaled output) in registers; the probabilities
+// are rounded to 16 bits before P.V; scores, softmax and accumulation are fp32. Any per-query key range works (causal
+// by slot, sliding windows, CacheBlend's scattered slots): a key tile is skipped by the warps none of whose rows reach
+// it, masked entry by entry where a row's range ends inside it. Head dims 64 and 128. Dynamic shared memory: (128 + 4
+// * 64) * (hd + 8) * 2 bytes (104,448 at hd 128; the launcher raises the kernel's limit above the default 48 KiB).
 // scale_log2 must be positive (the running max is kept on unscaled scores).
 #include "common.cuh"
 #include "tensor_core.cuh"
@@ -74,7 +74,7 @@ __device__ __forceinline__ void load_tile(unsigned short* tile, const unsigned s
   }
 }
 
-template <int HD>
+template <int HD, bool F16>
 __device__ __forceinline__ void flash_attention(const float* q, const unsigned short* keys,
                                                 const unsigned short* values, const int* from, const int* to,
                                                 const int* slots, float* out, unsigned short* out16, float* lse, int n,
@@ -121,10 +121,10 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
     uint4 packed = make_uint4(0u, 0u, 0u, 0u);
     if (t < n) {
       const float* src = q + ((size_t) t * heads + h) * HD + c8;
-      packed.x = pack_bf16(src[0], src[1]);
-      packed.y = pack_bf16(src[2], src[3]);
-      packed.z = pack_bf16(src[4], src[5]);
-      packed.w = pack_bf16(src[6], src[7]);
+      packed.x = pack_half2<F16>(src[0], src[1]);
+      packed.y = pack_half2<F16>(src[2], src[3]);
+      packed.z = pack_half2<F16>(src[4], src[5]);
+      packed.w = pack_half2<F16>(src[6], src[7]);
     }
     *(uint4*) (qs + row * STRIDE + c8) = packed;
   }
@@ -227,8 +227,8 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
           ldmatrix_x4(b, ks + (nt * 8 + (lane & 7) + (lane >> 4) * 8) * STRIDE + kt * 16 + ((lane >> 3) & 1) * 8);
 #pragma unroll
           for (int mt = 0; mt < FLASH_MT; mt++) {
-            mma_bf16_16816(s[mt][nt], a[mt], b[0], b[1]);
-            mma_bf16_16816(s[mt][nt + 1], a[mt], b[2], b[3]);
+            mma_half_16816<F16>(s[mt][nt], a[mt], b[0], b[1]);
+            mma_half_16816<F16>(s[mt][nt + 1], a[mt], b[2], b[3]);
           }
         }
       }
@@ -303,8 +303,8 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
           float p3 = fast_exp2(fmaf(s[mt][nt][3], scale_log2, neg_base[2 * mt + 1]));
           l[2 * mt] += p0 + p1;
           l[2 * mt + 1] += p2 + p3;
-          p[mt][nt >> 1][(nt & 1) * 2] = pack_bf16(p0, p1);
-          p[mt][nt >> 1][(nt & 1) * 2 + 1] = pack_bf16(p2, p3);
+          p[mt][nt >> 1][(nt & 1) * 2] = pack_half2<F16>(p0, p1);
+          p[mt][nt >> 1][(nt & 1) * 2 + 1] = pack_half2<F16>(p2, p3);
         }
       }
 #pragma unroll
@@ -315,8 +315,8 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
           ldmatrix_x4_trans(b, vs + (kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * STRIDE + dt * 8 + (lane >> 4) * 8);
 #pragma unroll
           for (int mt = 0; mt < FLASH_MT; mt++) {
-            mma_bf16_16816(o[mt][dt], p[mt][kk], b[0], b[1]);
-            mma_bf16_16816(o[mt][dt + 1], p[mt][kk], b[2], b[3]);
+            mma_half_16816<F16>(o[mt][dt], p[mt][kk], b[0], b[1]);
+            mma_half_16816<F16>(o[mt][dt + 1], p[mt][kk], b[2], b[3]);
           }
         }
       }
@@ -343,19 +343,36 @@ __device__ __forceinline__ void flash_attention(const float* q, const unsigned s
   }
 }
 
-// grid (ceil(n / 128), heads), block 128 (four warps), flash_shared_bytes(128) bytes of dynamic shared memory.
+// grid (ceil(n / 128), heads), block 128 (four warps), flash_shared_bytes(hd) bytes of dynamic shared memory; keys and
+// values bf16 (the _f16 kernels: f16).
 extern "C" __global__ void __launch_bounds__(128)
 attention_flash_128(const float* q, const unsigned short* keys, const unsigned short* values, const int* from,
                     const int* to, const int* slots, float* out, unsigned short* out16, float* lse, int n, int heads,
                     int group, int capacity, int kv_length, float scale_log2, int half_dtype) {
-  flash_attention<128>(q, keys, values, from, to, slots, out, out16, lse, n, heads, group, capacity, kv_length,
-                       scale_log2, half_dtype);
+  flash_attention<128, false>(q, keys, values, from, to, slots, out, out16, lse, n, heads, group, capacity,
+                              kv_length, scale_log2, half_dtype);
 }
 
 extern "C" __global__ void __launch_bounds__(128)
 attention_flash_64(const float* q, const unsigned short* keys, const unsigned short* values, const int* from,
                    const int* to, const int* slots, float* out, unsigned short* out16, float* lse, int n, int heads,
                    int group, int capacity, int kv_length, float scale_log2, int half_dtype) {
-  flash_attention<64>(q, keys, values, from, to, slots, out, out16, lse, n, heads, group, capacity, kv_length,
-                      scale_log2, half_dtype);
+  flash_attention<64, false>(q, keys, values, from, to, slots, out, out16, lse, n, heads, group, capacity, kv_length,
+                             scale_log2, half_dtype);
+}
+
+extern "C" __global__ void __launch_bounds__(128)
+attention_flash_128_f16(const float* q, const unsigned short* keys, const unsigned short* values, const int* from,
+                        const int* to, const int* slots, float* out, unsigned short* out16, float* lse, int n,
+                        int heads, int group, int capacity, int kv_length, float scale_log2, int half_dtype) {
+  flash_attention<128, true>(q, keys, values, from, to, slots, out, out16, lse, n, heads, group, capacity,
+                             kv_length, scale_log2, half_dtype);
+}
+
+extern "C" __global__ void __launch_bounds__(128)
+attention_flash_64_f16(const float* q, const unsigned short* keys, const unsigned short* values, const int* from,
+                       const int* to, const int* slots, float* out, unsigned short* out16, float* lse, int n, int heads,
+                       int group, int capacity, int kv_length, float scale_log2, int half_dtype) {
+  flash_attention<64, true>(q, keys, values, from, to, slots, out, out16, lse, n, heads, group, capacity, kv_length,
+                            scale_log2, half_dtype);
 }

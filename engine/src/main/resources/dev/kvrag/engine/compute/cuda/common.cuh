@@ -52,18 +52,26 @@ __device__ __forceinline__ float load_stored(const void* p, size_t i, int dtype)
   return ((const float*) p)[i];
 }
 
-// Element i of a KV cache stored as kv_dtype (bf16 or f32), widened to float.
+// Element i of a KV cache stored as kv_dtype (bf16, f16 or f32), widened to float.
 __device__ __forceinline__ float load_kv(const void* p, size_t i, int kv_dtype) {
-  return kv_dtype == KV_F32 ? ((const float*) p)[i] : bf16_to_float(((const unsigned short*) p)[i]);
+  return load_stored(p, i, kv_dtype);
 }
 
-// Stores f as element i of a KV cache of kv_dtype (bf16: rounded to nearest even).
+// Stores f as element i of a KV cache of kv_dtype (16 bits: rounded to nearest even).
 __device__ __forceinline__ void store_kv(void* p, size_t i, float f, int kv_dtype) {
   if (kv_dtype == KV_F32) {
     ((float*) p)[i] = f;
   } else {
-    ((unsigned short*) p)[i] = float_to_bf16(f);
+    ((unsigned short*) p)[i] = kv_dtype == KV_F16 ? float_to_f16(f) : float_to_bf16(f);
   }
+}
+
+// f as a KV cache of kv_dtype would hold it.
+__device__ __forceinline__ float round_kv(float f, int kv_dtype) {
+  if (kv_dtype == KV_F16) {
+    return f16_to_float(float_to_f16(f));
+  }
+  return kv_dtype == KV_BF16 ? bf16_to_float(float_to_bf16(f)) : f;
 }
 
 // f narrowed to the 16-bit dtype (bf16 or f16).

@@ -1,5 +1,5 @@
 // The device KV cache: per layer keys and values as [kv_heads][capacity][hd] (the host layout), stored as kv_dtype:
-// bf16 (the speed path) or f32 (the exact one).
+// bf16 or f16 (the speed path) or f32 (the exact one).
 #include "common.cuh"
 
 // k, v [n][kv_heads][hd] fp32 (fresh projections) stored at slots[t].
@@ -33,9 +33,7 @@ extern "C" __global__ void value_deviation(const float* v, const void* values, f
     int g = i / hd;
     int d = i - g * hd;
     float fresh = v[(size_t) t * width + i];
-    if (kv_dtype != KV_F32) {
-      fresh = bf16_to_float(float_to_bf16(fresh));
-    }
+    fresh = round_kv(fresh, kv_dtype);
     float diff = fresh - load_kv(values, ((size_t) g * capacity + t) * hd + d, kv_dtype);
     sum += diff * diff;
   }

@@ -52,6 +52,14 @@ class CudaDemoModelTest {
     assertTrue(failures.isEmpty(), failures.toString());
   }
 
+  /** The same bars with the KV cache in f16 ({@link KvFormat#F16}: stored K/V rounded eight times more finely). */
+  @Test
+  void heldOutAnswersOnTheGpuWithAnF16KvCacheAreTheCpusInEveryFusionMode() throws IOException {
+    List<Prompt> read = read(PROMPTS);
+    List<String> failures = compare(SharedCudaBackend.f16(), "GPU bf16, f16 KV", read);
+    assertTrue(failures.isEmpty(), failures.toString());
+  }
+
   /**
    * Runs {@code prompts} in every mode on {@code other} and on the CPU and prints the table; returns what missed
    * the bounds. (CPU against CPU in {@code DemoModelHarnessTest}: the harness itself, without a GPU.)

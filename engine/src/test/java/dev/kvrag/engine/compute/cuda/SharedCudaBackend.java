@@ -8,6 +8,7 @@ public final class SharedCudaBackend {
 
   private static CudaBackend backend;
   private static CudaBackend exact;
+  private static CudaBackend f16;
 
   private SharedCudaBackend() {
   }
@@ -37,6 +38,18 @@ public final class SharedCudaBackend {
       System.out.println("CUDA tests (exact) on " + exact.describe());
     }
     return exact;
+  }
+
+  /** The bf16 backend with its KV cache in f16 ({@link KvFormat#F16}), or null where CUDA is unavailable. */
+  public static synchronized CudaBackend f16() {
+    if (CudaProbe.unavailable() != null) {
+      return null;
+    }
+    if (f16 == null) {
+      f16 = CudaBackend.open(0, Precision.BF16, KvFormat.F16);
+      System.out.println("CUDA tests (f16 KV cache) on " + f16.describe());
+    }
+    return f16;
   }
 
   /** {@code ‖a − b‖₂ / ‖b‖₂} (METHOD.md's measure: bf16 operands land between 1e-3 and 1e-2). */
