@@ -18,6 +18,8 @@ question's last logits against fp32 and how many first answer tokens agree. Vari
                 engine-kv without rounding the stored keys again after turning them to the slot (what keys turned
                 in fp32, or computed at the slot, would give)
   engine-once   engine with the turned keys rounded once (engine-kv-once's keys, engine's other roundings)
+  engine-fp16-kv
+                engine with the stored K/V in fp16 instead of bf16 (same 16 bits, 3 more of mantissa)
 Modes:
   full   the whole prompt encoded at once
   naive  every chunk's KV stored as the engine stores it (after the prefix, keys turned to its slot), the question
@@ -54,22 +56,28 @@ def bf16(x):
     return x.to(torch.bfloat16).to(x.dtype)
 
 
-def engine_rounding(model, parts, turned_rounded=True):
-    """Rounds, in an fp32 model, where the GPU backend stores 16 bits (parts: inputs, kv, mlp)."""
+def fp16(x):
+    return x.to(torch.float16).to(x.dtype)
+
+
+def engine_rounding(model, parts, turned_rounded=True, kv_round=bf16):
+    """Rounds, in an fp32 model, where the GPU backend stores 16 bits (parts: inputs, kv, mlp); the stored K/V by
+    kv_round."""
     kv_heads = model.model.layers[0].self_attn.kv_heads
     for name, module in model.named_modules():
         if not isinstance(module, nn.Linear):
             continue
         if "inputs" in parts:
             module.register_forward_pre_hook(lambda m, args: (bf16(args[0]),))
-        if ("kv" in parts and name.endswith("v_proj")) or (
-                "mlp" in parts and name.endswith(("gate_proj", "up_proj"))):
+        if "kv" in parts and name.endswith("v_proj"):
+            module.register_forward_hook(lambda m, args, out: kv_round(out))
+        if "mlp" in parts and name.endswith(("gate_proj", "up_proj")):
             module.register_forward_hook(lambda m, args, out: bf16(out))
     if "kv" in parts:
         plain = PLAIN["rotate"]
         # rotate() turns Q and K alike; K has the KV heads (the GPU stores rotated K in the cache, keeps Q in fp32).
         # turn_keys() goes through rotate(), so turned stored keys are rounded again, unless it is kept plain.
-        llama_train.rotate = lambda x, cos, sin: bf16(plain(x, cos, sin)) if x.shape[1] == kv_heads \
+        llama_train.rotate = lambda x, cos, sin: kv_round(plain(x, cos, sin)) if x.shape[1] == kv_heads \
             else plain(x, cos, sin)
         if not turned_rounded:
             llama_train.turn_keys = plain
@@ -82,6 +90,8 @@ def engine_rounding(model, parts, turned_rounded=True):
 def variant(directory, name):
     if name == "hf":
         return load_model(directory).to(torch.bfloat16)
+    if name == "engine-fp16-kv":
+        return engine_rounding(load_model(directory), ("inputs", "kv", "mlp"), kv_round=fp16)
     if name in ("engine-once", "engine-kv-once"):
         parts = ("inputs", "kv", "mlp") if name == "engine-once" else ("kv",)
         return engine_rounding(load_model(directory), parts, turned_rounded=False)
