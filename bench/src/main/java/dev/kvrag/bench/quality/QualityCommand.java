@@ -42,7 +42,7 @@ public final class QualityCommand implements BenchCli.Command {
   @Override
   public List<String> usage() {
     return List.of("bench-quality --model DIR --seed S --questions N [--modes full,naive,cacheblend,ape,...] "
-        + "[--json FILE] [--kv f32|bf16|int8] [--threads N] [--max-answer-tokens 24]"
+        + "[--json FILE] [--kv f32|bf16|f16|int8] [--threads N] [--max-answer-tokens 24]"
         + " [--chunk-compression none|keynorm:F|keynorm-high:F|random:F]");
   }
 

@@ -54,7 +54,7 @@ public final class TtftCommand implements BenchCli.Command {
   public List<String> usage() {
     return List.of("bench-ttft [--model DIR | --layers 12] [--chunks 1,2,4,6] [--lengths 128,256,512] "
             + "[--prefix 16] [--question 32]",
-        "           [--modes " + DEFAULT_MODES + "] [--kv f32|bf16|int8] [--threads N] [--runs 5] [--seed S]");
+        "           [--modes " + DEFAULT_MODES + "] [--kv f32|bf16|f16|int8] [--threads N] [--runs 5] [--seed S]");
   }
 
   @Override
