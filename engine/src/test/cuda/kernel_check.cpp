@@ -315,6 +315,9 @@ static void check_kv() {
   std::vector<float> keys32(keys.size(), 0), values32(keys.size(), 0);
   launch(d1(1), d1(64), kv_write, (const float*) k.data(), (const float*) v.data(), (const int*) slots.data(),
          (void*) keys32.data(), (void*) values32.data(), n, kvh, hd, cap, 2);
+  std::vector<unsigned short> keys16(keys.size(), 0), values16(keys.size(), 0);
+  launch(d1(1), d1(64), kv_write, (const float*) k.data(), (const float*) v.data(), (const int*) slots.data(),
+         (void*) keys16.data(), (void*) values16.data(), n, kvh, hd, cap, 1);
   double bad = 0;
   for (int t = 0; t < n; t++)
     for (int g = 0; g < kvh; g++)
@@ -323,20 +326,9 @@ static void check_kv() {
         size_t src = ((size_t) t * kvh + g) * hd + d;
         bad = std::max(bad, (double) (keys[dst] != bf16(k[src]) || values[dst] != bf16(v[src])));
         bad = std::max(bad, (double) (keys32[dst] != k[src] || values32[dst] != v[src]));
+        bad = std::max(bad, (double) (keys16[dst] != float_to_f16(k[src]) || values16[dst] != float_to_f16(v[src])));
       }
-  report("kv_write bf16 and f32 (mismatching bits)", bad, 0);
-  std::vector<unsigned short> keys16(keys.size(), 0), values16(keys.size(), 0);
-  launch(d1(1), d1(64), kv_write, (const float*) k.data(), (const float*) v.data(), (const int*) slots.data(),
-         (void*) keys16.data(), (void*) values16.data(), n, kvh, hd, cap, 1);
-  double bad16 = 0;
-  for (int t = 0; t < n; t++)
-    for (int g = 0; g < kvh; g++)
-      for (int d = 0; d < hd; d++) {
-        size_t dst = ((size_t) g * cap + slots[t]) * hd + d;
-        size_t src = ((size_t) t * kvh + g) * hd + d;
-        bad16 = std::max(bad16, (double) (keys16[dst] != float_to_f16(k[src]) || values16[dst] != float_to_f16(v[src])));
-      }
-  report("kv_write f16 (mismatching bits)", bad16, 0);
+  report("kv_write bf16, f16 and f32 (mismatching bits)", bad, 0);
 
   // deviation of fresh values [count][kvh][hd] against the cache rows 0..count-1
   int count = 10;
