@@ -1,6 +1,8 @@
 // Runs kvrag's CUDA kernels on the CPU emulator (cuda_emulator.hpp) against float64 references; prints one line per
 // check and exits 1 if any fails. Built and run by KernelEmulationTest:
 //   g++ -std=c++20 -O1 -pthread -I <kernel dir> kernel_check.cpp
+#include <functional>
+
 #include "cuda_emulator.hpp"
 #include "common.cuh"
 #include "elementwise.cu"
@@ -11,6 +13,7 @@
 #include "attention_split.cu"
 #include "attention_flash.cu"
 
+#include <functional>
 #include <cstdio>
 #include <random>
 #include <string>
@@ -330,59 +333,45 @@ static void check_kv() {
       }
   report("kv_write bf16, f16 and f32 (mismatching bits)", bad, 0);
 
-  // deviation of fresh values [count][kvh][hd] against the cache rows 0..count-1
+  // deviation of fresh values [count][kvh][hd] against the cache rows 0..count-1, per cache format: the fresh value
+  // is rounded as the cache stores it first, so a token whose fresh value is the cached one scores exactly 0
   int count = 10;
-  std::vector<float> fresh = gaussian((size_t) count * kvh * hd);
-  for (int d = 0; d < kvh * hd; d++) fresh[3 * kvh * hd + d] = unbf16(values[(d / hd * cap + 3) * hd + d % hd]);
-  std::vector<float> dev(count, -1.0f);
-  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const void*) values.data(),
-         dev.data(), count, kvh, hd, cap, 0);
   std::vector<float> values32x(values.size());
   for (size_t i = 0; i < values.size(); i++) values32x[i] = unbf16(values[i]) * 1.5f;
-  std::vector<float> dev32(count, -1.0f);
-  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const void*) values32x.data(),
-         dev32.data(), count, kvh, hd, cap, 2);
-  double err32 = 0;
-  for (int t = 0; t < count; t++) {
-    double s = 0;
-    for (int g = 0; g < kvh; g++)
-      for (int d = 0; d < hd; d++) {
-        double diff = (double) fresh[((size_t) t * kvh + g) * hd + d] - values32x[((size_t) g * cap + t) * hd + d];
-        s += diff * diff;
-      }
-    err32 = std::max(err32, std::fabs(dev32[t] - s) / (1 + s));
+  struct Format {
+    const char* name;
+    int dtype;
+    const void* cache;
+    std::function<double(size_t)> cached;  // element i of the cache, widened
+    std::function<double(float)> stored;   // f as the cache would store it
+  };
+  std::vector<Format> formats = {
+      {"bf16", 0, values.data(), [&](size_t i) { return (double) unbf16(values[i]); },
+       [](float f) { return (double) unbf16(bf16(f)); }},
+      {"f16", 1, values16.data(), [&](size_t i) { return (double) f16_to_float(values16[i]); },
+       [](float f) { return (double) f16_to_float(float_to_f16(f)); }},
+      {"f32", 2, values32x.data(), [&](size_t i) { return (double) values32x[i]; }, [](float f) { return (double) f; }},
+  };
+  for (const Format& fmt : formats) {
+    std::vector<float> fresh = gaussian((size_t) count * kvh * hd);
+    for (int d = 0; d < kvh * hd; d++) fresh[3 * kvh * hd + d] = (float) fmt.cached((d / hd * cap + 3) * hd + d % hd);
+    std::vector<float> dev(count, -1.0f);
+    launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), fmt.cache, dev.data(), count,
+           kvh, hd, cap, fmt.dtype);
+    double err = 0;
+    for (int t = 0; t < count; t++) {
+      double s = 0;
+      for (int g = 0; g < kvh; g++)
+        for (int d = 0; d < hd; d++) {
+          double diff = fmt.stored(fresh[((size_t) t * kvh + g) * hd + d]) - fmt.cached(((size_t) g * cap + t) * hd + d);
+          s += diff * diff;
+        }
+      err = std::max(err, std::fabs(dev[t] - s) / (1 + s));
+    }
+    report(std::string("value_deviation over a ") + fmt.name + " cache (relative)", err, 1e-6);
+    report(std::string("value_deviation over a ") + fmt.name + " cache: an unchanged token is exactly 0",
+           std::fabs(dev[3]), 0);
   }
-  report("value_deviation over an f32 cache (relative)", err32, 1e-6);
-  double err = 0;
-  for (int t = 0; t < count; t++) {
-    double s = 0;
-    for (int g = 0; g < kvh; g++)
-      for (int d = 0; d < hd; d++) {
-        double diff = (double) unbf16(bf16(fresh[((size_t) t * kvh + g) * hd + d])) - unbf16(values[((size_t) g * cap + t) * hd + d]);
-        s += diff * diff;
-      }
-    err = std::max(err, std::fabs(dev[t] - s) / (1 + s));
-  }
-  report("value_deviation (relative)", err, 1e-6);
-  report("value_deviation of an unchanged token is exactly 0", std::fabs(dev[3]), 0);
-  // over an f16 cache the fresh value is rounded to f16 first: an unchanged token still scores exactly 0
-  for (int d = 0; d < kvh * hd; d++) fresh[3 * kvh * hd + d] = f16_to_float(values16[(d / hd * cap + 3) * hd + d % hd]);
-  std::vector<float> dev16(count, -1.0f);
-  launch(d1((count + 3) / 4), d1(128), value_deviation, (const float*) fresh.data(), (const void*) values16.data(),
-         dev16.data(), count, kvh, hd, cap, 1);
-  double err16 = 0;
-  for (int t = 0; t < count; t++) {
-    double s = 0;
-    for (int g = 0; g < kvh; g++)
-      for (int d = 0; d < hd; d++) {
-        double diff = (double) f16_to_float(float_to_f16(fresh[((size_t) t * kvh + g) * hd + d]))
-            - f16_to_float(values16[((size_t) g * cap + t) * hd + d]);
-        s += diff * diff;
-      }
-    err16 = std::max(err16, std::fabs(dev16[t] - s) / (1 + s));
-  }
-  report("value_deviation over an f16 cache (relative)", err16, 1e-6);
-  report("value_deviation over an f16 cache: an unchanged token is exactly 0", std::fabs(dev16[3]), 0);
 }
 
 // A 16-bit cache element (bf16, or f16) widened.
