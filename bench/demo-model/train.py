@@ -742,7 +742,8 @@ def main(argv):
             log(f"step {step:5d}  lr {entry['lr']:.2e}  answer {entry['answer_loss']:.4f}  "
                 f"context {entry['context_loss']:.4f}  |g| {entry['grad_norm']:.2f}  "
                 f"{entry['tokens_per_s'] / 1e6:.2f} M tok/s  {entry['questions_per_s']:.0f} q/s  "
-                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps} (ape {ape_steps})  thin {thin_steps}"
+                f"pad {entry['padding']:.1%}  easy {easy_steps}  blend {blend_steps} (ape {ape_steps})  "
+                f"thin {thin_steps}"
                 + (f"  rank {entry['rank_loss']:.3f}" if entry["rank_loss"] is not None else ""))
             if not math.isfinite(entry["answer_loss"]):
                 log("loss is not finite: stopping training, saving what there is")
@@ -761,7 +762,8 @@ def main(argv):
                 log("periodic eval failed:\n" + traceback.format_exc())
             last_eval = time.time()
     train_s = time.time() - train_start
-    run_log.update({"steps": step, "easy_steps": easy_steps, "blend_steps": blend_steps, "ape_steps": ape_steps, "thin_steps": thin_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
+    run_log.update({"steps": step, "easy_steps": easy_steps, "blend_steps": blend_steps, "ape_steps": ape_steps,
+                    "thin_steps": thin_steps, "tokens_seen_padded": int(tokens_seen), "tokens_seen": int(real_tokens),
                     "questions_seen": int(questions_seen),
                     "train_s": train_s, "history": history, "evals": evals})
     log(f"trained {step} steps in {train_s:.0f} s, {real_tokens / 1e6:.0f} M tokens, {questions_seen} questions")
