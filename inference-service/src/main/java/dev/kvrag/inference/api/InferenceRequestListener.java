@@ -4,6 +4,7 @@ import dev.kvrag.common.events.InferenceResult;
 import dev.kvrag.common.events.Topics;
 import dev.kvrag.inference.domain.InferenceWorker;
 import dev.kvrag.inference.domain.Outcome;
+import dev.kvrag.inference.infra.HeldRequestRequeue;
 import dev.kvrag.inference.infra.WorkerMetrics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -26,10 +27,12 @@ class InferenceRequestListener {
 
     private final InferenceWorker worker;
     private final WorkerMetrics metrics;
+    private final HeldRequestRequeue requeue;
 
-    InferenceRequestListener(InferenceWorker worker, WorkerMetrics metrics) {
+    InferenceRequestListener(InferenceWorker worker, WorkerMetrics metrics, HeldRequestRequeue requeue) {
         this.worker = worker;
         this.metrics = metrics;
+        this.requeue = requeue;
     }
 
     @KafkaListener(id = GROUP, groupId = GROUP, topics = Topics.INFERENCE_REQUESTS,
@@ -58,8 +61,14 @@ class InferenceRequestListener {
                             f.problem().title(), f.problem().getMessage());
                 }
             }
-            case Outcome.Duplicate d -> log.info("request {} is claimed by another delivery or answered; skipped "
-                    + "({}-{}@{})", d.requestId(), record.topic(), record.partition(), record.offset());
+            case Outcome.Duplicate d -> log.info("request {} was answered already; skipped ({}-{}@{})", d.requestId(),
+                    record.topic(), record.partition(), record.offset());
+            case Outcome.Held h -> {
+                boolean back = requeue.later(h, record.value());
+                log.info("request {} is held by another delivery's live claim ({}-{}@{}); {}", h.requestId(),
+                        record.topic(), record.partition(), record.offset(), back ? "looked at again in "
+                                + h.lease().toSeconds() + " s, in case its worker died" : "its deadline comes first");
+            }
             case Outcome.Superseded s -> {
                 s.warnings().forEach(w -> log.warn("request {}: {}", s.requestId(), w));
                 log.warn("request {}: the claim of attempt {} lapsed while answering (this worker stalled, or lost "

@@ -24,6 +24,16 @@ public final class HeldClaims {
     }
 
     /** How often {@link #renew()} must run. */
+    /** Whether the request was answered already (not merely claimed by another delivery). */
+    public boolean answered(String requestId) {
+        return ledger.answered(requestId);
+    }
+
+    /** How long a claim lasts unless renewed. */
+    public Duration lease() {
+        return ledger.lease();
+    }
+
     public Duration renewalInterval() {
         return ledger.lease().dividedBy(3);
     }

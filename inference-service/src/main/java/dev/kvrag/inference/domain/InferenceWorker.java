@@ -86,7 +86,9 @@ public final class InferenceWorker {
         }
         Optional<HeldClaims.Held> claim = claims.claim(id);
         if (claim.isEmpty()) {
-            return new Outcome.Duplicate(id);
+            // a malformed request held elsewhere is refused by its holder; only a readable one is looked at again
+            return request == null || claims.answered(id) ? new Outcome.Duplicate(id)
+                    : new Outcome.Held(id, claims.lease(), request.deadlineMs());
         }
         HeldClaims.Held held = claim.get();
         try (held) {

@@ -1,6 +1,7 @@
 package dev.kvrag.inference.domain;
 
 import dev.kvrag.common.events.InferenceResult;
+import java.time.Duration;
 import java.util.List;
 
 /** What handling one delivery of a request did; the listener logs it and counts it. */
@@ -27,8 +28,16 @@ public sealed interface Outcome {
     record Superseded(String requestId, int attempt, List<String> warnings) implements Outcome {
     }
 
-    /** Another delivery holds the request's claim, or answered it; nothing was done. */
+    /** Another delivery answered the request; nothing was done. */
     record Duplicate(String requestId) implements Outcome {
+    }
+
+    /**
+     * Another delivery holds a live claim on the request; nothing was done. If that delivery's worker dies, nobody
+     * renews the claim and it lapses after {@code lease}, so this delivery is to be looked at again then (until
+     * {@code deadlineMs}, when the gateway stops waiting): a redelivery that arrived during the lease is not lost.
+     */
+    record Held(String requestId, Duration lease, long deadlineMs) implements Outcome {
     }
 
     /** The value names no request id, so there is no stream to answer on; it was dropped. */

@@ -48,4 +48,7 @@ public interface RequestLedger {
 
     /** Ends the claim now, so the next delivery need not wait out the lease; false when it was no longer live. */
     boolean release(Claim claim);
+
+    /** Whether the request was marked answered (or failed), as opposed to unclaimed or held by a live claim. */
+    boolean answered(String requestId);
 }

@@ -90,6 +90,11 @@ final class RedisRequestLedger implements RequestLedger {
         return run(RELEASE, new String[] {key(claim.requestId())}, claim.owner()) == 1;
     }
 
+    @Override
+    public boolean answered(String requestId) {
+        return "done".equals(redis.get(key(requestId)));
+    }
+
     private String leaseMs() {
         return Long.toString(lease.toMillis());
     }

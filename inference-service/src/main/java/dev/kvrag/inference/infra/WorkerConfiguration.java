@@ -1,5 +1,6 @@
 package dev.kvrag.inference.infra;
 
+import dev.kvrag.common.events.Topics;
 import dev.kvrag.inference.InferenceProperties;
 import dev.kvrag.inference.domain.HeldClaims;
 import dev.kvrag.inference.domain.InferenceWorker;
@@ -94,6 +95,12 @@ class WorkerConfiguration {
     HeldClaims heldClaims(StatefulRedisConnection<String, String> workerRedisConnection,
                           InferenceProperties properties) {
         return new HeldClaims(new RedisRequestLedger(workerRedisConnection.sync(), properties.claimLease()));
+    }
+
+    @Bean(destroyMethod = "close")
+    HeldRequestRequeue heldRequestRequeue(KafkaTemplate<String, byte[]> kafka) {
+        return new HeldRequestRequeue((id, value) -> kafka.send(Topics.INFERENCE_REQUESTS, id, value),
+                System::currentTimeMillis);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

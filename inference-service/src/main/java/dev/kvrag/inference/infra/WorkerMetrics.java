@@ -42,7 +42,7 @@ import org.springframework.stereotype.Component;
 public class WorkerMetrics {
 
     static final List<String> REQUEST_OUTCOMES = List.of("answered", "rejected", "expired", "failed", "duplicate",
-            "superseded", "unreadable");
+            "held", "superseded", "unreadable");
 
     private final Map<String, Timer> ttft = new HashMap<>();
     private final DistributionSummary recompute;
@@ -111,6 +111,7 @@ public class WorkerMetrics {
                 tookOver(f.attempt());
             }
             case Outcome.Duplicate d -> requests.get("duplicate").increment();
+            case Outcome.Held h -> requests.get("held").increment();
             case Outcome.Superseded s -> requests.get("superseded").increment();
             case Outcome.Unreadable u -> requests.get("unreadable").increment();
         }

@@ -155,6 +155,12 @@ final class InMemoryPorts {
             return true;
         }
 
+        @Override
+        public synchronized boolean answered(String requestId) {
+            Key key = live(requestId);
+            return key != null && key.value().equals("done");
+        }
+
         private boolean ours(Claim claim) {
             Key key = live(claim.requestId());
             return key != null && key.value().equals(claim.owner());

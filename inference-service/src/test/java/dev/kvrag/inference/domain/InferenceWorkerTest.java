@@ -23,6 +23,8 @@ class InferenceWorkerTest {
     static final String[] TEXTS = {"Nago-feed is owned by the Athuv team.", "The team behind it moved to Oslo in 2019.",
         "Orvel-cache is a storage service."};
     static final long NOW = 1_763_900_000_000L;
+    /** The deadline of {@link #request}'s requests. */
+    static final long DEADLINE = NOW + 60_000;
 
     final LocalKvTier store = new LocalKvTier(64 << 20);
     final InMemoryPorts.Streams streams = new InMemoryPorts.Streams();
@@ -144,7 +146,8 @@ class InferenceWorkerTest {
         RequestLedger.Claim dead = ledger.claim("r-1").orElseThrow();
         streams.token("r-1", new InferenceResult.Token(dead.attempt(), 0, " half an answer"));
         // ...and then its worker died: nothing renews the claim.
-        assertEquals(new Outcome.Duplicate("r-1"), worker.handle(value, NOW), "the claim lasts its lease");
+        assertEquals(new Outcome.Held("r-1", InMemoryPorts.Ledger.LEASE, DEADLINE), worker.handle(value, NOW),
+                "the claim lasts its lease: the delivery is to be looked at again after it");
         ledger.pass(InMemoryPorts.Ledger.LEASE.plusSeconds(1));
 
         InferenceResult.Done done = answered(worker.handle(value, NOW));
@@ -175,8 +178,8 @@ class InferenceWorkerTest {
         };
         InferenceResult.Done done = answered(worker.handle(value, NOW));
         assertEquals(1, done.attempt());
-        assertTrue(!competing.isEmpty() && competing.stream().allMatch(o -> o.equals(new Outcome.Duplicate("r-1"))),
-                competing::toString);
+        assertTrue(!competing.isEmpty() && competing.stream().allMatch(o -> o instanceof Outcome.Held h
+                && h.requestId().equals("r-1")), competing::toString);
         assertEquals(streams.of("r-1"), streams.of("r-1", 1), "no other attempt wrote anything");
     }
 
@@ -247,7 +250,7 @@ class InferenceWorkerTest {
             ids[i] = ids(Integer.parseInt(chunkIds[i].substring(chunkIds[i].indexOf('#') + 1)));
             docs.add(chunkIds[i].substring(0, chunkIds[i].indexOf('#')));
         }
-        return new InferenceRequest(id, NOW, NOW + 60_000, MODEL.id(), MODEL.tokenizerId(),
+        return new InferenceRequest(id, NOW, DEADLINE, MODEL.id(), MODEL.tokenizerId(),
                 "Which team owns nago-feed?", List.of(chunkIds), docs, ids, mode, 6, 0, 0, true);
     }
 

@@ -37,6 +37,23 @@ public abstract class RequestLedgerContract {
     }
 
     @Test
+    public void onlyACompletedRequestCountsAsAnsweredNotAClaimedOrAReleasedOne() {
+        assertFalse(ledger().answered(id));
+        RequestLedger.Claim first = claim();
+        assertFalse(ledger().answered(id), "claimed is not answered");
+        assertTrue(ledger().release(first));
+        assertFalse(ledger().answered(id), "released is not answered");
+        RequestLedger.Claim second = claim();
+        step();
+        step();
+        assertFalse(ledger().answered(id), "lapsed is not answered");
+        RequestLedger.Claim third = claim();
+        assertTrue(ledger().complete(third));
+        assertTrue(ledger().answered(id));
+        assertFalse(ledger().complete(second), "the lapsed claim cannot mark it again");
+    }
+
+    @Test
     public void oneDeliveryClaimsARequestAndTheOthersFindItTaken() {
         RequestLedger.Claim first = claim();
         assertEquals(id, first.requestId());
