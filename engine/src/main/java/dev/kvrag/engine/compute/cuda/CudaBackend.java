@@ -61,10 +61,11 @@ public final class CudaBackend implements Backend {
   @Override
   public String describe() {
     CudaDevice d = rt.device();
-    return String.format(Locale.ROOT, "cuda(%s, %s, %d SMs, %.0f GiB, driver %s, cuBLAS %d, kernels by %s, %s, %s)",
-        d.name(), d.architecture(), d.multiprocessors(), d.totalMemory() / 1073741824.0, d.driverVersion(),
-        rt.cublas().version(), rt.kernels().compiler(), rt.precision().name().toLowerCase(Locale.ROOT) + " (KV cache " + rt.kv().name().toLowerCase(Locale.ROOT) + ")",
-        flashCheck);
+    return String.format(Locale.ROOT,
+        "cuda(%s, %s, %d SMs, %.0f GiB, driver %s, cuBLAS %d, kernels by %s, %s (KV cache %s), %s)", d.name(),
+        d.architecture(), d.multiprocessors(), d.totalMemory() / 1073741824.0, d.driverVersion(),
+        rt.cublas().version(), rt.kernels().compiler(), rt.precision().name().toLowerCase(Locale.ROOT),
+        rt.kv().name().toLowerCase(Locale.ROOT), flashCheck);
   }
 
   /** Whether prefill attention runs on the tensor-core kernel. */

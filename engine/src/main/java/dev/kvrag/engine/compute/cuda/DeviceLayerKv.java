@@ -10,11 +10,10 @@ import jcuda.driver.CUevent;
 /**
  * A KV layer in device memory: keys and values as {@code [kv_heads][capacity][head_dim]} (the host layout), in the
  * runtime's {@link KvFormat}: bf16 (as in HF's own bf16 caches) or f16 at {@link Precision#BF16}, fp32 at {@link
- * Precision#FP32}. Fresh K/V arrive from
- * activations ({@link #writeFrom}); stored chunk KV from page-locked memory ({@link PinnedLayerKv}) arrives on the copy
- * stream, so it can travel while earlier layers compute: such a layer is <i>pending</i> until the compute stream has
- * been told to wait for it ({@link #awaitLoads}), which every compute-side use does first. {@link #keys}/{@link
- * #values} are host copies, downloaded once and kept until the layer changes.
+ * Precision#FP32}. Fresh K/V arrive from activations ({@link #writeFrom}); stored chunk KV from page-locked memory
+ * ({@link PinnedLayerKv}) arrives on the copy stream, so it can travel while earlier layers compute: such a layer is
+ * <i>pending</i> until the compute stream has been told to wait for it ({@link #awaitLoads}), which every compute-side
+ * use does first. {@link #keys}/{@link #values} are host copies, downloaded once and kept until the layer changes.
  *
  * <p>{@link #head} gives a read-only one-head view over the owner's memory.
  */

@@ -6,8 +6,9 @@ import java.util.Locale;
  * How the device KV cache stores an element. {@link #BF16}: HF's own bf16 caches, the default of the speed path.
  * {@link #F16}: the same two bytes with three more bits of mantissa, so a stored key or value is rounded eight times
  * more finely, in a range to ±65504 that the keys and values of Llama-family models (projections of a normed residual
- * stream) stay far inside; the tensor-core attention then runs in f16 (q and the probabilities too), at the same
- * speed. {@link #F32}: the exact path ({@link Precision#FP32}). {@code kvrag.cuda.kv=bf16|f16} picks the 16-bit one.
+ * stream) stay far inside; the tensor-core attention then multiplies in f16 (q and the probabilities too), the same
+ * bytes moved and the same tensor-core rate. {@link #F32}: the exact path ({@link Precision#FP32}).
+ * {@code kvrag.cuda.kv=bf16|f16} picks the 16-bit one.
  */
 enum KvFormat {
   BF16(0, 2),
@@ -24,7 +25,7 @@ enum KvFormat {
     this.bytes = bytes;
   }
 
-  /** The format of a cache at {@code precision}: fp32 for {@link Precision#FP32}, else the property's, bf16 unless set. */
+  /** The format of a cache at {@code precision}: fp32 for {@link Precision#FP32}, else the property's (bf16 unset). */
   static KvFormat of(Precision precision) {
     if (precision == Precision.FP32) {
       return F32;

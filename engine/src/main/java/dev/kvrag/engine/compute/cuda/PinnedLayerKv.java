@@ -7,10 +7,10 @@ import dev.kvrag.engine.kv.LayerKv;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Stored KV waiting in host memory for the GPU: 16-bit {@code [kv_heads][capacity][head_dim]} in page-locked memory, the
- * device cache's own layout, so fusing a stored chunk is one strided DMA per layer and K/V ({@link DeviceLayerKv}),
- * asynchronous on the copy stream. Host reads and writes widen and round (round to nearest even), as storing a chunk
- * in the cache's 16-bit format does. The backend's {@code newStoredLayerKv}.
+ * Stored KV waiting in host memory for the GPU: 16-bit {@code [kv_heads][capacity][head_dim]} in page-locked memory,
+ * the device cache's own layout and format ({@link KvFormat}), so fusing a stored chunk is one strided DMA per layer
+ * and K/V ({@link DeviceLayerKv}), asynchronous on the copy stream. Host reads and writes widen and round (round to
+ * nearest even), as storing a chunk in that format does. The backend's {@code newStoredLayerKv}.
  */
 final class PinnedLayerKv implements LayerKv {
 
