@@ -1,6 +1,7 @@
 package dev.kvrag.inference.infra;
 
 import dev.kvrag.inference.domain.Outcome;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +19,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeldRequestRequeue implements AutoCloseable {
 
-    /** Publishes a request's record value (keyed by its request id) on the request topic. */
+    /** Publishes a request's record value (keyed by its request id) on the request topic; completes when sent. */
     @FunctionalInterface
     public interface Publisher {
-        void publish(String requestId, byte[] value);
+        CompletionStage<?> publish(String requestId, byte[] value);
     }
 
     /** Added to the lease, so that the copy arrives after the claim's key expired rather than just before. */
@@ -50,13 +51,21 @@ public final class HeldRequestRequeue implements AutoCloseable {
                 return;
             }
             try {
-                publisher.publish(held.requestId(), value);
+                publisher.publish(held.requestId(), value).whenComplete((sent, e) -> {
+                    if (e != null) {
+                        couldNotPublish(held, e);
+                    }
+                });
             } catch (RuntimeException e) {
-                log.warn("request {}: could not put the held delivery back on the request topic: {}",
-                        held.requestId(), e.toString());
+                couldNotPublish(held, e);
             }
         }, delayMs, TimeUnit.MILLISECONDS);
         return true;
+    }
+
+    private static void couldNotPublish(Outcome.Held held, Throwable e) {
+        log.warn("request {}: could not put the held delivery back on the request topic: {}", held.requestId(),
+                e.toString());
     }
 
     @Override

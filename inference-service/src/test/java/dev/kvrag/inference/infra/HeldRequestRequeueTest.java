@@ -9,6 +9,7 @@ import dev.kvrag.inference.domain.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,7 @@ class HeldRequestRequeueTest {
     @Test
     void aHeldDeliveryComesBackOnceTheLeaseAndTheMarginHavePassed() throws InterruptedException {
         List<Published> published = new CopyOnWriteArrayList<>();
-        try (HeldRequestRequeue requeue = new HeldRequestRequeue((id, v) -> published.add(new Published(id, v)),
-                System::currentTimeMillis)) {
+        try (HeldRequestRequeue requeue = new HeldRequestRequeue(publishInto(published), System::currentTimeMillis)) {
             long start = System.currentTimeMillis();
             Duration lease = Duration.ofMillis(50);
             assertTrue(requeue.later(new Outcome.Held("r-1", lease, start + 60_000), VALUE));
@@ -42,8 +42,7 @@ class HeldRequestRequeueTest {
     void nothingComesBackWhenTheDeadlineComesFirst() throws InterruptedException {
         List<Published> published = new CopyOnWriteArrayList<>();
         AtomicLong clock = new AtomicLong(1_000_000);
-        try (HeldRequestRequeue requeue = new HeldRequestRequeue((id, v) -> published.add(new Published(id, v)),
-                clock::get)) {
+        try (HeldRequestRequeue requeue = new HeldRequestRequeue(publishInto(published), clock::get)) {
             Duration lease = Duration.ofSeconds(30);
             long deadline = clock.get() + lease.toMillis();  // before lease + margin
             assertFalse(requeue.later(new Outcome.Held("r-1", lease, deadline), VALUE));
@@ -54,6 +53,13 @@ class HeldRequestRequeueTest {
             Thread.sleep(shortLease.toMillis() + HeldRequestRequeue.MARGIN_MS + 500);
             assertTrue(published.isEmpty(), published::toString);
         }
+    }
+
+    private static HeldRequestRequeue.Publisher publishInto(List<Published> published) {
+        return (id, v) -> {
+            published.add(new Published(id, v));
+            return CompletableFuture.completedFuture(null);
+        };
     }
 
     private static long waitFor(List<Published> published, int count, long timeoutMs) throws InterruptedException {
