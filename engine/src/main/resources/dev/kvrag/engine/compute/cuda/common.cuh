@@ -57,26 +57,27 @@ __device__ __forceinline__ float load_kv(const void* p, size_t i, int kv_dtype) 
   return load_stored(p, i, kv_dtype);
 }
 
+// f narrowed to the 16-bit dtype (bf16 or f16).
+__device__ __forceinline__ unsigned short to_half_bits(float f, int dtype) {
+  return dtype == KV_F16 ? float_to_f16(f) : float_to_bf16(f);
+}
+
 // Stores f as element i of a KV cache of kv_dtype (16 bits: rounded to nearest even).
 __device__ __forceinline__ void store_kv(void* p, size_t i, float f, int kv_dtype) {
   if (kv_dtype == KV_F32) {
     ((float*) p)[i] = f;
   } else {
-    ((unsigned short*) p)[i] = kv_dtype == KV_F16 ? float_to_f16(f) : float_to_bf16(f);
+    ((unsigned short*) p)[i] = to_half_bits(f, kv_dtype);
   }
 }
 
 // f as a KV cache of kv_dtype would hold it.
 __device__ __forceinline__ float round_kv(float f, int kv_dtype) {
-  if (kv_dtype == KV_F16) {
-    return f16_to_float(float_to_f16(f));
+  if (kv_dtype == KV_F32) {
+    return f;
   }
-  return kv_dtype == KV_BF16 ? bf16_to_float(float_to_bf16(f)) : f;
-}
-
-// f narrowed to the 16-bit dtype (bf16 or f16).
-__device__ __forceinline__ unsigned short to_half_bits(float f, int dtype) {
-  return dtype == KV_F16 ? float_to_f16(f) : float_to_bf16(f);
+  unsigned short h = to_half_bits(f, kv_dtype);
+  return load_stored(&h, 0, kv_dtype);
 }
 
 __device__ __forceinline__ float warp_sum(float v) {
