@@ -12,14 +12,6 @@ final class Bf16 {
     return Float.intBitsToFloat((bits & 0xffff) << 16);
   }
 
-  static float[] widen(short[] bits) {
-    float[] out = new float[bits.length];
-    for (int i = 0; i < bits.length; i++) {
-      out[i] = widen(bits[i]);
-    }
-    return out;
-  }
-
   static short narrow(float f) {
     return SafetensorsWriter.toBf16(f);
   }

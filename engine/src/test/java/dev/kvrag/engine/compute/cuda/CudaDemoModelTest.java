@@ -55,8 +55,8 @@ class CudaDemoModelTest {
   /** The same bars with the KV cache in f16 ({@link KvFormat#F16}: stored K/V rounded eight times more finely). */
   @Test
   void heldOutAnswersOnTheGpuWithAnF16KvCacheAreTheCpusInEveryFusionMode() throws IOException {
-    List<Prompt> read = read(PROMPTS);
-    List<String> failures = compare(SharedCudaBackend.f16(), "GPU bf16, f16 KV", read);
+    List<Prompt> prompts = read(PROMPTS);
+    List<String> failures = compare(SharedCudaBackend.f16(), "GPU bf16, f16 KV", prompts);
     assertTrue(failures.isEmpty(), failures.toString());
   }
 
