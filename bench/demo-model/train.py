@@ -676,10 +676,10 @@ def main(argv):
         # token (flash kernels).
         separate = bool((segments_np < 0).any())
         row_segments = torch.from_numpy(segments_np).to(device, non_blocking=True)
-        mask = block_mask(row_segments) if (blocks > 1 or separate) and not take_blend else None
+        mask = block_mask(row_segments) if (blocks > 1 or separate or take_thin) and not take_blend else None
         if take_thin:
             generated = generated_positions(torch.from_numpy(classes).to(device, non_blocking=True), row_segments)
-            mask = thinned_context_mask(block_mask(row_segments), row_segments, generated, args.thin_keep)
+            mask = thinned_context_mask(mask, row_segments, generated, args.thin_keep)
         # the positions that predict something, chosen here so that only their rows reach the vocabulary
         flat_classes = classes.reshape(-1)
         chosen_np = np.flatnonzero(flat_classes > 0)
