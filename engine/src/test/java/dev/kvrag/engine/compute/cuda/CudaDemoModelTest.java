@@ -25,11 +25,14 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The demo model's held-out questions on the GPU (bf16) against the CPU, in every fusion mode: the first 100 held-out
+ * The demo model's held-out questions on the GPU (bf16 weights and activations, the default f16 KV cache) against the
+ * CPU, in every fusion mode: the first 100 held-out
  * prompts of seed 777 (token ids written by the bench module's {@code HeldOutPrompts}, since the knowledge-base
  * generator does not travel to the GPU machine), each backend encoding its own chunk KV after the prefix. Per mode:
  * the question's last-position logits within 2e-2 relative L2 of the CPU's, and the same greedy answer (up to 24
- * tokens or end of sequence) on at least 99 % of the questions. Skipped without a GPU.
+ * tokens or end of sequence) on at least 99 % of the questions. Skipped without a GPU. (With a bf16 KV cache, the
+ * option {@code kvrag.cuda.kv=bf16}, the drift is about twice as large and misses these bounds on the committed model:
+ * docs/BENCHMARKS.md §7a.)
  */
 @ExtendWith(RequiresCuda.class)
 class CudaDemoModelTest {
@@ -48,15 +51,8 @@ class CudaDemoModelTest {
   void heldOutAnswersOnTheGpuAreTheCpusInEveryFusionMode() throws IOException {
     List<Prompt> prompts = read(PROMPTS);
     assertEquals(100, prompts.size());
-    List<String> failures = compare(SharedCudaBackend.get(), "GPU bf16", prompts);
-    assertTrue(failures.isEmpty(), failures.toString());
-  }
-
-  /** The same bars with the KV cache in f16 ({@link KvFormat#F16}: stored K/V rounded eight times more finely). */
-  @Test
-  void heldOutAnswersOnTheGpuWithAnF16KvCacheAreTheCpusInEveryFusionMode() throws IOException {
-    List<Prompt> prompts = read(PROMPTS);
-    List<String> failures = compare(SharedCudaBackend.f16(), "GPU bf16, f16 KV", prompts);
+    CudaBackend gpu = SharedCudaBackend.get();
+    List<String> failures = compare(gpu, "GPU bf16, " + gpu.runtime().kv() + " KV", prompts);
     assertTrue(failures.isEmpty(), failures.toString());
   }
 

@@ -7,24 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.kvrag.engine.kv.HostLayerKv;
 import dev.kvrag.engine.kv.LayerKv;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The device cache ({@link DeviceLayerKv}) and the page-locked store ({@link PinnedLayerKv}) behave as the host layer
- * does for every operation the fusion code uses, with bf16-representable data (what they store): writes at slots,
+ * does for every operation the fusion code uses, with bf16-representable data (which bf16 and f16 storage both hold
+ * exactly at these magnitudes): writes at slots,
  * growth, copies between every pair of storages (device to device, pinned to device on the copy stream, host to
  * device, device to host), RoPE rotation before and after a pending copy, truncation, insertion and head views.
  */
 @ExtendWith(RequiresCuda.class)
 class CudaKvStorageTest {
 
-  static CudaBackend gpu;
+  static List<CudaBackend> caches;
 
   @BeforeAll
   static void start() {
-    gpu = SharedCudaBackend.get();
+    caches = SharedCudaBackend.get() == null ? List.of() : List.of(SharedCudaBackend.get(), SharedCudaBackend.bf16Kv());
   }
 
   static float[] bf16Random(int n, long seed) {
@@ -56,15 +58,19 @@ class CudaKvStorageTest {
 
   @Test
   void writesGrowthAndCopiesInEveryDirectionKeepTheNumbers() {
+    caches.forEach(CudaKvStorageTest::writesGrowthAndCopiesInEveryDirectionKeepTheNumbersOn);
+  }
+
+  static void writesGrowthAndCopiesInEveryDirectionKeepTheNumbersOn(CudaBackend gpu) {
     LayerKv host = new HostLayerKv(3, 16, 4);
     fill(host, 40, 1);
     LayerKv device = gpu.newLayerKv(3, 16, 4);
     fill(device, 40, 1);
-    assertSame(host, device, "device written like host (and grown from 16 slots)");
+    assertSame(host, device, gpu.runtime().kv() + " cache, device written like host (and grown from 16 slots)");
 
     LayerKv pinned = gpu.newStoredLayerKv(3, 16, 4);
     fill(pinned, 40, 1);
-    assertSame(host, pinned, "pinned written like host");
+    assertSame(host, pinned, gpu.runtime().kv() + " cache, pinned written like host");
 
     LayerKv fromPinned = gpu.newLayerKv(3, 16, 64);
     fromPinned.copyFrom(pinned, 5, 10, 30);
@@ -74,17 +80,21 @@ class CudaKvStorageTest {
     fromDevice.copyFrom(device, 5, 10, 30);
     LayerKv want = new HostLayerKv(3, 16, 64);
     want.copyFrom(host, 5, 10, 30);
-    assertSame(want, fromPinned, "pinned -> device (copy stream)");
-    assertSame(want, fromHost, "host -> device");
-    assertSame(want, fromDevice, "device -> device");
+    assertSame(want, fromPinned, gpu.runtime().kv() + " cache, pinned -> device (copy stream)");
+    assertSame(want, fromHost, gpu.runtime().kv() + " cache, host -> device");
+    assertSame(want, fromDevice, gpu.runtime().kv() + " cache, device -> device");
 
     LayerKv back = new HostLayerKv(3, 16, 8);
     back.copyFrom(fromPinned, 0, 0, fromPinned.length());
-    assertSame(want, back, "device -> host");
+    assertSame(want, back, gpu.runtime().kv() + " cache, device -> host");
   }
 
   @Test
   void rotationMatchesTheHostWhetherOrNotTheKeysAreStillArriving() {
+    caches.forEach(CudaKvStorageTest::rotationMatchesTheHostWhetherOrNotTheKeysAreStillArrivingOn);
+  }
+
+  static void rotationMatchesTheHostWhetherOrNotTheKeysAreStillArrivingOn(CudaBackend gpu) {
     float[] cos = new float[8];
     float[] sin = new float[8];
     for (int i = 0; i < 8; i++) {
@@ -102,7 +112,8 @@ class CudaKvStorageTest {
     fill(settled, 32, 5);
     settled.rotateKeys(4, 20, cos, sin);
     host.rotateKeys(4, 20, cos, sin);
-    // the device rounds each rotated key to bf16, the host keeps fp32: round the host's to compare
+    // the device rounds each rotated key to its storage format, the host keeps fp32: round the host's to compare
+    KvFormat stored = gpu.runtime().kv();
     LayerKv rounded = new HostLayerKv(2, 16, 32);
     int[] all = new int[32];
     float[] k = new float[32 * 2 * 16];
@@ -111,18 +122,22 @@ class CudaKvStorageTest {
       all[s] = s;
       for (int h = 0; h < 2; h++) {
         for (int d = 0; d < 16; d++) {
-          k[(s * 2 + h) * 16 + d] = CudaBackendOpsTest.bf16(host.keys(h)[s * 16 + d]);
+          k[(s * 2 + h) * 16 + d] = stored.widen(stored.narrow(host.keys(h)[s * 16 + d]));
           v[(s * 2 + h) * 16 + d] = host.values(h)[s * 16 + d];
         }
       }
     }
     rounded.write(all, k, v, 32);
-    assertSame(rounded, pending, "rotated while arriving on the copy stream");
-    assertSame(rounded, settled, "rotated in place");
+    assertSame(rounded, pending, gpu.runtime().kv() + " cache, rotated while arriving on the copy stream");
+    assertSame(rounded, settled, gpu.runtime().kv() + " cache, rotated in place");
   }
 
   @Test
   void truncationInsertionAndHeadViewsBehaveAsOnTheHost() {
+    caches.forEach(CudaKvStorageTest::truncationInsertionAndHeadViewsBehaveAsOnTheHostOn);
+  }
+
+  static void truncationInsertionAndHeadViewsBehaveAsOnTheHostOn(CudaBackend gpu) {
     LayerKv host = new HostLayerKv(2, 8, 4);
     fill(host, 20, 9);
     LayerKv device = gpu.newLayerKv(2, 8, 4);
@@ -133,8 +148,8 @@ class CudaKvStorageTest {
     device.truncate(15);
     host.insert(3, extra, 1, 4);
     device.insert(3, extra, 1, 4);
-    assertSame(host, device, "truncate then insert");
-    assertSame(host.head(1), device.head(1), "head view");
+    assertSame(host, device, gpu.runtime().kv() + " cache, truncate then insert");
+    assertSame(host.head(1), device.head(1), gpu.runtime().kv() + " cache, head view");
     assertThrows(UnsupportedOperationException.class, () -> device.head(0).truncate(0));
   }
 }

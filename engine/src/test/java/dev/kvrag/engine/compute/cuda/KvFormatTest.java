@@ -13,9 +13,9 @@ class KvFormatTest {
     String before = System.getProperty(KvFormat.PROPERTY);
     try {
       System.clearProperty(KvFormat.PROPERTY);
-      assertEquals(KvFormat.BF16, KvFormat.of(Precision.BF16));
-      System.setProperty(KvFormat.PROPERTY, "f16");
       assertEquals(KvFormat.F16, KvFormat.of(Precision.BF16));
+      System.setProperty(KvFormat.PROPERTY, "bf16");
+      assertEquals(KvFormat.BF16, KvFormat.of(Precision.BF16));
       assertEquals(KvFormat.F32, KvFormat.of(Precision.FP32));
       System.setProperty(KvFormat.PROPERTY, "int8");
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KvFormat.of(Precision.BF16));

@@ -8,7 +8,7 @@ public final class SharedCudaBackend {
 
   private static CudaBackend backend;
   private static CudaBackend exact;
-  private static CudaBackend f16;
+  private static CudaBackend bf16Kv;
 
   private SharedCudaBackend() {
   }
@@ -40,16 +40,19 @@ public final class SharedCudaBackend {
     return exact;
   }
 
-  /** The bf16 backend with its KV cache in f16 ({@link KvFormat#F16}), or null where CUDA is unavailable. */
-  public static synchronized CudaBackend f16() {
+  /**
+   * The bf16 backend with its KV cache in bf16 ({@link KvFormat#BF16}, not the default), or null where CUDA is
+   * unavailable.
+   */
+  public static synchronized CudaBackend bf16Kv() {
     if (CudaProbe.unavailable() != null) {
       return null;
     }
-    if (f16 == null) {
-      f16 = CudaBackend.open(0, Precision.BF16, KvFormat.F16);
-      System.out.println("CUDA tests (f16 KV cache) on " + f16.describe());
+    if (bf16Kv == null) {
+      bf16Kv = CudaBackend.open(0, Precision.BF16, KvFormat.BF16);
+      System.out.println("CUDA tests (bf16 KV cache) on " + bf16Kv.describe());
     }
-    return f16;
+    return bf16Kv;
   }
 
   /** {@code ‖a − b‖₂ / ‖b‖₂} (METHOD.md's measure: bf16 operands land between 1e-3 and 1e-2). */
