@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code ./kvrag bench-quality}: answer quality and TTFT per fusion mode on the synthetic knowledge base's held-out
  * split, through the Java engine ({@link QualityRun}). Writes the JSON of the demo-model issue —
  * {@code {"model","seed","modes":{mode:{"exact_match":{kind..,"all"},"f1":{..},"ttft_ms_p50",
- * "recompute_fraction","questions"}}}} — keyed by each plan's canonical spec, and prints a table.
+ * "recompute_fraction","questions"}}}} — keyed by each plan's canonical spec, and prints a table. Every mode after
+ * the first also gets {@code "paired_vs_first":{kind..,"all":{"lost","gained","p"}}}: its exact match against the
+ * first mode's on the same questions ({@link PairedComparison}), printed for multi-hop under the table.
  */
 public final class QualityCommand implements BenchCli.Command {
 
@@ -86,14 +88,28 @@ public final class QualityCommand implements BenchCli.Command {
     Map<String, Object> modes = new LinkedHashMap<>();
     out.printf("%-44s %9s %9s %11s %11s %9s %9s %9s%n", "mode", "single", "multi", "distractor", "cross_chunk", "all",
         "TTFT p50", "recomp.");
+    List<QualityRun.Answer> first = answers.values().iterator().next();
+    StringBuilder paired = new StringBuilder();
     for (var e : answers.entrySet()) {
       Map<String, Object> summary = summarize(e.getValue());
+      if (e.getValue() != first) {
+        summary.put("paired_vs_first", paired(first, e.getValue()));
+        PairedComparison multi = PairedComparison.of(first, e.getValue(),
+            a -> a.kind().equals(QuestionKind.MULTI_HOP.key()));
+        paired.append(String.format("  %-42s lost %3d, gained %3d, McNemar p = %.2g%n", e.getKey().describe(),
+            multi.lost(), multi.gained(), multi.p()));
+      }
       modes.put(e.getKey().describe(), summary);
       @SuppressWarnings("unchecked")
       Map<String, Double> em = (Map<String, Double>) summary.get("exact_match");
       out.printf("%-44s %9.3f %9.3f %11.3f %11.3f %9.3f %8.1fms %8.1f%%%n", e.getKey().describe(),
           em.get("single_hop"), em.get("multi_hop"), em.get("distractor"), em.get("cross_chunk"), em.get("all"),
           (double) summary.get("ttft_ms_p50"), 100 * (double) summary.get("recompute_fraction"));
+    }
+    if (!paired.isEmpty()) {
+      out.println("multi-hop, paired against " + answers.keySet().iterator().next().describe()
+          + " (questions it answers and the mode misses, the reverse):");
+      out.print(paired);
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("model", dir.toString());
@@ -132,6 +148,16 @@ public final class QualityCommand implements BenchCli.Command {
     out.put("ttft_ms_p50", ttft.length == 0 ? 0.0 : ttft[ttft.length / 2]);
     out.put("recompute_fraction", mean(answers.stream().mapToDouble(QualityRun.Answer::recomputeFraction).toArray()));
     out.put("questions", answers.size());
+    return out;
+  }
+
+  /** {@code other} against {@code first}, per question kind and overall. */
+  static Map<String, PairedComparison> paired(List<QualityRun.Answer> first, List<QualityRun.Answer> other) {
+    Map<String, PairedComparison> out = new LinkedHashMap<>();
+    for (QuestionKind kind : QuestionKind.values()) {
+      out.put(kind.key(), PairedComparison.of(first, other, a -> a.kind().equals(kind.key())));
+    }
+    out.put("all", PairedComparison.of(first, other, a -> true));
     return out;
   }
 

@@ -17,7 +17,8 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * Runs the CUDA tests without Maven, where the GPU is (the GPU machine has a Java runtime carried to it but no build
  * tool): {@code java -cp <test classpath> dev.kvrag.engine.compute.cuda.GpuTestRunner}, from the engine module's folder
  * (the fixtures are read relative to it). One line per test, then JUnit's summary; exit status 1 if any failed, was
- * aborted or was skipped (for want of a GPU).
+ * aborted or was skipped (for want of a GPU). Test class names as arguments run only those (e.g. the demo model's
+ * parity after a training run, in the same device call).
  */
 public final class GpuTestRunner {
 
@@ -37,7 +38,7 @@ public final class GpuTestRunner {
 
   public static void main(String[] args) {
     LauncherDiscoveryRequestBuilder builder = LauncherDiscoveryRequestBuilder.request();
-    for (String c : CLASSES) {
+    for (String c : args.length > 0 ? List.of(args) : CLASSES) {
       builder.selectors(selectClass(c));
     }
     LauncherDiscoveryRequest request = builder.build();
