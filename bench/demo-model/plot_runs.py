@@ -26,7 +26,8 @@ def main():
     for n, run in enumerate(args.runs, start=1):
         log = json.loads((Path(run) / "train_log.json").read_text())
         hist = log["history"]
-        starts.append((offset, n))
+        # a run's folder is named by its number (docs/demo-model/runs/N); chains skip the runs not adopted
+        starts.append((offset, Path(run).name if Path(run).name.isdigit() else n))
         steps = [offset + h["step"] for h in hist]
         a.plot(steps, [h["answer_loss"] for h in hist], color="C0", label="answer loss" if n == 1 else None)
         a.plot(steps, [h["context_loss"] for h in hist], color="C1", label="context LM loss" if n == 1 else None)
