@@ -1,19 +1,22 @@
 // Attention for few queries (decode) and for any head size: split-K ("flash decoding"). Each warp takes one
 // (query, head) and one of `splits` equal parts of the query's key range and keeps an online softmax over it in fp32;
 // attention_combine merges the parts by their maxima. Keys and values are the device cache [kv_heads][capacity][hd]
-// of kv_dtype (bf16 or f32); query head h reads kv head h / group (GQA). Logits are scale * q.k, handled in base 2:
-// scale_log2 = scale * log2(e).
+// of kv_dtype (bf16, f16 or f32); query head h reads kv head h / group (GQA). Logits are scale * q.k, handled in
+// base 2: scale_log2 = scale * log2(e).
 #include "common.cuh"
 
 #define SPLIT_MAX_DIMS 8  // head dims up to 256: eight per lane
 #define SPLIT_KEYS_AT_ONCE 4
 
-// grid (ceil(heads * splits / 4), n), block 128. part_m, part_l [n][heads][splits]; part_o [n][heads][splits][hd],
-// not yet divided by part_l.
-extern "C" __global__ void attention_split(const float* q, const void* keys, const void* values, const int* from,
-                                           const int* to, const int* slots, float* part_o, float* part_m,
-                                           float* part_l, int n, int heads, int group, int hd, int capacity,
-                                           int kv_length, int splits, float scale_log2, int kv_dtype) {
+// One warp's part of attention_split, for a KV cache of element type KV known at compile time: every load_kv of the
+// unrolled loops is then one plain load and conversion. (With the type as a run-time argument each load carried its
+// own three-way branch, which kept the loads of four keys from being issued together: the f16 cache's decode
+// attention took twice the bf16 cache's time on the H100.)
+template <int KV>
+__device__ __forceinline__ void attention_split_part(const float* q, const void* keys, const void* values,
+                                                     const int* from, const int* to, const int* slots, float* part_o,
+                                                     float* part_m, float* part_l, int n, int heads, int group, int hd,
+                                                     int capacity, int kv_length, int splits, float scale_log2) {
   int warp = threadIdx.x >> 5;
   int lane = threadIdx.x & 31;
   int item = blockIdx.x * 4 + warp;
@@ -56,8 +59,8 @@ extern "C" __global__ void attention_split(const float* q, const void* keys, con
 #pragma unroll
       for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
         int d = lane + 32 * i;
-        kx[u][i] = d < hd ? load_kv(keys, row + d, kv_dtype) : 0.0f;
-        vx[u][i] = d < hd ? load_kv(values, row + d, kv_dtype) : 0.0f;
+        kx[u][i] = d < hd ? load_kv(keys, row + d, KV) : 0.0f;
+        vx[u][i] = d < hd ? load_kv(values, row + d, KV) : 0.0f;
       }
     }
     float sc[SPLIT_KEYS_AT_ONCE];
@@ -109,7 +112,7 @@ extern "C" __global__ void attention_split(const float* q, const void* keys, con
     for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
       int d = lane + 32 * i;
       if (d < hd) {
-        dot += qr[i] * load_kv(keys, row + d, kv_dtype);
+        dot += qr[i] * load_kv(keys, row + d, KV);
       }
     }
     dot = warp_sum(dot);
@@ -122,7 +125,7 @@ extern "C" __global__ void attention_split(const float* q, const void* keys, con
     for (int i = 0; i < SPLIT_MAX_DIMS; i++) {
       int d = lane + 32 * i;
       if (d < hd) {
-        acc[i] = acc[i] * corr + p * load_kv(values, row + d, kv_dtype);
+        acc[i] = acc[i] * corr + p * load_kv(values, row + d, KV);
       }
     }
     m = mn;
@@ -139,6 +142,24 @@ extern "C" __global__ void attention_split(const float* q, const void* keys, con
   if (lane == 0) {
     part_m[part] = m;
     part_l[part] = l;
+  }
+}
+
+// grid (ceil(heads * splits / 4), n), block 128. part_m, part_l [n][heads][splits]; part_o [n][heads][splits][hd],
+// not yet divided by part_l.
+extern "C" __global__ void attention_split(const float* q, const void* keys, const void* values, const int* from,
+                                           const int* to, const int* slots, float* part_o, float* part_m,
+                                           float* part_l, int n, int heads, int group, int hd, int capacity,
+                                           int kv_length, int splits, float scale_log2, int kv_dtype) {
+  if (kv_dtype == KV_F16) {
+    attention_split_part<KV_F16>(q, keys, values, from, to, slots, part_o, part_m, part_l, n, heads, group, hd,
+                                 capacity, kv_length, splits, scale_log2);
+  } else if (kv_dtype == KV_BF16) {
+    attention_split_part<KV_BF16>(q, keys, values, from, to, slots, part_o, part_m, part_l, n, heads, group, hd,
+                                  capacity, kv_length, splits, scale_log2);
+  } else {
+    attention_split_part<KV_F32>(q, keys, values, from, to, slots, part_o, part_m, part_l, n, heads, group, hd,
+                                 capacity, kv_length, splits, scale_log2);
   }
 }
 
