@@ -5,7 +5,7 @@ change nothing. Run: python3 bench/demo-model/check_packing.py"""
 import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from llama_train import (pairwise_rank_loss, TrainLlama, block_mask, pick_deviating, ape_positions,
-                         generated_positions, thinned_context_mask)
+                         generated_positions, thinned_context_mask, snapkv_thinned_masks)
 from packing import KbIndex, packed_row, packed_batch, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
@@ -269,4 +269,76 @@ for trial in range(10):
     assert 0.3 < share < 0.7, share
 assert thinned_rows >= 5, thinned_rows
 print("thinned rows: generated views checked")
+# thinned as SnapKV thins (train.py --thin-by snapkv): per layer and KV head, each block's generated queries see the
+# same floor(keep * context) context positions, those SnapKV picks from the block's window; nothing else changes
+KERNEL = 3
+cfg = m.config
+snap_rows = 0
+for trial in range(6):
+    tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=trial % 2 == 0)
+    sg = torch.tensor(seg[None]); full = block_mask(sg); t = torch.tensor(tok[None], dtype=torch.long)
+    p = torch.tensor(pos[None]); gen = generated_positions(torch.tensor(cls[None]), sg)
+    whole = snapkv_thinned_masks(m, t, p, full, sg, gen, 1.0, KERNEL)
+    assert len(whole) == cfg.num_hidden_layers and all(
+        torch.equal(w[0], full[0].expand(cfg.num_key_value_heads, -1, -1)) for w in whole), "keep 1: no change"
+    masks = snapkv_thinned_masks(m, t, p, full, sg, gen, 0.5, KERNEL)
+    g = gen[0].numpy()
+    context = seg <= 0
+    take = int(np.floor(0.5 * context.sum()))
+    if not g.any():
+        continue
+    snap_rows += 1
+    f = full[0].numpy()
+    group = cfg.num_attention_heads // cfg.num_key_value_heads
+    # the reference for layer 0 (its input is the embedding), written out in float64 with loops
+    with torch.no_grad():
+        a0 = m.model.layers[0].self_attn
+        cos, sin = m.rope(p)
+        q0, k0, _ = a0.projections(m.model.layers[0].input_layernorm(m.model.embed_tokens(t)), cos, sin)
+    q0, k0 = q0[0].numpy(), k0[0].numpy()
+    for layer, lm in enumerate(masks):
+        lm = lm[0].numpy()
+        assert (lm[:, ~g] == f[~g]).all(), "the prompt's queries keep their view"
+        assert (lm[:, :, ~context] == f[:, ~context]).all(), "non-context keys stay"
+        for kv in range(cfg.num_key_value_heads):
+            choice = lm[kv]
+            for k in range(1, seg.max() + 1):
+                rows = np.flatnonzero((seg == k) & g)
+                if len(rows) == 0:
+                    continue
+                seen = choice[np.ix_(rows, np.flatnonzero(context))]
+                assert (seen == seen[0]).all(), "a block's generated queries see one set"
+                assert seen[0].sum() == take, (seen[0].sum(), take)
+                if layer == 0:
+                    win = np.flatnonzero((seg == k) & ~g)
+                    votes = np.zeros(len(seg))
+                    for i in win:
+                        for h in range(kv * group, (kv + 1) * group):
+                            allowed = np.flatnonzero(f[i])
+                            sc = np.array([q0[h, i] @ k0[kv, j] for j in allowed]) / np.sqrt(cfg.head_dim)
+                            pr = np.exp(sc - sc.max()); pr /= pr.sum()
+                            votes[allowed] += pr / group
+                    votes[~context] = 0
+                    pooled = np.array([votes[max(0, j - KERNEL // 2):j + KERNEL // 2 + 1].max() for j in range(len(seg))])
+                    ctx = np.flatnonzero(context)
+                    want = np.zeros(len(seg), dtype=bool)
+                    want[ctx[np.argsort(-pooled[ctx], kind="stable")[:take]]] = True
+                    assert (choice[rows[0]][context] == want[context]).all(), f"layer 0, kv head {kv}, block {k}"
+    with torch.no_grad():
+        plain = m(t, p, full)[0]
+        thinned = m(t, p, masks)[0]
+    assert (thinned[~g] - plain[~g]).abs().max().item() < 1e-12, "only the generated tokens compute differently"
+    assert (thinned[g] - plain[g]).abs().max().item() > 1e-6, "the generated tokens read less"
+assert snap_rows >= 3, snap_rows
+rows = [packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096) for _ in range(3)]
+tok, pos, seg, tgt, cls, need = packed_batch(rows)  # a padded batch: each row's masks are the row's alone
+sg = torch.tensor(seg)
+batch_masks = snapkv_thinned_masks(m, torch.tensor(tok), torch.tensor(pos), block_mask(sg), sg,
+                                   generated_positions(torch.tensor(cls), sg), 0.5, KERNEL)
+for i, r in enumerate(rows):
+    n = len(r[0]); sg1 = torch.tensor(r[2][None])
+    alone = snapkv_thinned_masks(m, torch.tensor(r[0][None], dtype=torch.long), torch.tensor(r[1][None]),
+                                 block_mask(sg1), sg1, generated_positions(torch.tensor(r[4][None]), sg1), 0.5, KERNEL)
+    assert all(torch.equal(bm[i, :, :n, :n], am[0]) for bm, am in zip(batch_masks, alone)), "pads change no choice"
+print("SnapKV-thinned rows: per layer and KV head, each block's generated queries see SnapKV's choice")
 print("OK")

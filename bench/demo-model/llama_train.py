@@ -43,15 +43,20 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(c.hidden_size, self.kv_heads * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.heads * self.head_dim, c.hidden_size, bias=False)
 
+    def projections(self, x, cos, sin):
+        """q [b, heads, t, head_dim] and k [b, kv_heads, t, head_dim], both rotated, and v [b, kv_heads, t, head_dim]."""
+        b, t, _ = x.shape
+        q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
+        k = self.k_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
+        v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
+        return rotate(q, cos, sin), rotate(k, cos, sin), v
+
     def forward(self, x, cos, sin, mask, stored=None):
         """stored: None, or (keys, values, fresh) to attend over the stored K/V [b, kv_heads, t, head_dim] wherever
         the [b, t] boolean `fresh` is False (CACHEBLEND's cache, blend_forward). Returns the output and this
         layer's own K (rotated) and V, before any stored entry replaces them."""
         b, t, _ = x.shape
-        q = self.q_proj(x).view(b, t, self.heads, self.head_dim).transpose(1, 2)
-        k = self.k_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
-        v = self.v_proj(x).view(b, t, self.kv_heads, self.head_dim).transpose(1, 2)
-        q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        q, k, v = self.projections(x, cos, sin)
         own = (k, v)
         if stored is not None:
             keep = stored[2][:, None, :, None]
@@ -73,16 +78,21 @@ def rotate(x, cos, sin):
 
 
 def attend(q, k, v, mask):
-    """mask None: plain causal attention (flash kernels); else a [b, t, t] boolean mask, True = may attend."""
+    """mask None: plain causal attention (flash kernels); else a boolean mask, True = may attend: [b, t, t] for every
+    head, or [b, kv_heads, t, t], one per KV head (snapkv_thinned_masks), shared by its query heads."""
+    if mask is not None and mask.dim() == 3:
+        mask = mask.unsqueeze(1)
+    elif mask is not None and mask.shape[1] != q.shape[1]:
+        mask = mask.repeat_interleave(q.shape[1] // mask.shape[1], dim=1)
     if hasattr(F, "scaled_dot_product_attention"):
         if mask is None:
             return F.scaled_dot_product_attention(q, k, v, is_causal=True)
-        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask.unsqueeze(1))
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
     # PyTorch < 2.0 (the build machine's Debian torch): the same arithmetic, written out.
     wide = torch.promote_types(q.dtype, torch.float32)
     scores = (q.to(wide) @ k.to(wide).transpose(-1, -2)) / math.sqrt(q.shape[-1])
     t = q.shape[-2]
-    allowed = torch.ones(t, t, dtype=torch.bool, device=q.device).tril() if mask is None else mask.unsqueeze(1)
+    allowed = torch.ones(t, t, dtype=torch.bool, device=q.device).tril() if mask is None else mask
     scores = scores.masked_fill(~allowed, float("-inf"))
     return (scores.softmax(-1) @ v.to(wide)).to(q.dtype)
 
@@ -141,10 +151,12 @@ class TrainLlama(nn.Module):
         return angles.cos(), angles.sin()
 
     def forward(self, tokens, positions, mask=None):
+        """mask: None, one mask for every layer, or a list of one per layer (snapkv_thinned_masks)."""
         cos, sin = self.rope(positions)
         x = self.model.embed_tokens(tokens)
-        for layer in self.model.layers:
-            x, _ = layer(x, cos, sin, mask)
+        per_layer = mask if isinstance(mask, list) else [mask] * len(self.model.layers)
+        for layer, layer_mask in zip(self.model.layers, per_layer):
+            x, _ = layer(x, cos, sin, layer_mask)
         return self.model.norm(x)
 
     def encode(self, tokens, positions, mask):
@@ -308,6 +320,52 @@ def thinned_context_mask(mask, segments, generated, keep):
     return mask & ~dropped
 
 
+def snapkv_thinned_masks(model, tokens, positions, mask, segments, generated, keep, kernel):
+    """One [b, kv_heads, t, t] mask per layer: `mask` [b, t, t] with each generated query's view of the context
+    (segments <= 0) narrowed to what SnapKV (DESIGN §4) keeps for it in that layer and KV head: the attention
+    probabilities of its question block's prompt tokens (the window: the block's tokens that are not generated) over
+    the context, summed over the window, averaged over the KV head's query heads, max-pooled over `kernel` positions
+    (the bench's pooling), and the floor(keep * context) positions with the most kept (ties to the lower position).
+    The prompt's own queries and every non-context key stay as in `mask`. Computed without gradient, the prompt
+    attending with the whole `mask`, as SnapKV compresses a prompt already computed; the engine's window is the
+    prompt's last w tokens, here the question block (the bench's w = 32 covers a question)."""
+    with torch.no_grad():
+        b, t = segments.shape
+        context = segments <= 0
+        blocks = (segments > 0) & (segments != PAD_SEGMENT)
+        block_id = torch.where(blocks, segments, torch.zeros_like(segments))
+        window = F.one_hot(block_id, int(block_id.max()) + 1).float() * (blocks & ~generated).unsqueeze(-1).float()
+        take = torch.floor(keep * context.sum(dim=1).double()).long()
+        cos, sin = model.rope(positions)
+        x = model.model.embed_tokens(tokens)
+        masks = []
+        for layer in model.model.layers:
+            attn = layer.self_attn
+            group = attn.heads // attn.kv_heads
+            q, k, _ = attn.projections(layer.input_layernorm(x), cos, sin)
+            scores = q.float() @ k.float().repeat_interleave(group, dim=1).transpose(-1, -2) / math.sqrt(attn.head_dim)
+            probs = torch.nan_to_num(scores.masked_fill(~mask.unsqueeze(1), float("-inf")).softmax(-1).float())
+            probs = probs.view(b, attn.kv_heads, group, t, t).mean(dim=2)
+            votes = torch.einsum("bqn,bhqk->bhnk", window, probs) * context[:, None, None, :]
+            pooled = F.max_pool1d(votes.reshape(-1, 1, t), kernel, stride=1, padding=kernel // 2).view_as(votes)
+            kept = top_positions(pooled, context[:, None, None, :].expand_as(pooled), take[:, None, None, None])
+            seen = kept.gather(2, block_id[:, None, :, None].expand(b, attn.kv_heads, t, t))
+            dropped = generated[:, None, :, None] & context[:, None, None, :] & ~seen
+            masks.append(mask.unsqueeze(1) & ~dropped)
+            x, _ = layer(x, cos, sin, mask)
+        return masks
+
+
+def top_positions(scores, allowed, take):
+    """Boolean like scores [..., t]: the `take` (broadcast over the leading dims) allowed positions of the largest
+    score along the last dim, ties to the lower position (the engine's TopK)."""
+    masked = scores.masked_fill(~allowed, float("-inf"))
+    order = torch.sort(masked, dim=-1, descending=True, stable=True).indices
+    rank = torch.empty_like(order)
+    rank.scatter_(-1, order, torch.arange(order.shape[-1], device=order.device).expand_as(order))
+    return (rank < take) & allowed
+
+
 def deviation_of(fresh, stored):
     """[b, kv_heads, t, head_dim] twice -> [b, t]: the squared difference summed over heads and dims, in fp32."""
     return (fresh.float() - stored.float()).pow(2).sum(dim=(1, 3))
@@ -331,12 +389,7 @@ def pairwise_rank_loss(score, target, mask, ratio, focus=None):
 def pick_deviating(deviation, context, ratio):
     """[b, t] boolean: per row, the floor(ratio * context count) context positions of the largest deviation, ties
     to the lower position (the engine's TopK)."""
-    scores = deviation.masked_fill(~context, float("-inf"))
-    order = torch.sort(scores, dim=1, descending=True, stable=True).indices
-    rank = torch.empty_like(order)
-    rank.scatter_(1, order, torch.arange(order.shape[1], device=order.device).expand_as(order))
-    take = torch.floor(ratio * context.sum(dim=1).double()).long()
-    return (rank < take.unsqueeze(1)) & context
+    return top_positions(deviation, context, torch.floor(ratio * context.sum(dim=1).double()).long().unsqueeze(1))
 
 
 def block_mask(segments):

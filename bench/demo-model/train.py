@@ -42,7 +42,8 @@ import time
 import traceback
 from pathlib import Path
 
-from llama_train import TrainLlama, ape_positions, block_mask, generated_positions, thinned_context_mask
+from llama_train import (TrainLlama, ape_positions, block_mask, generated_positions, snapkv_thinned_masks,
+                         thinned_context_mask)
 from packing import ALL_KINDS, ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
 
 START = time.time()
@@ -136,6 +137,12 @@ def parse_args(argv):
                         "--thin-keep share of the context (llama_train.thinned_context_mask): what a SnapKV-compressed "
                         "cache leaves the generated tokens, so the model learns to answer without re-reading it all")
     p.add_argument("--thin-keep", type=float, default=0.25, help="the share of the context kept in thinned steps")
+    p.add_argument("--thin-by", choices=["random", "snapkv"], default="random",
+                   help="which context entries a thinned step's answer tokens see: a random share, drawn per query and "
+                        "key, or SnapKV's choice (llama_train.snapkv_thinned_masks: per layer and KV head, the entries "
+                        "the question block attends to most, pooled over --thin-kernel positions; the same for every "
+                        "answer token of a block, as a compressed cache gives the engine's generated tokens)")
+    p.add_argument("--thin-kernel", type=int, default=11, help="SnapKV's pooling kernel in --thin-by snapkv steps")
     p.add_argument("--blend-ratio", type=float, default=0.15, help="CACHEBLEND's recompute ratio in blended steps")
     p.add_argument("--blend-check-layer", type=int, default=1, help="CACHEBLEND's check layer in blended steps")
     p.add_argument("--blend-rank-weight", type=float, default=0.0,
@@ -170,6 +177,8 @@ def parse_args(argv):
     unknown = [k for k in args.blend_kinds if k not in ALL_KINDS]
     if unknown:
         p.error(f"--blend-kinds: unknown kind(s) {unknown}; kinds: {', '.join(ALL_KINDS)}")
+    if args.thin_kernel < 1 or args.thin_kernel % 2 == 0:
+        p.error(f"--thin-kernel must be odd and positive (a centred window), got {args.thin_kernel}")
     return args
 
 
@@ -679,7 +688,8 @@ def main(argv):
         mask = block_mask(row_segments) if (blocks > 1 or separate or take_thin) and not take_blend else None
         if take_thin:
             generated = generated_positions(torch.from_numpy(classes).to(device, non_blocking=True), row_segments)
-            mask = thinned_context_mask(mask, row_segments, generated, args.thin_keep)
+            if args.thin_by == "random":
+                mask = thinned_context_mask(mask, row_segments, generated, args.thin_keep)
         # the positions that predict something, chosen here so that only their rows reach the vocabulary
         flat_classes = classes.reshape(-1)
         chosen_np = np.flatnonzero(flat_classes > 0)
@@ -703,6 +713,9 @@ def main(argv):
                                                           rank=args.blend_rank_weight > 0, focus=focus,
                                                           stored_after_prefix=args.blend_stored_at == "prefix")
             else:
+                if take_thin and args.thin_by == "snapkv":
+                    mask = snapkv_thinned_masks(trainee, x, pos, mask, row_segments, generated, args.thin_keep,
+                                                args.thin_kernel)
                 hidden, rank_loss = trainee(x, pos, mask), None
             logits = trainee.logits(hidden.reshape(-1, hidden.size(-1))[chosen])
         ce = torch.nn.functional.cross_entropy(logits.float(), tgt, reduction="none")
