@@ -12,10 +12,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
-[[ ( -f .device/jdk.tgz || -f .device/jdk.txz ) && -f .device/classpath-bench.txt ]] \
+[[ ( -f .device/jdk.tgz || -f .device/jdk.txz || -f .device/gpu/jdk.txz ) && -f .device/classpath-bench.txt ]] \
   || { echo "train-demo: carry .device (make-jdk.sh and stage-classpath.sh bench make it)" >&2; exit 2; }
-# jdk.txz: the same runtime as xz, smaller, for calls that also carry a model (the tool carries 64 MiB in all).
-if [[ -f .device/jdk.txz ]]; then tar xJf .device/jdk.txz; else tar xzf .device/jdk.tgz; fi
+# jdk.txz: the same runtime as xz, smaller, for calls that also carry a model (the tool carries 64 MiB in all);
+# .device/gpu/jdk.txz (stage-gpu.sh) is the same runtime, for a call that also runs the GPU tests.
+if [[ -f .device/jdk.txz ]]; then tar xJf .device/jdk.txz
+elif [[ -f .device/jdk.tgz ]]; then tar xzf .device/jdk.tgz
+else tar xJf .device/gpu/jdk.txz; fi
 export KVRAG_JAVA=$PWD/.jdk-device/bin/java KVRAG_CLASSPATH=@.device/classpath-bench.txt PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 args=()
