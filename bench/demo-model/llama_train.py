@@ -344,7 +344,7 @@ def snapkv_thinned_masks(model, tokens, positions, mask, segments, generated, ke
             group = attn.heads // attn.kv_heads
             q, k, _ = attn.projections(layer.input_layernorm(x), cos, sin)
             scores = q.float() @ k.float().repeat_interleave(group, dim=1).transpose(-1, -2) / math.sqrt(attn.head_dim)
-            probs = torch.nan_to_num(scores.masked_fill(~mask.unsqueeze(1), float("-inf")).softmax(-1).float())
+            probs = scores.masked_fill_(~mask.unsqueeze(1), float("-inf")).softmax(-1).float().nan_to_num_(0.0)
             probs = probs.view(b, attn.kv_heads, group, t, t).mean(dim=2)
             votes = torch.einsum("bqn,bhqk->bhnk", window, probs) * context[:, None, None, :]
             pooled = F.max_pool1d(votes.reshape(-1, 1, t), kernel, stride=1, padding=kernel // 2).view_as(votes)
