@@ -93,9 +93,9 @@ public final class QualityCommand implements BenchCli.Command {
     for (var e : answers.entrySet()) {
       Map<String, Object> summary = summarize(e.getValue());
       if (e.getValue() != first) {
-        summary.put("paired_vs_first", paired(first, e.getValue()));
-        PairedComparison multi = PairedComparison.of(first, e.getValue(),
-            a -> a.kind().equals(QuestionKind.MULTI_HOP.key()));
+        Map<String, PairedComparison> byKind = paired(first, e.getValue());
+        summary.put("paired_vs_first", byKind);
+        PairedComparison multi = byKind.get(QuestionKind.MULTI_HOP.key());
         paired.append(String.format("  %-42s lost %3d, gained %3d, McNemar p = %.2g%n", e.getKey().describe(),
             multi.lost(), multi.gained(), multi.p()));
       }
