@@ -13,7 +13,7 @@
 # Here, first:    bench/device/stage-gpu.sh          (makes .device/gpu: Java runtime, jars, classpath)
 # The call:       run(command="bash bench/device/gpu-check.sh", carry=[".device/gpu"], timeout_s=590)
 # Quicker:        bash bench/device/gpu-check.sh --quick   (512 and 2048 tokens, fewer runs)
-# f16 KV cache:   KVRAG_JAVA_OPTS=-Dkvrag.cuda.kv=f16 bash bench/device/gpu-check.sh --quick
+# bf16 KV cache:  KVRAG_JAVA_OPTS=-Dkvrag.cuda.kv=bf16 bash bench/device/gpu-check.sh --quick   (f16 is the default)
 # Repeated:       bash bench/device/gpu-check.sh --extra-runs 4   (then 4 more bench-gpu runs at 512 tokens on the same
 #                 weights, for the spread of the TTFT and decode figures: extra-N.log, one line each in the log)
 # A step that fails does not stop the later ones (each is bounded in time); the last line says what passed.
@@ -54,7 +54,7 @@ JAVA=$ROOT/.jdk-device/bin/java
 "$JAVA" -version 2>&1 | head -1 || fail "the carried Java runtime does not start"
 CP=$(sed "s|\.device/|$ROOT/.device/|g" .device/gpu/classpath.txt)
 JOPTS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx16g)
-# e.g. KVRAG_JAVA_OPTS=-Dkvrag.cuda.kv=f16: the tests and our benchmarks with the KV cache in f16
+# e.g. KVRAG_JAVA_OPTS=-Dkvrag.cuda.kv=bf16: the tests and our benchmarks with the KV cache in bf16
 read -r -a extra_opts <<< "${KVRAG_JAVA_OPTS:-}"
 JOPTS+=("${extra_opts[@]}")
 (( ${#extra_opts[@]} )) && echo "gpu-check: Java options added: ${extra_opts[*]}"

@@ -3,13 +3,13 @@ package dev.kvrag.engine.compute.cuda;
 import java.util.Locale;
 
 /**
- * How the device KV cache stores an element. {@link #F16}, the default of the speed path: the two bytes of a bf16
- * cache with three more bits of mantissa, so a stored key or value is rounded eight times more finely, in a range to ±65504 that the keys and values of Llama-family models (projections of a normed residual
- * stream) stay far inside; the tensor-core attention then multiplies in f16 (q and the probabilities too), the same
- * bytes moved and the same tensor-core rate. It halves the GPU's drift from the CPU on the demo model, which is what
- * brings every fusion mode inside the parity bounds (docs/BENCHMARKS.md §7a). {@link #BF16}: HF's own bf16 caches,
- * kept as an option. {@link #F32}: the exact path ({@link Precision#FP32}). {@code kvrag.cuda.kv=f16|bf16} picks the
- * 16-bit one.
+ * How the device KV cache stores an element. {@link #F16}, the default of the speed path: the two bytes of a bf16 cache
+ * with three more bits of mantissa, so a stored key or value is rounded eight times more finely, in a range to ±65504
+ * that the keys and values of Llama-family models (projections of a normed residual stream) stay far inside; the
+ * tensor-core attention then multiplies in f16 (q and the probabilities too), the same bytes moved and the same
+ * tensor-core rate. It halves the GPU's drift from the CPU on the demo model, which is what brings every fusion mode
+ * inside the parity bounds (docs/BENCHMARKS.md §7a). {@link #BF16}: HF's own bf16 caches, kept as an option. {@link
+ * #F32}: the exact path ({@link Precision#FP32}). {@code kvrag.cuda.kv=f16|bf16} picks the 16-bit one.
  */
 enum KvFormat {
   BF16(0, 2),
