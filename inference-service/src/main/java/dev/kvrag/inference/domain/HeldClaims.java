@@ -23,7 +23,6 @@ public final class HeldClaims {
         this.ledger = ledger;
     }
 
-    /** How often {@link #renew()} must run. */
     /** Whether the request was answered already (not merely claimed by another delivery). */
     public boolean answered(String requestId) {
         return ledger.answered(requestId);
@@ -34,6 +33,7 @@ public final class HeldClaims {
         return ledger.lease();
     }
 
+    /** How often {@link #renew()} must run. */
     public Duration renewalInterval() {
         return ledger.lease().dividedBy(3);
     }
