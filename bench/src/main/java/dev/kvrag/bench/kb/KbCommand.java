@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@code ./kvrag bench-kb}: the synthetic knowledge base as data. {@code export} writes training
@@ -45,13 +46,14 @@ public final class KbCommand implements BenchCli.Command {
         "bench-kb stats --seed S --split train|heldout [--kbs 20] [--per-kb 48] [--chunk-tokens 200]",
         "bench-kb sample --seed S --split train|heldout [--chunk-tokens 200]",
         "bench-kb layout --out FILE.json",
+        "bench-kb order-free --seed S --split train|heldout --examples N [--per-kb 48] [--extra-chunks 2]",
         "bench-kb documents --seed S --split train|heldout --out DIR [--questions 8] [--naming as-written|facts-named]");
   }
 
   @Override
   public int run(List<String> args, PrintStream out) throws IOException {
     if (args.isEmpty()) {
-      throw new UsageException("missing action: export, stats, sample, layout or documents");
+      throw new UsageException("missing action: export, stats, sample, layout, order-free or documents");
     }
     List<String> rest = args.subList(1, args.size());
     return switch (args.getFirst()) {
@@ -59,9 +61,10 @@ public final class KbCommand implements BenchCli.Command {
       case "stats" -> stats(Flags.parse(rest, with(SOURCE_OPTIONS, "kbs")), out);
       case "sample" -> sample(Flags.parse(rest, SOURCE_OPTIONS), out);
       case "layout" -> layout(Flags.parse(rest, Set.of("out")), out);
+      case "order-free" -> orderFree(Flags.parse(rest, with(SOURCE_OPTIONS, "examples")), out);
       case "documents" -> documents(Flags.parse(rest, Set.of("seed", "split", "naming", "questions", "out")), out);
       default -> throw new UsageException("unknown action '" + args.getFirst()
-          + "' (export, stats, sample, layout, documents)");
+          + "' (export, stats, sample, layout, order-free, documents)");
     };
   }
 
@@ -146,6 +149,35 @@ public final class KbCommand implements BenchCli.Command {
         out.println();
       });
     }
+    return 0;
+  }
+
+  /** Per question kind, what an order-free reader ({@link OrderFreeChance}) can answer of the examples. */
+  private int orderFree(Flags f, PrintStream out) {
+    ExampleSource source = source(f);
+    int examples = f.intValue("examples", 1);
+    Map<QuestionKind, double[]> chance = new EnumMap<>(QuestionKind.class);
+    Map<Integer, Integer> candidates = new TreeMap<>();
+    source.forEach(examples, e -> {
+      double[] k = chance.computeIfAbsent(e.question().kind(), x -> new double[2]);
+      k[0]++;
+      k[1] += OrderFreeChance.chance(e);
+      if (e.question().kind() == QuestionKind.CROSS_CHUNK) {
+        candidates.merge(OrderFreeChance.candidates(e), 1, Integer::sum);
+      }
+    });
+    out.printf(Locale.ROOT, "order-free chance of the first %d %s examples of seed %d: a reader that knows every"
+        + " chunk's facts and the asked subject's pronoun but not the chunks' order%n", examples,
+        source.split().label(), source.seed());
+    double all = 0;
+    for (QuestionKind k : QuestionKind.values()) {
+      double[] c = chance.getOrDefault(k, new double[2]);
+      all += c[1];
+      out.printf(Locale.ROOT, "  %-12s %4d questions  chance %.3f%n", k.key(), (int) c[0], c[0] == 0 ? 0 : c[1] / c[0]);
+    }
+    out.printf(Locale.ROOT, "  %-12s %4d questions  chance %.3f (the ceiling of an order-free mode, e.g. APE)%n", "all",
+        examples, all / examples);
+    out.println("  cross_chunk questions by candidates (chunks that read alike without their order): " + candidates);
     return 0;
   }
 

@@ -127,6 +127,19 @@ class KbCommandTest {
   }
 
   @Test
+  void orderFreePrintsTheChancePerKindAndOnlyCrossChunkLoses() {
+    Run run = kvrag("bench-kb", "order-free", "--seed", "777", "--split", "heldout", "--examples", "200");
+    assertEquals(0, run.status(), run.err());
+    for (String kind : List.of("single_hop", "multi_hop", "distractor")) {
+      assertTrue(run.out().lines().anyMatch(l -> l.trim().startsWith(kind) && l.endsWith("chance 1.000")), run.out());
+    }
+    String cross = run.out().lines().filter(l -> l.trim().startsWith("cross_chunk ")).findFirst().orElseThrow();
+    double chance = Double.parseDouble(cross.substring(cross.lastIndexOf(' ') + 1));
+    assertTrue(chance > 0.3 && chance < 1.0, cross);
+    assertTrue(run.out().contains("200 questions"), run.out());
+  }
+
+  @Test
   void badInputEndsInOneLineNamingTheProblem() {
     assertOneLine(kvrag("bench-kb", "export", "--split", "train", "--examples", "5", "--out", "x"),
         "kvrag bench-kb: missing option --seed");
@@ -139,7 +152,7 @@ class KbCommandTest {
     assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "0", "--out", "x"),
         "kvrag bench-kb: option --examples must be between 1 and 2147483647, got 0");
     assertOneLine(kvrag("bench-kb", "frobnicate"),
-        "kvrag bench-kb: unknown action 'frobnicate' (export, stats, sample, layout, documents)");
+        "kvrag bench-kb: unknown action 'frobnicate' (export, stats, sample, layout, order-free, documents)");
     assertOneLine(kvrag("bench-kb", "documents", "--seed", "1", "--split", "heldout", "--questions", "49", "--out",
         "x"), "kvrag bench-kb: questions must be between 1 and 48 (the questions of one knowledge base), got 49");
     assertOneLine(kvrag("bench-nope"),
