@@ -27,8 +27,13 @@ import java.util.Arrays;
  * Attention is causal by slot over the whole fused cache. r = 1 is FULL exactly; r = 0 keeps every stored chunk
  * KV of the layers after {@code c} bit for bit (layers up to {@code c} are fresh for every token, so it is not
  * NAIVE). Work relative to FULL ≈ {@code (c + 1)/L + r · (L − c − 1)/L}.
+ *
+ * <p>Gradual filtering (the paper's §4.3; optional, off by default): with {@code firstRatio} r₁ > r the check layer
+ * picks ⌊r₁ · Nc⌋ tokens instead; at layer {@code c + 1} those get fresh Q/K/V, are scored again by their value
+ * deviation there, and the top ⌊r · Nc⌋ of them (plus the question) go on, the same rule one layer later. Layer
+ * {@code c + 1}'s KV is fresh for all r₁ · Nc, and work adds {@code (r₁ − r)/L}. r₁ = r is the plain mode.
  */
-public record CacheBlend(double ratio, int checkLayer) implements FusionStrategy {
+public record CacheBlend(double ratio, int checkLayer, double firstRatio) implements FusionStrategy {
 
   public static final double DEFAULT_RATIO = 0.15;
   public static final int DEFAULT_CHECK_LAYER = 1;
@@ -40,11 +45,25 @@ public record CacheBlend(double ratio, int checkLayer) implements FusionStrategy
     if (checkLayer < 0) {
       throw new IllegalArgumentException("cacheblend check_layer " + checkLayer + " is negative");
     }
+    if (!(firstRatio >= ratio && firstRatio <= 1)) {
+      throw new IllegalArgumentException("cacheblend gradual " + firstRatio + " is outside [ratio " + ratio
+          + ", 1]: the check layer picks at least the share that goes on");
+    }
+  }
+
+  /** Without gradual filtering: the check layer picks the {@code ratio} that every later layer computes. */
+  public CacheBlend(double ratio, int checkLayer) {
+    this(ratio, checkLayer, ratio);
+  }
+
+  /** Whether the check layer picks more than goes on (gradual filtering). */
+  public boolean gradual() {
+    return firstRatio > ratio;
   }
 
   @Override
   public String describe() {
-    return "cacheblend:ratio=" + ratio + ",check_layer=" + checkLayer;
+    return "cacheblend:ratio=" + ratio + ",check_layer=" + checkLayer + (gradual() ? ",gradual=" + firstRatio : "");
   }
 
   @Override
@@ -58,6 +77,10 @@ public record CacheBlend(double ratio, int checkLayer) implements FusionStrategy
     if (checkLayer >= config.layers()) {
       throw new IllegalArgumentException("cacheblend check_layer " + checkLayer + " is outside [0, " + config.layers()
           + ") for this model");
+    }
+    if (gradual() && checkLayer + 1 >= config.layers()) {
+      throw new IllegalArgumentException("cacheblend gradual needs a layer after check_layer " + checkLayer
+          + " to narrow in; this model has " + config.layers());
     }
   }
 
@@ -79,39 +102,126 @@ public record CacheBlend(double ratio, int checkLayer) implements FusionStrategy
     RopeAngles angles = model.ropeAngles(all);
     TokenPass.layers(model, attention, cache, hidden, n, angles, all, 0, checkLayer, window);
 
-    LayerKv check = cache.layer(checkLayer);
     int k = (int) Math.floor(ratio * context);
+    int first = (int) Math.floor(firstRatio * context);
     int[] chosen;
-    int[] picked;
-    Activations q;
-    int width = model.config().heads() * model.config().headDim();
+    Step step;
     try (Transformer.Buffers buffers = model.buffers(n)) {
       Qkv fresh = model.attentionInputs(checkLayer, hidden, n, angles, buffers);
-      chosen = TopK.ascending(backend.valueDeviations(fresh.v(), check, context), k);
-      picked = Arrays.copyOf(chosen, k + layout.questionLength());
-      for (int t = 0; t < layout.questionLength(); t++) {
-        picked[k + t] = context + t;
-      }
-      model.writeKv(check, all, fresh);
-      q = backend.gatherRows(fresh.q(), width, picked);
+      chosen = TopK.ascending(backend.valueDeviations(fresh.v(), cache.layer(checkLayer), context), first);
+      step = Step.take(model, cache.layer(checkLayer), all, fresh, hidden, withQuestion(chosen, layout, all));
     }
-    int m = picked.length;
-    Activations h = backend.gatherRows(hidden, model.config().hiddenSize(), picked);
     hidden.close();
-    if (window != null) {
-      window.record(backend, checkLayer, q, m, picked);
+    step = step.attend(model, attention, checkLayer, cache.layer(checkLayer), window);
+    int next = checkLayer + 1;
+    if (first > k) {
+      LayerKv narrowing = cache.layer(next);
+      Step narrowed;
+      int[] keep;
+      try (Transformer.Buffers buffers = model.buffers(step.rows())) {
+        Qkv fresh = model.attentionInputs(next, step.hidden(), step.rows(), model.ropeAngles(step.slots()), buffers);
+        keep = TopK.ascending(deviations(backend, fresh.v(), narrowing, step.slots(), first), k);
+        int[] rows = new int[k + layout.questionLength()];
+        System.arraycopy(keep, 0, rows, 0, k);
+        for (int t = 0; t < layout.questionLength(); t++) {
+          rows[k + t] = first + t;
+        }
+        narrowed = Step.take(model, narrowing, step.slots(), fresh, step.hidden(), rows);
+      }
+      step.hidden().close();
+      step = narrowed.attend(model, attention, next, narrowing, window);
+      int[] kept = new int[k];
+      for (int i = 0; i < k; i++) {
+        kept[i] = chosen[keep[i]];
+      }
+      chosen = kept;
+      next++;
     }
-    Activations out = backend.allocate(m * width);
-    attention.attend(checkLayer, q, m, picked, check, out);
-    model.finishLayer(checkLayer, h, m, out);
-    q.close();
-    out.close();
-    TokenPass.layers(model, attention, cache, h, m, model.ropeAngles(picked), picked, checkLayer + 1, layers, window);
+    Activations h = step.hidden();
+    int m = step.rows();
+    TokenPass.layers(model, attention, cache, h, m, model.ropeAngles(step.slots()), step.slots(), next, layers, window);
     model.finalNorm(h, m);
 
     double work = context == 0 ? 0
-        : ((double) (checkLayer + 1) * context + (double) (layers - checkLayer - 1) * k) / ((double) layers * context);
+        : ((double) (checkLayer + 1) * context + (double) (layers - checkLayer - 1) * k + (first - k))
+          / ((double) layers * context);
     Recompute recompute = new Recompute(context, chosen, work);
     return FusedPrompt.of(new FusedSession(model, cache, attention, n, n), layout, h, m, recompute, window);
+  }
+
+  /** {@code chosen} (context slots, ascending) followed by every question slot: the slots whose queries go on. */
+  private static int[] withQuestion(int[] chosen, FusedLayout layout, int[] all) {
+    int[] rows = Arrays.copyOf(chosen, chosen.length + layout.questionLength());
+    for (int t = 0; t < layout.questionLength(); t++) {
+      rows[chosen.length + t] = all[layout.contextEnd() + t];
+    }
+    return rows;
+  }
+
+  /**
+   * Gradual filtering's second score: for the first {@code count} rows of {@code v} (tokens at {@code slots}), the
+   * squared difference to the cached values at those slots, summed over KV heads and dims in the CPU backend's order,
+   * on the host (a few hundred rows once per prompt, through {@link LayerKv#values}, which every backend provides).
+   */
+  private static double[] deviations(Backend backend, Activations v, LayerKv cached, int[] slots, int count) {
+    int heads = cached.kvHeads();
+    int dim = cached.headDim();
+    float[] fresh = backend.download(v, 0, count * heads * dim);
+    float[][] values = new float[heads][];
+    for (int g = 0; g < heads; g++) {
+      values[g] = cached.values(g);
+    }
+    double[] dev = new double[count];
+    for (int t = 0; t < count; t++) {
+      double sum = 0;
+      for (int g = 0; g < heads; g++) {
+        int fo = (t * heads + g) * dim;
+        int co = slots[t] * dim;
+        for (int d = 0; d < dim; d++) {
+          double diff = (double) fresh[fo + d] - values[g][co + d];
+          sum += diff * diff;
+        }
+      }
+      dev[t] = sum;
+    }
+    return dev;
+  }
+
+  /**
+   * A layer at which only some of the computed tokens go on: their hidden states and queries gathered, and the
+   * slots they sit at. {@link #take} writes every computed token's fresh K/V first.
+   */
+  private record Step(Activations hidden, Activations queries, int[] slots) {
+
+    int rows() {
+      return slots.length;
+    }
+
+    /** Writes {@code fresh}'s K/V at {@code at}, then keeps rows {@code rows} of {@code fresh}'s queries and {@code h}. */
+    static Step take(Transformer model, LayerKv kv, int[] at, Qkv fresh, Activations h, int[] rows) {
+      model.writeKv(kv, at, fresh);
+      Backend backend = model.backend();
+      int width = model.config().heads() * model.config().headDim();
+      int[] slots = new int[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        slots[i] = at[rows[i]];
+      }
+      return new Step(backend.gatherRows(h, model.config().hiddenSize(), rows), backend.gatherRows(fresh.q(), width,
+          rows), slots);
+    }
+
+    /** The kept tokens attend over the layer's cache and finish the layer; returns them without their queries. */
+    Step attend(Transformer model, FusedAttention attention, int layer, LayerKv kv, WindowQueries window) {
+      Backend backend = model.backend();
+      if (window != null) {
+        window.record(backend, layer, queries, rows(), slots);
+      }
+      Activations out = backend.allocate(rows() * model.config().heads() * model.config().headDim());
+      attention.attend(layer, queries, rows(), slots, kv, out);
+      model.finishLayer(layer, hidden, rows(), out);
+      queries.close();
+      out.close();
+      return new Step(hidden, null, slots);
+    }
   }
 }

@@ -15,7 +15,7 @@ import java.util.Set;
  *   full
  *   prefix
  *   naive
- *   cacheblend  ratio (0.15), check_layer (1)
+ *   cacheblend  ratio (0.15), check_layer (1), gradual (the check layer's share; off: = ratio)
  *   ape         temperature | t (0.9), scale | s (0.9)
  * </pre>
  */
@@ -27,7 +27,7 @@ public final class FusionModes {
       "full", Set.of(),
       "prefix", Set.of(),
       "naive", Set.of(),
-      "cacheblend", Set.of("ratio", "check_layer"),
+      "cacheblend", Set.of("ratio", "check_layer", "gradual"),
       "ape", Set.of("temperature", "t", "scale", "s"));
 
   private FusionModes() {
@@ -66,8 +66,11 @@ public final class FusionModes {
       case "full" -> new Full();
       case "prefix" -> new PrefixReuse();
       case "naive" -> new Naive();
-      case "cacheblend" -> new CacheBlend(params.getOrDefault("ratio", CacheBlend.DEFAULT_RATIO),
-          integer(name, "check_layer", params.getOrDefault("check_layer", (double) CacheBlend.DEFAULT_CHECK_LAYER)));
+      case "cacheblend" -> {
+        double ratio = params.getOrDefault("ratio", CacheBlend.DEFAULT_RATIO);
+        yield new CacheBlend(ratio, integer(name, "check_layer", params.getOrDefault("check_layer",
+            (double) CacheBlend.DEFAULT_CHECK_LAYER)), params.getOrDefault("gradual", ratio));
+      }
       case "ape" -> new Ape(either(name, params, "temperature", "t", Ape.DEFAULT_TEMPERATURE),
           either(name, params, "scale", "s", Ape.DEFAULT_SCALE));
       default -> throw new IllegalStateException(name);

@@ -1,5 +1,6 @@
 package dev.kvrag.engine.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,10 +22,12 @@ import dev.kvrag.engine.model.Transformer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -184,6 +187,51 @@ class FusePropertiesTest {
           assertEquals(l > checkLayer, same, "layer " + l + " head " + g);
         }
       }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"llama-bf16", "qwen3-bf16"})
+  void gradualFilteringFromEveryTokenIsCacheBlendOneLayerLater(String name) {
+    // picking every token at check layer c computes layer c as FULL does; narrowing at c + 1 by the deviation there
+    // is then exactly CACHEBLEND with check layer c + 1
+    try (Transformer model = load(name)) {
+      SplittableRandom r = new SplittableRandom(16);
+      for (int c = 0; c + 1 < model.config().layers(); c++) {
+        FuseCommand.Case cs = FuseCommand.parseCase(0, randomCase(r, 3, "{\"name\":\"naive\"}", null), model.config());
+        FusionInput in = input(model, cs, 4);
+        FusedPrompt gradual = new CacheBlend(0.3, c, 1).fuse(model, in);
+        FusedPrompt later = new CacheBlend(0.3, c + 1).fuse(model, in);
+        assertArrayEquals(later.recompute().recomputedSlots(), gradual.recompute().recomputedSlots(), "layer " + c);
+        assertArrayEquals(later.questionLogits(), gradual.questionLogits(), "layer " + c);
+      }
+    }
+  }
+
+  @Test
+  void gradualFilteringNarrowsTheCheckLayersPicksToTheRatio() {
+    try (Transformer model = load("qwen3-bf16")) {
+      SplittableRandom r = new SplittableRandom(17);
+      int differing = 0;
+      for (int i = 0; i < 4; i++) {
+        FuseCommand.Case cs = FuseCommand.parseCase(0, randomCase(r, 4, "{\"name\":\"naive\"}", null), model.config());
+        FusionInput in = input(model, cs, 4);
+        FusedPrompt wide = new CacheBlend(0.6, 0).fuse(model, in);
+        FusedPrompt gradual = new CacheBlend(0.25, 0, 0.6).fuse(model, in);
+        int context = gradual.layout().contextEnd();
+        int[] kept = gradual.recompute().recomputedSlots();
+        assertEquals((int) Math.floor(0.25 * context), kept.length);
+        Set<Integer> first = Arrays.stream(wide.recompute().recomputedSlots()).boxed().collect(Collectors.toSet());
+        assertTrue(Arrays.stream(kept).allMatch(first::contains), "kept picks come from the check layer's");
+        int layers = model.config().layers();
+        int k = kept.length;
+        int k1 = first.size();
+        assertEquals((context + (layers - 1.0) * k + (k1 - k)) / (layers * (double) context),
+            gradual.recompute().workFraction(), 1e-12);
+        FusedPrompt plain = new CacheBlend(0.25, 0).fuse(model, in);
+        differing += Arrays.equals(plain.recompute().recomputedSlots(), kept) ? 0 : 1;
+      }
+      assertTrue(differing > 0, "the second score picks differently from the first in some case");
     }
   }
 

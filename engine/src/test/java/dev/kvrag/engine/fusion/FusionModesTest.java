@@ -13,6 +13,8 @@ class FusionModesTest {
   void specsNameAModeAndItsParameters() {
     assertEquals(new CacheBlend(0.15, 1), FusionModes.parse("cacheblend"));
     assertEquals(new CacheBlend(0.3, 2), FusionModes.parse("cacheblend:ratio=0.3,check_layer=2"));
+    assertEquals(new CacheBlend(0.15, 1, 0.3), FusionModes.parse("cacheblend:gradual=0.3"));
+    assertEquals(new CacheBlend(0.15, 1), FusionModes.parse("cacheblend:gradual=0.15"), "gradual = ratio is plain");
     assertEquals(new Ape(0.5, 0.9), FusionModes.parse("ape:t=0.5,s=0.9"));
     assertEquals(new Ape(0.5, 0.8), FusionModes.create("ape", Map.of("temperature", 0.5, "scale", 0.8)));
     assertEquals(new Ape(0.9, 0.9), FusionModes.parse(" ape "));
@@ -24,6 +26,7 @@ class FusionModesTest {
   @Test
   void describeReadsBackAsTheSameMode() {
     for (String spec : new String[] {"full", "prefix", "naive", "cacheblend:ratio=0.25,check_layer=3",
+        "cacheblend:ratio=0.1,check_layer=2,gradual=0.4",
         "ape:temperature=0.7,scale=1.1"}) {
       FusionStrategy s = FusionModes.parse(spec);
       assertEquals(s, FusionModes.parse(s.describe()));
@@ -34,8 +37,11 @@ class FusionModesTest {
   void unknownModesAndParametersAreNamed() {
     assertEquals("unknown fusion mode 'blend' (modes: full, prefix, naive, cacheblend, ape)",
         assertThrows(IllegalArgumentException.class, () -> FusionModes.parse("blend")).getMessage());
-    assertEquals("unknown cacheblend parameter 'ratoi' (parameters: check_layer, ratio)",
+    assertEquals("unknown cacheblend parameter 'ratoi' (parameters: check_layer, gradual, ratio)",
         assertThrows(IllegalArgumentException.class, () -> FusionModes.parse("cacheblend:ratoi=0.2")).getMessage());
+    assertEquals("cacheblend gradual 0.1 is outside [ratio 0.15, 1]: the check layer picks at least the share that goes"
+        + " on", assertThrows(IllegalArgumentException.class, () -> FusionModes.parse("cacheblend:gradual=0.1"))
+        .getMessage());
     assertEquals("unknown full parameter 'ratio' (full takes none)",
         assertThrows(IllegalArgumentException.class, () -> FusionModes.parse("full:ratio=1")).getMessage());
     assertEquals("cacheblend check_layer must be an integer, got 1.5",
