@@ -49,7 +49,8 @@ final class FuseCommand {
         a case: {"prefix":[ids], "chunks":[[ids],...], "question":[ids], "continuation":[ids],
                  "mode":{"name":"full"|"prefix"|"naive"|"cacheblend"|"ape", ...parameters},
                  "snapkv":{"window":w, "kernel":k, "capacity":C}}        (snapkv optional)
-        parameters: cacheblend ratio (0.15), check_layer (1); ape temperature (0.9), scale (0.9);
+        parameters: cacheblend ratio (0.15), check_layer (1), gradual (= ratio: off);
+                    ape temperature (0.9), scale (0.9);
                     snapkv window (32), kernel (5, odd), capacity (required), pooling (avg|max, avg)
         stored KV is written in the chunk-KV format (--kv-encoding, default f32) and read back before use""";
 
