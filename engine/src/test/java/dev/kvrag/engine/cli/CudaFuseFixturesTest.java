@@ -11,6 +11,7 @@ import dev.kvrag.engine.compute.cuda.SharedCudaBackend;
 import dev.kvrag.engine.model.NpyReader;
 import dev.kvrag.engine.model.Transformer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,40 @@ class CudaFuseFixturesTest {
       System.out.print(table);
       assertEquals(40, cases.size());
       assertTrue(failures.isEmpty(), name + ": " + failures.size() + " cases off: " + failures);
+    }
+  }
+
+  /**
+   * CacheBlend's gradual filtering (check layer 0 picks half the context, layer 1 narrows to a fifth) on the fixture
+   * cases' prompts: its second score is read back through {@code LayerKv.values} from the GPU's cache, so the fp32
+   * backend must pick as the CPU does and stay within the same bound.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"llama-bf16", "qwen3-bf16", "qwen2-fp32"})
+  void gradualCacheBlendOnTheGpuMatchesTheCpu(String name) throws IOException {
+    Path dir = FuseFixturesTest.FIXTURES.resolve(name);
+    String gradual = "\"mode\": {\"name\": \"cacheblend\", \"ratio\": 0.2, \"check_layer\": 0, \"gradual\": 0.5}";
+    try (Transformer fp32 = Transformer.load(dir, SharedCudaBackend.exact());
+         Transformer onCpu = Transformer.load(dir, cpu)) {
+      int vocab = onCpu.config().vocabSize();
+      List<String> lines = Files.readAllLines(dir.resolve("cases.jsonl"));
+      int checked = 0;
+      for (int i = 0; i < lines.size() && checked < 8; i++) {
+        String json = lines.get(i).replaceFirst("\"mode\":\\s*\\{[^}]*}", gradual);
+        FuseCommand.Case c = FuseCommand.parseCase(i + 1, json, onCpu.config());
+        if (c.chunks().isEmpty() || c.plan().snapkv() != null) {
+          continue;
+        }
+        assertEquals("cacheblend:ratio=0.2,check_layer=0,gradual=0.5", c.plan().mode().describe());
+        float[] reference = FuseCommand.logits(onCpu, name, c, FuseCommand.KvEncoding.F32);
+        float[] exact = FuseCommand.logits(fp32, name, c, FuseCommand.KvEncoding.F32);
+        double error = worstRowError(exact, reference, c.rows(), vocab);
+        assertTrue(error <= FP32_TOLERANCE, "case " + (i + 1) + ": fp32 " + error);
+        checked++;
+      }
+      assertEquals(8, checked, "cases checked");
+      System.out.printf(Locale.ROOT, "%s gradual cacheblend on the GPU (fp32): %d cases within %.0e%n", name, checked,
+          FP32_TOLERANCE);
     }
   }
 }
