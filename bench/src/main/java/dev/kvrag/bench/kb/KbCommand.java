@@ -159,11 +159,12 @@ public final class KbCommand implements BenchCli.Command {
     Map<QuestionKind, double[]> chance = new EnumMap<>(QuestionKind.class);
     Map<Integer, Integer> candidates = new TreeMap<>();
     source.forEach(examples, e -> {
+      int alike = OrderFreeChance.candidates(e);
       double[] k = chance.computeIfAbsent(e.question().kind(), x -> new double[2]);
       k[0]++;
-      k[1] += OrderFreeChance.chance(e);
+      k[1] += 1.0 / alike;
       if (e.question().kind() == QuestionKind.CROSS_CHUNK) {
-        candidates.merge(OrderFreeChance.candidates(e), 1, Integer::sum);
+        candidates.merge(alike, 1, Integer::sum);
       }
     });
     out.printf(Locale.ROOT, "order-free chance of the first %d %s examples of seed %d: a reader that knows every"

@@ -38,11 +38,6 @@ public final class OrderFreeChance {
     return count;
   }
 
-  /** The chance that a reader who picks one of the {@link #candidates} at random answers {@code e}. */
-  public static double chance(Example e) {
-    return 1.0 / candidates(e);
-  }
-
   private static boolean statesOfAlike(Chunk c, Fact asked) {
     return c.facts().stream().anyMatch(f -> f.relation() == asked.relation()
         && f.subject().pronoun().equals(asked.subject().pronoun()));

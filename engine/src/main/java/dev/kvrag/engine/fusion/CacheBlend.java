@@ -5,6 +5,7 @@ import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.RopeAngles;
 import dev.kvrag.engine.kv.KvCache;
 import dev.kvrag.engine.kv.LayerKv;
+import dev.kvrag.engine.kv.ValueDeviations;
 import dev.kvrag.engine.model.ModelConfig;
 import dev.kvrag.engine.model.Qkv;
 import dev.kvrag.engine.model.Transformer;
@@ -109,7 +110,8 @@ public record CacheBlend(double ratio, int checkLayer, double firstRatio) implem
     try (Transformer.Buffers buffers = model.buffers(n)) {
       Qkv fresh = model.attentionInputs(checkLayer, hidden, n, angles, buffers);
       chosen = TopK.ascending(backend.valueDeviations(fresh.v(), cache.layer(checkLayer), context), first);
-      step = Step.take(model, cache.layer(checkLayer), all, fresh, hidden, withQuestion(chosen, layout, all));
+      step = Step.take(model, cache.layer(checkLayer), all, fresh, hidden,
+          followedBy(chosen, context, layout.questionLength()));
     }
     hidden.close();
     step = step.attend(model, attention, checkLayer, cache.layer(checkLayer), window);
@@ -117,24 +119,16 @@ public record CacheBlend(double ratio, int checkLayer, double firstRatio) implem
     if (first > k) {
       LayerKv narrowing = cache.layer(next);
       Step narrowed;
-      int[] keep;
       try (Transformer.Buffers buffers = model.buffers(step.rows())) {
         Qkv fresh = model.attentionInputs(next, step.hidden(), step.rows(), model.ropeAngles(step.slots()), buffers);
-        keep = TopK.ascending(deviations(backend, fresh.v(), narrowing, step.slots(), first), k);
-        int[] rows = new int[k + layout.questionLength()];
-        System.arraycopy(keep, 0, rows, 0, k);
-        for (int t = 0; t < layout.questionLength(); t++) {
-          rows[k + t] = first + t;
-        }
-        narrowed = Step.take(model, narrowing, step.slots(), fresh, step.hidden(), rows);
+        int[] keep = TopK.ascending(ValueDeviations.of(backend.download(fresh.v(), 0, first * narrowing.kvHeads()
+            * narrowing.headDim()), narrowing, step.slots(), first), k);
+        narrowed = Step.take(model, narrowing, step.slots(), fresh, step.hidden(),
+            followedBy(keep, first, layout.questionLength()));
       }
       step.hidden().close();
       step = narrowed.attend(model, attention, next, narrowing, window);
-      int[] kept = new int[k];
-      for (int i = 0; i < k; i++) {
-        kept[i] = chosen[keep[i]];
-      }
-      chosen = kept;
+      chosen = Arrays.copyOf(step.slots(), k);  // the kept picks' slots, the question's after them
       next++;
     }
     Activations h = step.hidden();
@@ -149,42 +143,13 @@ public record CacheBlend(double ratio, int checkLayer, double firstRatio) implem
     return FusedPrompt.of(new FusedSession(model, cache, attention, n, n), layout, h, m, recompute, window);
   }
 
-  /** {@code chosen} (context slots, ascending) followed by every question slot: the slots whose queries go on. */
-  private static int[] withQuestion(int[] chosen, FusedLayout layout, int[] all) {
-    int[] rows = Arrays.copyOf(chosen, chosen.length + layout.questionLength());
-    for (int t = 0; t < layout.questionLength(); t++) {
-      rows[chosen.length + t] = all[layout.contextEnd() + t];
+  /** {@code picks} followed by {@code count} consecutive rows from {@code from}: the rows whose queries go on. */
+  private static int[] followedBy(int[] picks, int from, int count) {
+    int[] rows = Arrays.copyOf(picks, picks.length + count);
+    for (int t = 0; t < count; t++) {
+      rows[picks.length + t] = from + t;
     }
     return rows;
-  }
-
-  /**
-   * Gradual filtering's second score: for the first {@code count} rows of {@code v} (tokens at {@code slots}), the
-   * squared difference to the cached values at those slots, summed over KV heads and dims in the CPU backend's order,
-   * on the host (a few hundred rows once per prompt, through {@link LayerKv#values}, which every backend provides).
-   */
-  private static double[] deviations(Backend backend, Activations v, LayerKv cached, int[] slots, int count) {
-    int heads = cached.kvHeads();
-    int dim = cached.headDim();
-    float[] fresh = backend.download(v, 0, count * heads * dim);
-    float[][] values = new float[heads][];
-    for (int g = 0; g < heads; g++) {
-      values[g] = cached.values(g);
-    }
-    double[] dev = new double[count];
-    for (int t = 0; t < count; t++) {
-      double sum = 0;
-      for (int g = 0; g < heads; g++) {
-        int fo = (t * heads + g) * dim;
-        int co = slots[t] * dim;
-        for (int d = 0; d < dim; d++) {
-          double diff = (double) fresh[fo + d] - values[g][co + d];
-          sum += diff * diff;
-        }
-      }
-      dev[t] = sum;
-    }
-    return dev;
   }
 
   /**

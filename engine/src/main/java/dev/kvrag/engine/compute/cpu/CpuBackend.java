@@ -6,6 +6,7 @@ import dev.kvrag.engine.compute.Backend;
 import dev.kvrag.engine.compute.RopeAngles;
 import dev.kvrag.engine.compute.Weight;
 import dev.kvrag.engine.kv.LayerKv;
+import dev.kvrag.engine.kv.ValueDeviations;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -84,24 +85,9 @@ public final class CpuBackend implements Backend {
 
   @Override
   public double[] valueDeviations(Activations v, LayerKv kv, int count) {
-    float[] fresh = HostActivations.of(v);
-    int kvHeads = kv.kvHeads();
-    int hd = kv.headDim();
-    double[] dev = new double[count];
-    for (int t = 0; t < count; t++) {
-      double sum = 0;
-      for (int g = 0; g < kvHeads; g++) {
-        float[] cached = kv.values(g);
-        int fo = (t * kvHeads + g) * hd;
-        int co = t * hd;
-        for (int d = 0; d < hd; d++) {
-          double diff = (double) fresh[fo + d] - cached[co + d];
-          sum += diff * diff;
-        }
-      }
-      dev[t] = sum;
-    }
-    return dev;
+    int[] rows = new int[count];
+    Arrays.setAll(rows, t -> t);
+    return ValueDeviations.of(HostActivations.of(v), kv, rows, count);
   }
 
   @Override
