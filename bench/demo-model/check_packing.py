@@ -6,7 +6,8 @@ import sys, types, numpy as np, torch
 sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(__file__)))
 from llama_train import (pairwise_rank_loss, TrainLlama, block_mask, pick_deviating, ape_positions,
                          generated_positions, thinned_context_mask, snapkv_thinned_masks)
-from packing import KbIndex, packed_row, packed_batch, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, PAD_SEGMENT
+from packing import KbIndex, packed_row, packed_batch, answer_weights, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, \
+    PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
     num_attention_heads=4, num_key_value_heads=2, head_dim=8, rms_norm_eps=1e-5, tie_word_embeddings=True,
@@ -203,6 +204,12 @@ for trial in range(10):  # train.py --blend-kinds: a CACHEBLEND row asks only th
     assert not (cls == MULTI_HOP_ANSWER).any(), "a row asks a kind it was not given"
     asked += int((cls >= ANSWER).any())
 assert asked > 0, "rows limited to one kind still ask questions of it"
+# train.py --blend-multi-hop-weight: the answer loss weighs a multi-hop answer as told (0: only the ranking loss
+# learns from it), any other answer 1, a context token 0
+classes = np.array([CONTEXT, ANSWER, MULTI_HOP_ANSWER, CONTEXT, MULTI_HOP_ANSWER])
+assert answer_weights(classes, 3.0).tolist() == [0, 1, 3, 0, 3]
+assert answer_weights(classes, 0.0).tolist() == [0, 1, 0, 0, 0]
+assert answer_weights(classes, 0.0).dtype == np.float32
 context = torch.tensor([[True, True, True, True, True, False], [True, True, False, False, False, False]])
 deviation = torch.tensor([[1.0, 3.0, 3.0, 0.5, 2.0, 9.0], [5.0, 4.0, 9.0, 9.0, 9.0, 9.0]], dtype=torch.float64)
 # the ranking loss (a 3-layer model: check layer 1, one layer after it): 0 on a row encoded whole (no chunk to

@@ -44,6 +44,13 @@ ONE_CHUNK_KINDS = ("single_hop", "distractor")  # the question kinds a separatel
 ALL_KINDS = ("single_hop", "multi_hop", "distractor", "cross_chunk")
 
 
+def answer_weights(classes, multi_hop_weight):
+    """Per target class: a multi-hop answer token weighs multi_hop_weight in the answer loss, any other answer token
+    1, a context token 0 (float32, like classes)."""
+    return np.where(classes == MULTI_HOP_ANSWER, multi_hop_weight, np.where(classes >= ANSWER, 1.0, 0.0)) \
+        .astype(np.float32)
+
+
 class KbIndex:
     """Training examples grouped by knowledge base: chunk id -> segment index, and each example's
     question/answer segments and needed chunk ids."""

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from llama_train import (TrainLlama, ape_positions, block_mask, generated_positions, snapkv_thinned_masks,
                          thinned_context_mask)
-from packing import ALL_KINDS, ANSWER, MULTI_HOP_ANSWER, PAD_SEGMENT, KbIndex, packed_batches, packed_row
+from packing import ALL_KINDS, ANSWER, PAD_SEGMENT, KbIndex, answer_weights, packed_batches, packed_row
 
 START = time.time()
 
@@ -122,6 +122,12 @@ def parse_args(argv):
                    help="the question kinds blended rows ask (comma-separated; default all). Leaving multi_hop out "
                         "keeps the model from learning to chain lookups over stored chunk KV, i.e. keeps NAIVE's "
                         "multi-hop gap a property of the task (run 8 lost it)")
+    p.add_argument("--blend-multi-hop-weight", type=float,
+                   help="weight of a multi-hop answer in blended steps' answer loss (default: --multi-hop-weight). "
+                        "0 with multi_hop in --blend-kinds lets multi-hop rows teach the ranking loss which tokens "
+                        "their two chunks need recomputed (diagnose_blend.py --kinds multi_hop: CACHEBLEND's picks "
+                        "restore fewer multi-hop answers than none, the later layers' would restore more) without "
+                        "teaching the model to chain lookups over stored chunk KV (NAIVE's gap, run 8)")
     p.add_argument("--blend-stored-at", choices=["prefix", "slot"], default="prefix",
                    help="where blended steps compute a chunk's stored KV: right after the prefix, keys then turned to "
                         "the chunk's slot, as the engine stores and serves it (DESIGN §4), or at the slot itself "
@@ -177,6 +183,10 @@ def parse_args(argv):
     unknown = [k for k in args.blend_kinds if k not in ALL_KINDS]
     if unknown:
         p.error(f"--blend-kinds: unknown kind(s) {unknown}; kinds: {', '.join(ALL_KINDS)}")
+    if args.blend_multi_hop_weight is None:
+        args.blend_multi_hop_weight = args.multi_hop_weight
+    if args.blend_multi_hop_weight < 0:
+        p.error(f"--blend-multi-hop-weight must not be negative, got {args.blend_multi_hop_weight}")
     if args.thin_kernel < 1 or args.thin_kernel % 2 == 0:
         p.error(f"--thin-kernel must be odd and positive (a centred window), got {args.thin_kernel}")
     return args
@@ -697,9 +707,8 @@ def main(argv):
         chosen = torch.from_numpy(chosen_np).to(device, non_blocking=True)
         tgt = torch.from_numpy(targets.reshape(-1)[chosen_np]).to(device, non_blocking=True)
         is_answer = torch.from_numpy(chosen_classes >= ANSWER).to(device, non_blocking=True)
-        answer_weight = torch.from_numpy(np.where(chosen_classes == MULTI_HOP_ANSWER, args.multi_hop_weight,
-                                                  np.where(chosen_classes >= ANSWER, 1.0, 0.0))
-                                         .astype(np.float32)).to(device, non_blocking=True)
+        answer_weight = torch.from_numpy(answer_weights(chosen_classes, args.blend_multi_hop_weight if take_blend
+                                                        else args.multi_hop_weight)).to(device, non_blocking=True)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
