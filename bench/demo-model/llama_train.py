@@ -336,6 +336,14 @@ def snapkv_thinned_masks(model, tokens, positions, mask, segments, generated, ke
         block_id = torch.where(blocks, segments, torch.zeros_like(segments))
         window = F.one_hot(block_id, int(block_id.max()) + 1).float() * (blocks & ~generated).unsqueeze(-1).float()
         take = torch.floor(keep * context.sum(dim=1).double()).long()
+        # only the window's queries vote: score those rows alone (a tenth of the t x t matrix), each row's window
+        # positions gathered first, padded with rows that carry no vote
+        in_window = blocks & ~generated
+        rows = max(1, int(in_window.sum(dim=1).max()))
+        order = torch.sort((~in_window).to(torch.uint8), dim=1, stable=True).indices[:, :rows]
+        voters = window.gather(1, order[..., None].expand(-1, -1, window.size(-1)))
+        voters = voters * in_window.gather(1, order)[..., None].float()
+        voter_mask = mask.gather(1, order[..., None].expand(-1, -1, t))
         cos, sin = model.rope(positions)
         x = model.model.embed_tokens(tokens)
         masks = []
@@ -343,10 +351,11 @@ def snapkv_thinned_masks(model, tokens, positions, mask, segments, generated, ke
             attn = layer.self_attn
             group = attn.heads // attn.kv_heads
             q, k, _ = attn.projections(layer.input_layernorm(x), cos, sin)
+            q = q.gather(2, order[:, None, :, None].expand(-1, q.size(1), -1, q.size(-1)))
             scores = q.float() @ k.float().repeat_interleave(group, dim=1).transpose(-1, -2) / math.sqrt(attn.head_dim)
-            probs = scores.masked_fill_(~mask.unsqueeze(1), float("-inf")).softmax(-1).float().nan_to_num_(0.0)
-            probs = probs.view(b, attn.kv_heads, group, t, t).mean(dim=2)
-            votes = torch.einsum("bqn,bhqk->bhnk", window, probs) * context[:, None, None, :]
+            probs = scores.masked_fill_(~voter_mask.unsqueeze(1), float("-inf")).softmax(-1).float().nan_to_num_(0.0)
+            probs = probs.view(b, attn.kv_heads, group, rows, t).mean(dim=2)
+            votes = torch.einsum("bqn,bhqk->bhnk", voters, probs) * context[:, None, None, :]
             pooled = F.max_pool1d(votes.reshape(-1, 1, t), kernel, stride=1, padding=kernel // 2).view_as(votes)
             kept = top_positions(pooled, context[:, None, None, :].expand_as(pooled), take[:, None, None, None])
             seen = kept.gather(2, block_id[:, None, :, None].expand(b, attn.kv_heads, t, t))
