@@ -36,7 +36,8 @@ PY
 done
 ls "$dest"/*.jar | paste -sd: > "$dest/classpath.txt"
 bench/device/make-jdk.sh --gpu
-tracked=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
+# tracked files moved aside (the carry limit) are skipped: du fails on them, which must not stop the script
+tracked=$({ git ls-files -z | xargs -0 du -cb 2>/dev/null || true; } | tail -1 | cut -f1)
 others=$(git ls-files --others --exclude-standard -z | xargs -0 -r du -cb 2>/dev/null | tail -1 | cut -f1)
 carried=$(du -cb "$dest" | tail -1 | cut -f1)
 total=$(( (tracked + ${others:-0} + carried) / 1048576 ))

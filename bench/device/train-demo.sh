@@ -12,14 +12,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
-[[ ( -f .device/jdk.tgz || -f .device/jdk.txz || -f .device/gpu/jdk.txz ) && -f .device/classpath-bench.txt ]] \
-  || { echo "train-demo: carry .device (make-jdk.sh and stage-classpath.sh bench make it)" >&2; exit 2; }
+# the exporter's classpath: .device/classpath-bench.txt (stage-classpath.sh bench), else the one beside the GPU tests'
+# jars (stage-train-check.sh: .device/gpu/classpath-bench.txt, for train-and-check.sh)
+classpath=
+for candidate in .device/classpath-bench.txt .device/gpu/classpath-bench.txt; do
+  [[ -f $candidate ]] || continue
+  missing=$(tr ':' '\n' < "$candidate" | while read -r jar; do [[ -z $jar || -f $jar ]] || echo "$jar"; done)
+  [[ -z $missing ]] && { classpath=$candidate; break; }
+done
+[[ ( -f .device/jdk.tgz || -f .device/jdk.txz || -f .device/gpu/jdk.txz ) && -n $classpath ]] \
+  || { echo "train-demo: carry .device (make-jdk.sh and stage-classpath.sh bench make it; or .device/gpu, which" \
+       "stage-train-check.sh makes)" >&2; exit 2; }
 # jdk.txz: the same runtime as xz, smaller, for calls that also carry a model (the tool carries 64 MiB in all);
 # .device/gpu/jdk.txz (stage-gpu.sh) is the same runtime, for a call that also runs the GPU tests.
 if [[ -f .device/jdk.txz ]]; then tar xJf .device/jdk.txz
 elif [[ -f .device/jdk.tgz ]]; then tar xzf .device/jdk.tgz
 else tar xJf .device/gpu/jdk.txz; fi
-export KVRAG_JAVA=$PWD/.jdk-device/bin/java KVRAG_CLASSPATH=@.device/classpath-bench.txt PYTHONUNBUFFERED=1
+export KVRAG_JAVA=$PWD/.jdk-device/bin/java KVRAG_CLASSPATH=@$classpath PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 args=()
 for a in "$@"; do
