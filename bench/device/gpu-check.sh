@@ -16,18 +16,23 @@
 # bf16 KV cache:  KVRAG_JAVA_OPTS=-Dkvrag.cuda.kv=bf16 bash bench/device/gpu-check.sh --quick   (f16 is the default)
 # Repeated:       bash bench/device/gpu-check.sh --extra-runs 4   (then 4 more bench-gpu runs at 512 tokens on the same
 #                 weights, for the spread of the TTFT and decode figures: extra-N.log, one line each in the log)
+# Tests only:     bash bench/device/gpu-check.sh --tests CLASS[,CLASS...]   (step 2 alone, with those test classes:
+#                 train-and-check.sh's parity of a model it has just trained)
 # A step that fails does not stop the later ones (each is bounded in time); the last line says what passed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 quick=0
 extra=0
+tests=
 while (( $# )); do
   case $1 in
     --quick) quick=1 ;;
     --extra-runs) extra=${2:-}; shift
       [[ $extra =~ ^[0-9]+$ ]] || { echo "gpu-check: --extra-runs needs a count" >&2; exit 2; } ;;
-    *) echo "gpu-check: unknown argument '$1' (--quick, --extra-runs N)" >&2; exit 2 ;;
+    --tests) tests=${2:-}; shift
+      [[ -n $tests ]] || { echo "gpu-check: --tests needs test class names (comma-separated)" >&2; exit 2; } ;;
+    *) echo "gpu-check: unknown argument '$1' (--quick, --extra-runs N, --tests CLASS,...)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -70,6 +75,27 @@ else
   BENCH_ARGS=()
 fi
 
+# step 2: GpuTestRunner runs its own list of classes unless given some
+run_tests() {
+  if (cd engine && timeout 260 "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.kvrag.engine.compute.cuda.GpuTestRunner "$@") \
+      > "$OUT/tests.log" 2>&1; then
+    status+=("tests: passed")
+  else
+    status+=("tests: FAILED ($?)")
+  fi
+  grep -E "^(FAILED|ABORTED|SKIPPED)|GPU TESTS|worst row error|greedy on the GPU|question logits|CUDA tests on|demo model|logits L2 worst" \
+    "$OUT/tests.log" | head -60
+}
+
+if [[ -n $tests ]]; then
+  step "2/4 only: CUDA tests ${tests//,/ } (GpuTestRunner)"
+  run_tests ${tests//,/ }
+  echo
+  echo "GPU CHECK: ${status[*]}"
+  [[ ${status[*]} == "tests: passed" ]]
+  exit
+fi
+
 step "1/4 random Llama-3.1-8B-shape weights and HF transformers (hf_bench.py)"
 rm -rf "$MODEL"
 if timeout 200 python3 bench/device/hf_bench.py --model-dir "$MODEL" --out "$OUT/hf.json" "${HF_ARGS[@]}"; then
@@ -79,14 +105,7 @@ else
 fi
 
 step "2/4 CUDA correctness tests (GpuTestRunner)"
-if (cd engine && timeout 260 "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.kvrag.engine.compute.cuda.GpuTestRunner) \
-    > "$OUT/tests.log" 2>&1; then
-  status+=("tests: passed")
-else
-  status+=("tests: FAILED ($?)")
-fi
-grep -E "^(FAILED|ABORTED|SKIPPED)|GPU TESTS|worst row error|greedy on the GPU|question logits|CUDA tests on|demo model|logits L2 worst" \
-  "$OUT/tests.log" | head -60
+run_tests
 
 step "3/4 ./kvrag bench-gpu on the same weights"
 if [[ -f $MODEL/config.json ]]; then

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs ON THE GPU MACHINE (device tool), in one call: trains the demo model (train-demo.sh with the given train.py
 # arguments), then runs the GPU parity of the model it made against the CPU (CudaDemoModelTest: 100 held-out prompts
-# in every fusion mode) and the CUDA fusion fixtures (CudaFuseFixturesTest), so that a model can be judged for
-# adoption without a second machine start. Returns what train-demo.sh returns plus tests.log.
+# in every fusion mode) and the CUDA fusion fixtures (CudaFuseFixturesTest) through gpu-check.sh --tests, so that a
+# model can be judged for adoption without a second machine start. Returns what train-demo.sh returns plus
+# gpu-check.log and tests.log.
 #
-# Here, first:   bench/device/stage-train-check.sh   (with models/tokenizers/*/tokenizer.json.gz moved aside)
+# Here, first:   bench/device/stage-gpu.sh --with-bench   (with models/tokenizers/*/tokenizer.json.gz moved aside)
 # The call:      run(command="bash bench/device/train-and-check.sh --continue --run N ... --time-budget 420",
 #                    carry=[".device/gpu"], timeout_s=600)
 #                Leave the tests about 150 s: the training takes --time-budget seconds from its start.
@@ -12,8 +13,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
-[[ -f .device/gpu/classpath.txt && -f .device/gpu/classpath-bench.txt ]] \
-  || { echo "train-and-check: carry .device/gpu as bench/device/stage-train-check.sh makes it" >&2; exit 2; }
+[[ -f .device/gpu/classpath-bench.txt ]] \
+  || { echo "train-and-check: carry .device/gpu as bench/device/stage-gpu.sh --with-bench makes it" >&2; exit 2; }
 bash bench/device/train-demo.sh "$@"
 trained=$?
 if [[ ! -f /tmp/kvrag-demo/model/config.json ]]; then
@@ -22,18 +23,7 @@ if [[ ! -f /tmp/kvrag-demo/model/config.json ]]; then
 fi
 # the tests read models/demo; the working tree here is a copy, the committed model stays as it is at home
 rm -rf models/demo && cp -r /tmp/kvrag-demo/model models/demo
-for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib; do
-  [[ -d $d ]] && export LD_LIBRARY_PATH=$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-done
-root=$PWD
-rm -rf .jdk-device && tar xJf .device/gpu/jdk.txz || { echo "train-and-check: cannot unpack .device/gpu/jdk.txz" >&2; exit 2; }
-cp_tests=$(sed "s|\.device/|$root/.device/|g" .device/gpu/classpath.txt)
-echo "train-and-check: GPU parity of the new model (CudaDemoModelTest, CudaFuseFixturesTest)"
-(cd engine && timeout "${KVRAG_TEST_TIMEOUT:-200}" "$root/.jdk-device/bin/java" --add-modules jdk.incubator.vector \
-  --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx16g -cp "$cp_tests" \
-  dev.kvrag.engine.compute.cuda.GpuTestRunner dev.kvrag.engine.compute.cuda.CudaDemoModelTest \
-  dev.kvrag.engine.cli.CudaFuseFixturesTest) > "$OUT/tests.log" 2>&1
+bash bench/device/gpu-check.sh --tests dev.kvrag.engine.compute.cuda.CudaDemoModelTest,dev.kvrag.engine.cli.CudaFuseFixturesTest
 tested=$?
-grep -E "^(FAILED|ABORTED|SKIPPED)|GPU TESTS|demo model|logits L2 worst|greedy on the GPU" "$OUT/tests.log" | head -40
 echo "train-and-check: training exit $trained, GPU tests exit $tested"
 exit $(( trained ? trained : tested ))

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
 # the exporter's classpath: .device/classpath-bench.txt (stage-classpath.sh bench), else the one beside the GPU tests'
-# jars (stage-train-check.sh: .device/gpu/classpath-bench.txt, for train-and-check.sh)
+# jars (stage-gpu.sh --with-bench: .device/gpu/classpath-bench.txt, for train-and-check.sh)
 classpath=
 for candidate in .device/classpath-bench.txt .device/gpu/classpath-bench.txt; do
   [[ -f $candidate ]] || continue
@@ -22,7 +22,7 @@ for candidate in .device/classpath-bench.txt .device/gpu/classpath-bench.txt; do
 done
 [[ ( -f .device/jdk.tgz || -f .device/jdk.txz || -f .device/gpu/jdk.txz ) && -n $classpath ]] \
   || { echo "train-demo: carry .device (make-jdk.sh and stage-classpath.sh bench make it; or .device/gpu, which" \
-       "stage-train-check.sh makes)" >&2; exit 2; }
+       "stage-gpu.sh --with-bench makes)" >&2; exit 2; }
 # jdk.txz: the same runtime as xz, smaller, for calls that also carry a model (the tool carries 64 MiB in all);
 # .device/gpu/jdk.txz (stage-gpu.sh) is the same runtime, for a call that also runs the GPU tests.
 if [[ -f .device/jdk.txz ]]; then tar xJf .device/jdk.txz
