@@ -334,15 +334,14 @@ def snapkv_thinned_masks(model, tokens, positions, mask, segments, generated, ke
         context = segments <= 0
         blocks = (segments > 0) & (segments != PAD_SEGMENT)
         block_id = torch.where(blocks, segments, torch.zeros_like(segments))
-        window = F.one_hot(block_id, int(block_id.max()) + 1).float() * (blocks & ~generated).unsqueeze(-1).float()
-        take = torch.floor(keep * context.sum(dim=1).double()).long()
-        # only the window's queries vote: score those rows alone (a tenth of the t x t matrix), each row's window
-        # positions gathered first, padded with rows that carry no vote
         in_window = blocks & ~generated
+        window = F.one_hot(block_id, int(block_id.max()) + 1).float() * in_window.unsqueeze(-1).float()
+        take = torch.floor(keep * context.sum(dim=1).double()).long()
+        # only the window's queries vote: score those rows alone, not the whole t x t matrix; each row's window
+        # positions gathered first, padded with positions outside the window, whose window rows are zero (no vote)
         rows = max(1, int(in_window.sum(dim=1).max()))
         order = torch.sort((~in_window).to(torch.uint8), dim=1, stable=True).indices[:, :rows]
         voters = window.gather(1, order[..., None].expand(-1, -1, window.size(-1)))
-        voters = voters * in_window.gather(1, order)[..., None].float()
         voter_mask = mask.gather(1, order[..., None].expand(-1, -1, t))
         cos, sin = model.rope(positions)
         x = model.model.embed_tokens(tokens)
