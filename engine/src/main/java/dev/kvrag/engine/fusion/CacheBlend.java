@@ -50,6 +50,12 @@ public record CacheBlend(double ratio, int checkLayer, double firstRatio) implem
       throw new IllegalArgumentException("cacheblend gradual " + firstRatio + " is outside [ratio " + ratio
           + ", 1]: the check layer picks at least the share that goes on");
     }
+    if (checkLayer == 0 && firstRatio > 0 && firstRatio < 1) {
+      // a layer-0 value is W_v · norm(embedding): no position, no context, so the stored one equals the fresh one
+      throw new IllegalArgumentException("cacheblend check_layer 0 cannot rank tokens: a layer-0 value depends on its"
+          + " token alone, so every deviation there is 0 up to storage rounding and the picks would be noise; use"
+          + " check_layer >= 1 (check_layer 0 suits only ratio 0 or 1, or gradual = 1)");
+    }
   }
 
   /** Without gradual filtering: the check layer picks the {@code ratio} that every later layer computes. */

@@ -91,7 +91,7 @@ class CudaFuseFixturesTest {
   }
 
   /**
-   * CacheBlend's gradual filtering (check layer 0 picks half the context, layer 1 narrows to a fifth) on the fixture
+   * CacheBlend's gradual filtering (check layer 1 picks half the context, layer 2 narrows to a fifth) on the fixture
    * cases' prompts: its second score is read back through {@code LayerKv.values} from the GPU's cache, so the fp32
    * backend must pick as the CPU does and stay within the same bound.
    */
@@ -99,7 +99,7 @@ class CudaFuseFixturesTest {
   @ValueSource(strings = {"llama-bf16", "qwen3-bf16", "qwen2-fp32"})
   void gradualCacheBlendOnTheGpuMatchesTheCpu(String name) throws IOException {
     Path dir = FuseFixturesTest.FIXTURES.resolve(name);
-    String gradual = "\"mode\": {\"name\": \"cacheblend\", \"ratio\": 0.2, \"check_layer\": 0, \"gradual\": 0.5}";
+    String gradual = "\"mode\": {\"name\": \"cacheblend\", \"ratio\": 0.2, \"check_layer\": 1, \"gradual\": 0.5}";
     try (Transformer fp32 = Transformer.load(dir, SharedCudaBackend.exact());
          Transformer onCpu = Transformer.load(dir, cpu)) {
       int vocab = onCpu.config().vocabSize();
@@ -111,7 +111,7 @@ class CudaFuseFixturesTest {
         if (c.chunks().isEmpty() || c.plan().snapkv() != null) {
           continue;
         }
-        assertEquals("cacheblend:ratio=0.2,check_layer=0,gradual=0.5", c.plan().mode().describe());
+        assertEquals("cacheblend:ratio=0.2,check_layer=1,gradual=0.5", c.plan().mode().describe());
         float[] reference = FuseCommand.logits(onCpu, name, c, FuseCommand.KvEncoding.F32);
         float[] exact = FuseCommand.logits(fp32, name, c, FuseCommand.KvEncoding.F32);
         double error = worstRowError(exact, reference, c.rows(), vocab);

@@ -3,6 +3,7 @@ package dev.kvrag.engine.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvrag.engine.compress.ScorePooling;
@@ -208,6 +209,27 @@ class FusePropertiesTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"llama-bf16", "qwen3-bf16", "qwen2-fp32"})
+  void layerZeroValuesIgnoreTheContextSoCacheBlendCannotRankThere(String name) {
+    // why check_layer 0 is refused for a ranking ratio: a chunk's stored layer-0 values are the same after any
+    // prefix, so a fresh layer-0 value never deviates from the stored one; from layer 1 on they do
+    try (Transformer model = load(name)) {
+      ChunkEncoder encoder = new ChunkEncoder(model, name);
+      int[] chunk = {40, 41, 42, 43, 44, 45, 46};
+      ChunkKv afterOne = encoder.chunk(encoder.prefix(new int[] {1, 17, 23, 29}), chunk);
+      ChunkKv afterOther = encoder.chunk(encoder.prefix(new int[] {1, 101, 203, 307}), chunk);
+      int hd = model.config().headDim();
+      for (int g = 0; g < model.config().kvHeads(); g++) {
+        assertArrayEquals(slots(afterOne.kv().layer(0), g, false, chunk.length, hd),
+            slots(afterOther.kv().layer(0), g, false, chunk.length, hd), "layer 0 head " + g);
+        assertTrue(!Arrays.equals(slots(afterOne.kv().layer(1), g, false, chunk.length, hd),
+            slots(afterOther.kv().layer(1), g, false, chunk.length, hd)), "layer 1 head " + g);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new CacheBlend(0.15, 0));
+  }
+
   @Test
   void gradualFilteringNarrowsTheCheckLayersPicksToTheRatio() {
     try (Transformer model = load("qwen3-bf16")) {
@@ -216,8 +238,8 @@ class FusePropertiesTest {
       for (int i = 0; i < 4; i++) {
         FuseCommand.Case cs = FuseCommand.parseCase(0, randomCase(r, 4, "{\"name\":\"naive\"}", null), model.config());
         FusionInput in = input(model, cs, 4);
-        FusedPrompt wide = new CacheBlend(0.6, 0).fuse(model, in);
-        FusedPrompt gradual = new CacheBlend(0.25, 0, 0.6).fuse(model, in);
+        FusedPrompt wide = new CacheBlend(0.6, 1).fuse(model, in);
+        FusedPrompt gradual = new CacheBlend(0.25, 1, 0.6).fuse(model, in);
         int context = gradual.layout().contextEnd();
         int[] kept = gradual.recompute().recomputedSlots();
         assertEquals((int) Math.floor(0.25 * context), kept.length);
@@ -226,9 +248,9 @@ class FusePropertiesTest {
         int layers = model.config().layers();
         int k = kept.length;
         int k1 = first.size();
-        assertEquals((context + (layers - 1.0) * k + (k1 - k)) / (layers * (double) context),
+        assertEquals((2.0 * context + (layers - 2.0) * k + (k1 - k)) / (layers * (double) context),
             gradual.recompute().workFraction(), 1e-12);
-        FusedPrompt plain = new CacheBlend(0.25, 0).fuse(model, in);
+        FusedPrompt plain = new CacheBlend(0.25, 1).fuse(model, in);
         differing += Arrays.equals(plain.recompute().recomputedSlots(), kept) ? 0 : 1;
       }
       assertTrue(differing > 0, "the second score picks differently from the first in some case");

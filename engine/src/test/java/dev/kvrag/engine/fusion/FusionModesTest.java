@@ -3,6 +3,7 @@ package dev.kvrag.engine.fusion;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,14 @@ class FusionModesTest {
     assertEquals("cacheblend check_layer must be an integer, got 1.5",
         assertThrows(IllegalArgumentException.class, () -> FusionModes.parse("cacheblend:check_layer=1.5"))
             .getMessage());
+    String layerZero = assertThrows(IllegalArgumentException.class,
+        () -> FusionModes.parse("cacheblend:check_layer=0")).getMessage();
+    assertTrue(layerZero.startsWith("cacheblend check_layer 0 cannot rank tokens"), layerZero);
+    assertThrows(IllegalArgumentException.class, () -> new CacheBlend(0.15, 0, 0.5));
+    // no ranking at layer 0: nothing picked, everything picked, or everything picked and narrowed at layer 1
+    assertEquals(new CacheBlend(0, 0), FusionModes.parse("cacheblend:ratio=0,check_layer=0"));
+    assertEquals(new CacheBlend(1, 0), FusionModes.parse("cacheblend:ratio=1,check_layer=0"));
+    assertEquals(new CacheBlend(0.3, 0, 1), FusionModes.parse("cacheblend:ratio=0.3,check_layer=0,gradual=1"));
     assertEquals("fusion mode 'ape:t=x': parameter t needs a number, got 'x'",
         assertThrows(IllegalArgumentException.class, () -> FusionModes.parse("ape:t=x")).getMessage());
   }
