@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,8 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  * split, through the Java engine ({@link QualityRun}). Writes the JSON of the demo-model issue —
  * {@code {"model","seed","modes":{mode:{"exact_match":{kind..,"all"},"f1":{..},"ttft_ms_p50",
  * "recompute_fraction","questions"}}}} — keyed by each plan's canonical spec, and prints a table. Every mode after
- * the first also gets {@code "paired_vs_first":{kind..,"all":{"lost","gained","p"}}}: its exact match against the
- * first mode's on the same questions ({@link PairedComparison}), printed for multi-hop under the table.
+ * the first also gets {@code "paired_vs_first":{kind..,"all":{"questions","lost","gained","p"}}}: its exact match
+ * against the first mode's on the same questions ({@link PairedComparison}), printed under the table for multi-hop
+ * and, with the gap's 95 % interval, for all questions (a 500-question gap moves by ±2 points from one question set
+ * to the next: session 12, docs/BENCHMARKS.md §7a).
  */
 public final class QualityCommand implements BenchCli.Command {
 
@@ -90,6 +93,7 @@ public final class QualityCommand implements BenchCli.Command {
         "TTFT p50", "recomp.");
     List<QualityRun.Answer> first = answers.values().iterator().next();
     StringBuilder paired = new StringBuilder();
+    StringBuilder gaps = new StringBuilder();
     for (var e : answers.entrySet()) {
       Map<String, Object> summary = summarize(e.getValue());
       if (e.getValue() != first) {
@@ -98,6 +102,9 @@ public final class QualityCommand implements BenchCli.Command {
         PairedComparison multi = byKind.get(QuestionKind.MULTI_HOP.key());
         paired.append(String.format("  %-42s lost %3d, gained %3d, McNemar p = %.2g%n", e.getKey().describe(),
             multi.lost(), multi.gained(), multi.p()));
+        PairedComparison all = byKind.get("all");
+        gaps.append(String.format(Locale.ROOT, "  %-42s %+.1f ± %.1f points (lost %d, gained %d)%n",
+            e.getKey().describe(), 100 * all.difference(), 100 * all.halfWidth95(), all.lost(), all.gained()));
       }
       modes.put(e.getKey().describe(), summary);
       @SuppressWarnings("unchecked")
@@ -110,6 +117,9 @@ public final class QualityCommand implements BenchCli.Command {
       out.println("multi-hop, paired against " + answers.keySet().iterator().next().describe()
           + " (questions it answers and the mode misses, the reverse):");
       out.print(paired);
+      out.println("all questions, exact match minus " + answers.keySet().iterator().next().describe()
+          + "'s, with its 95 % interval (paired):");
+      out.print(gaps);
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("model", dir.toString());

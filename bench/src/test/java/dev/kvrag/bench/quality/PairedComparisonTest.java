@@ -2,6 +2,7 @@ package dev.kvrag.bench.quality;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,23 @@ class PairedComparisonTest {
     // 2 P(X <= 2), X ~ Bin(9, 1/2) = 2 (1 + 9 + 36) / 512
     assertEquals(2 * 46 / 512.0, c.p(), 1e-12);
     assertEquals(11, PairedComparison.of(base, other, a -> true).lost());
+    assertEquals(17, c.questions());
+    assertEquals(-5 / 17.0, c.difference(), 1e-12);
+  }
+
+  @Test
+  void theGapsIntervalIsTheNormalOneOverThePerQuestionDifferences() {
+    // session 12's CACHEBLEND on 2,000: 99 lost, 17 gained -> -4.1 points, about ± 1.0
+    PairedComparison c = new PairedComparison(2000, 99, 17, 0);
+    assertEquals(-0.041, c.difference(), 1e-12);
+    double d = -0.041;
+    double variance = (116 / 2000.0 - d * d) * 2000 / 1999.0;
+    assertEquals(1.959964 * Math.sqrt(variance / 2000), c.halfWidth95(), 1e-12);
+    assertEquals(0.0104, c.halfWidth95(), 1e-4);
+    // a quarter of the questions: twice as wide
+    assertEquals(2 * c.halfWidth95(), new PairedComparison(500, 25, 4, 0).halfWidth95(), 1.5e-3);
+    assertEquals(0.0, new PairedComparison(10, 0, 0, 1).halfWidth95(), 0.0);
+    assertTrue(Double.isNaN(new PairedComparison(1, 1, 0, 1).halfWidth95()));
   }
 
   @Test
