@@ -53,6 +53,9 @@ class QuestionRulesTest {
         assertThat(p.getMessage()).contains("ratio 2.0 is outside [0, 1]").contains("modes: full");
         assertThat(problem(() -> check("q", null, "ape:depth=3", null, null, null)).getMessage())
                 .contains("unknown ape parameter 'depth'");
+        Problem layerZero = problem(() -> check("q", null, "cacheblend:check_layer=0", null, null, null));
+        assertThat(layerZero.status()).isEqualTo(400);
+        assertThat(layerZero.getMessage()).contains("check_layer 0 cannot rank tokens").contains("check_layer >= 1");
     }
 
     @Test
