@@ -92,6 +92,7 @@ public final class QualityCommand implements BenchCli.Command {
     out.printf("%-44s %9s %9s %11s %11s %9s %9s %9s%n", "mode", "single", "multi", "distractor", "cross_chunk", "all",
         "TTFT p50", "recomp.");
     List<QualityRun.Answer> first = answers.values().iterator().next();
+    String baseline = answers.keySet().iterator().next().describe();
     StringBuilder paired = new StringBuilder();
     StringBuilder gaps = new StringBuilder();
     for (var e : answers.entrySet()) {
@@ -114,10 +115,10 @@ public final class QualityCommand implements BenchCli.Command {
           (double) summary.get("ttft_ms_p50"), 100 * (double) summary.get("recompute_fraction"));
     }
     if (!paired.isEmpty()) {
-      out.println("multi-hop, paired against " + answers.keySet().iterator().next().describe()
+      out.println("multi-hop, paired against " + baseline
           + " (questions it answers and the mode misses, the reverse):");
       out.print(paired);
-      out.println("all questions, exact match minus " + answers.keySet().iterator().next().describe()
+      out.println("all questions, exact match minus " + baseline
           + "'s, with its 95 % interval (paired):");
       out.print(gaps);
     }
