@@ -9,6 +9,8 @@
 # Chaining:      `train-demo.sh --continue [train.py args]` trains on from the last run's model: the one this
 #                machine still holds (a call within its warm period), else the one carried in .device/demo-prev,
 #                else the committed models/demo (it travels with the tree); pass a new --run so the rows differ.
+# Two at once:   KVRAG_TRAIN_DIR (default /tmp/kvrag-demo) holds the run's data, model and report, so that two runs
+#                can share one machine (train-pair.sh); the runtime is unpacked once.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
@@ -25,23 +27,25 @@ done
        "stage-gpu.sh --with-bench makes)" >&2; exit 2; }
 # jdk.txz: the same runtime as xz, smaller, for calls that also carry a model (the tool carries 64 MiB in all);
 # .device/gpu/jdk.txz (stage-gpu.sh) is the same runtime, for a call that also runs the GPU tests.
-if [[ -f .device/jdk.txz ]]; then tar xJf .device/jdk.txz
+if [[ -x .jdk-device/bin/java ]]; then :
+elif [[ -f .device/jdk.txz ]]; then tar xJf .device/jdk.txz
 elif [[ -f .device/jdk.tgz ]]; then tar xzf .device/jdk.tgz
 else tar xJf .device/gpu/jdk.txz; fi
+work=${KVRAG_TRAIN_DIR:-/tmp/kvrag-demo}
 export KVRAG_JAVA=$PWD/.jdk-device/bin/java KVRAG_CLASSPATH=@$classpath PYTHONUNBUFFERED=1
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
 args=()
 for a in "$@"; do
   if [[ $a == --continue ]]; then
-    if [[ -d /tmp/kvrag-demo/model ]]; then
-      rm -rf /tmp/kvrag-demo/prev && mv /tmp/kvrag-demo/model /tmp/kvrag-demo/prev
-      args+=(--init-from /tmp/kvrag-demo/prev)
+    if [[ -d $work/model ]]; then
+      rm -rf "$work/prev" && mv "$work/model" "$work/prev"
+      args+=(--init-from "$work/prev")
     elif [[ -d .device/demo-prev ]]; then
       args+=(--init-from .device/demo-prev)
     elif [[ -f models/demo/config.json ]]; then
       args+=(--init-from models/demo)
     else
-      echo "train-demo: --continue, but no model from an earlier run here (/tmp/kvrag-demo/model), carried (.device/demo-prev) or committed (models/demo)" >&2
+      echo "train-demo: --continue, but no model from an earlier run here ($work/model), carried (.device/demo-prev) or committed (models/demo)" >&2
       exit 2
     fi
   else
@@ -49,13 +53,14 @@ for a in "$@"; do
   fi
 done
 echo "train.py ${args[*]}"
-rm -rf /tmp/kvrag-demo/report
+rm -rf "$work/report"
+mkdir -p "$work" "$OUT"
 rc=0
-python3 bench/demo-model/train.py --out /tmp/kvrag-demo/model --report-dir /tmp/kvrag-demo/report "${args[@]}" \
+python3 bench/demo-model/train.py --out "$work/model" --report-dir "$work/report" --data-dir "$work/data" "${args[@]}" \
   2>&1 | tee "$OUT/train.log" || rc=$?
-if [[ -d /tmp/kvrag-demo/model ]]; then
-  cp /tmp/kvrag-demo/model/*.safetensors "$OUT/"
+if [[ -d $work/model ]]; then
+  cp "$work"/model/*.safetensors "$OUT/"
 fi
-tar czf "$OUT/demo-rest.tgz" -C /tmp/kvrag-demo --exclude='*.safetensors' . || true
+tar czf "$OUT/demo-rest.tgz" -C "$work" --exclude='*.safetensors' --exclude=data --exclude=prev . || true
 ls -la "$OUT"
 exit $rc

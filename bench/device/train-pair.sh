@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs ON THE GPU MACHINE (device tool), in one call: two demo-model trainings at once, then each model's GPU parity
+# (CudaDemoModelTest) one after the other. The demo model is small: one training keeps an H100 mostly waiting on
+# kernel launches and Python, so two share the card at little cost to each, and one machine start tries two options.
+# Each run's files come back in $OUT/A and $OUT/B (A, B: the --run numbers): its model shards and demo-rest.tgz,
+# which also holds train.log and the parity logs (checks/); 6 files in all, within the tool's 8.
+#
+# Here, first:   bench/device/stage-gpu.sh --with-bench   (with models/tokenizers/*/tokenizer.json.gz moved aside)
+# The call:      run(command="bash bench/device/train-pair.sh 'COMMON' 'A-ONLY' 'B-ONLY'", carry=[".device/gpu"],
+#                    timeout_s=600)
+#                COMMON: train.py arguments both runs take (e.g. --continue --lr 3e-4 ... --time-budget 400);
+#                A-ONLY, B-ONLY: each run's own, starting with --run N (e.g. '--run 17 --seed 17171 ...').
+#                Leave the parity about 150 s: each training takes --time-budget seconds from its start.
+# Back here:     bench/device/unpack-demo.sh /work/.device/<n>/<run>   for the run to adopt
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+: "${OUT:?OUT is not set: this script runs on the GPU machine through the device tool}"
+(( $# == 3 )) || { echo "usage: train-pair.sh 'COMMON ARGS' 'RUN A ARGS' 'RUN B ARGS'" >&2; exit 2; }
+[[ -f .device/gpu/classpath-bench.txt ]] \
+  || { echo "train-pair: carry .device/gpu as bench/device/stage-gpu.sh --with-bench makes it" >&2; exit 2; }
+read -r -a common <<< "$1"
+run_number() {
+  local words
+  read -r -a words <<< "$1"
+  [[ ${words[0]:-} == --run && ${words[1]:-} =~ ^[0-9]+$ ]] \
+    || { echo "train-pair: each run's arguments start with --run N, got '$1'" >&2; return 1; }
+  echo "${words[1]}"
+}
+a=$(run_number "$2") && b=$(run_number "$3") || exit 2
+[[ $a != "$b" ]] || { echo "train-pair: the two runs need different --run numbers" >&2; exit 2; }
+tar xJf .device/gpu/jdk.txz  # once, before the two trainings would both unpack it
+
+pids=()
+for spec in "$a|$2" "$b|$3"; do
+  run=${spec%%|*}
+  read -r -a own <<< "${spec#*|}"
+  OUT=$OUT/$run KVRAG_TRAIN_DIR=/tmp/kvrag-demo-$run \
+    bash bench/device/train-demo.sh "${common[@]}" "${own[@]}" > "/tmp/train-pair-$run.out" 2>&1 &
+  pids+=($!)
+done
+codes=()
+for pid in "${pids[@]}"; do wait "$pid"; codes+=($?); done
+echo "train-pair: training exits: run $a ${codes[0]}, run $b ${codes[1]}"
+
+# the parity tests read models/demo; the working tree here is a copy, the committed model stays as it is at home
+for run in "$a" "$b"; do
+  work=/tmp/kvrag-demo-$run
+  if [[ ! -f $work/model/config.json ]]; then
+    echo "train-pair: run $run made no model: no parity"; tail -20 "/tmp/train-pair-$run.out"; continue
+  fi
+  rm -rf models/demo && cp -r "$work/model" models/demo
+  OUT=$work/checks bash bench/device/gpu-check.sh --tests dev.kvrag.engine.compute.cuda.CudaDemoModelTest \
+    > /dev/null 2>&1
+  echo "train-pair: run $run parity exit $?: $(grep -h 'GPU CHECK' "$work/checks/gpu-check.log" | tail -1)"
+  grep -A2 'exact match' "$OUT/$run/train.log" | tail -3
+  mv "$OUT/$run/train.log" "$work/train.log"
+  tar czf "$OUT/$run/demo-rest.tgz" -C "$work" --exclude='*.safetensors' --exclude=data --exclude=prev .
+done
+ls -la "$OUT"/*
