@@ -4,6 +4,10 @@
 # kernel launches and Python, so two share the card at little cost to each, and one machine start tries two options.
 # Each run's files come back in $OUT/A and $OUT/B (A, B: the --run numbers): its model shards and demo-rest.tgz,
 # which also holds train.log and the parity logs (checks/); 6 files in all, within the tool's 8.
+# Memory: a run at the default --batch-tokens 65536 with blended steps holds about 40 GB of GPU memory, so two do not
+# fit an 80 GB H100 (session 13: the second ran out of memory at its first blended step and stopped; the first
+# trained on alone, as fast as a run alone). Two need a card with more memory (H200, 139 GB), or a smaller
+# --batch-tokens in COMMON, which changes what a step is.
 #
 # Here, first:   bench/device/stage-gpu.sh --with-bench   (with models/tokenizers/*/tokenizer.json.gz moved aside)
 # The call:      run(command="bash bench/device/train-pair.sh 'COMMON' 'A-ONLY' 'B-ONLY'", carry=[".device/gpu"],
