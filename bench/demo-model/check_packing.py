@@ -7,6 +7,7 @@ sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(_
 from llama_train import (pairwise_rank_loss, TrainLlama, block_mask, pick_deviating, ape_positions,
                          generated_positions, thinned_context_mask, snapkv_thinned_masks)
 from packing import KbIndex, packed_row, packed_batch, answer_weights, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, \
+    CROSS_CHUNK_ANSWER, \
     PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
@@ -24,7 +25,7 @@ for q in range(30):
     ids = sorted(rng.choice(list(chunk_seg), size=4, replace=False))
     needed = ids[:rng.integers(1, 3)]
     segs = [0] + [chunk_seg[x] for x in ids] + [100 + q]
-    examples.append((f"q{q}", "multi_hop" if q % 2 else "single_hop", segs, 150 + q, {"kb_seed": 7, "chunk_ids": ids, "needed": needed}))
+    examples.append((f"q{q}", ("single_hop", "multi_hop", "cross_chunk")[q % 3], segs, 150 + q, {"kb_seed": 7, "chunk_ids": ids, "needed": needed}))
 idx = KbIndex(examples)
 worst = 0
 answer_classes = set()
@@ -50,7 +51,7 @@ for trial in range(20):
     hc = m(torch.tensor(tok[None, :ctx], dtype=torch.long), torch.arange(ctx)[None])
     worst = max(worst, (h[0, :ctx] - hc[0]).abs().max().item())
 print("max |block - alone| =", worst)
-assert answer_classes == {ANSWER, MULTI_HOP_ANSWER}, answer_classes
+assert answer_classes == {ANSWER, MULTI_HOP_ANSWER, CROSS_CHUNK_ANSWER}, answer_classes
 assert worst < 1e-9
 # a padded batch: pads never change real tokens
 rows = [packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096) for _ in range(4)]
@@ -210,6 +211,10 @@ classes = np.array([CONTEXT, ANSWER, MULTI_HOP_ANSWER, CONTEXT, MULTI_HOP_ANSWER
 assert answer_weights(classes, 3.0).tolist() == [0, 1, 3, 0, 3]
 assert answer_weights(classes, 0.0).tolist() == [0, 1, 0, 0, 0]
 assert answer_weights(classes, 0.0).dtype == np.float32
+# --blend-cross-chunk-weight: a cross_chunk answer weighs as told, the others as before
+classes = np.array([CONTEXT, ANSWER, MULTI_HOP_ANSWER, CROSS_CHUNK_ANSWER, CROSS_CHUNK_ANSWER])
+assert answer_weights(classes, 3.0, 2.0).tolist() == [0, 1, 3, 2, 2]
+assert answer_weights(classes, 3.0).tolist() == [0, 1, 3, 1, 1], "cross_chunk answers weigh 1 unless told"
 context = torch.tensor([[True, True, True, True, True, False], [True, True, False, False, False, False]])
 deviation = torch.tensor([[1.0, 3.0, 3.0, 0.5, 2.0, 9.0], [5.0, 4.0, 9.0, 9.0, 9.0, 9.0]], dtype=torch.float64)
 # the ranking loss (a 3-layer model: check layer 1, one layer after it): 0 on a row encoded whole (no chunk to

@@ -38,17 +38,21 @@ from collections import defaultdict
 
 import numpy as np
 
-CONTEXT, ANSWER, MULTI_HOP_ANSWER = 1, 2, 3  # target classes; a multi-hop question's answer tokens are 3
+# target classes; the answer tokens of a multi-hop question are 3 and of a cross_chunk one 4, so that the loss can
+# weigh those kinds on their own
+CONTEXT, ANSWER, MULTI_HOP_ANSWER, CROSS_CHUNK_ANSWER = 1, 2, 3, 4
+ANSWER_CLASS = {"multi_hop": MULTI_HOP_ANSWER, "cross_chunk": CROSS_CHUNK_ANSWER}
 PAD_SEGMENT = 1 << 20
 ONE_CHUNK_KINDS = ("single_hop", "distractor")  # the question kinds a separately encoded row asks (module doc)
 ALL_KINDS = ("single_hop", "multi_hop", "distractor", "cross_chunk")
 
 
-def answer_weights(classes, multi_hop_weight):
-    """Per target class: a multi-hop answer token weighs multi_hop_weight in the answer loss, any other answer token
-    1, a context token 0 (float32, like classes)."""
-    return np.where(classes == MULTI_HOP_ANSWER, multi_hop_weight, np.where(classes >= ANSWER, 1.0, 0.0)) \
-        .astype(np.float32)
+def answer_weights(classes, multi_hop_weight, cross_chunk_weight=1.0):
+    """Per target class: a multi-hop answer token weighs multi_hop_weight in the answer loss, a cross_chunk one
+    cross_chunk_weight, any other answer token 1, a context token 0 (float32)."""
+    weights = np.where(classes >= ANSWER, 1.0, 0.0)
+    weights = np.where(classes == MULTI_HOP_ANSWER, multi_hop_weight, weights)
+    return np.where(classes == CROSS_CHUNK_ANSWER, cross_chunk_weight, weights).astype(np.float32)
 
 
 class KbIndex:
@@ -135,7 +139,7 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
         tgt = np.append(block[1:], -1)
         cls = np.full(len(block), CONTEXT, np.int8)
         # the last question token predicts the answer's first
-        cls[len(q) - 1:len(block) - 1] = MULTI_HOP_ANSWER if examples[n][1] == "multi_hop" else ANSWER
+        cls[len(q) - 1:len(block) - 1] = ANSWER_CLASS.get(examples[n][1], ANSWER)
         cls[-1] = 0
         if k == 1:
             targets[0][-1] = block[0]

@@ -128,6 +128,11 @@ def parse_args(argv):
                         "their two chunks need recomputed (diagnose_blend.py --kinds multi_hop: CACHEBLEND's picks "
                         "restore fewer multi-hop answers than none, the later layers' would restore more) without "
                         "teaching the model to chain lookups over stored chunk KV (NAIVE's gap, run 8)")
+    p.add_argument("--blend-cross-chunk-weight", type=float, default=1.0,
+                   help="weight of a cross_chunk answer in CACHEBLEND steps' answer loss (APE steps keep 1: no order-free "
+                        "reader can tell which unnamed chunk is whose, docs/FUSION.md). Run 18 (session 13) showed that "
+                        "weighing multi-hop answers in blended steps moves CACHEBLEND's multi-hop score; its cross_chunk "
+                        "loss is what is left")
     p.add_argument("--blend-stored-at", choices=["prefix", "slot"], default="prefix",
                    help="where blended steps compute a chunk's stored KV: right after the prefix, keys then turned to "
                         "the chunk's slot, as the engine stores and serves it (DESIGN §4), or at the slot itself "
@@ -187,6 +192,8 @@ def parse_args(argv):
         args.blend_multi_hop_weight = args.multi_hop_weight
     if args.blend_multi_hop_weight < 0:
         p.error(f"--blend-multi-hop-weight must not be negative, got {args.blend_multi_hop_weight}")
+    if args.blend_cross_chunk_weight < 0:
+        p.error(f"--blend-cross-chunk-weight must not be negative, got {args.blend_cross_chunk_weight}")
     if args.thin_kernel < 1 or args.thin_kernel % 2 == 0:
         p.error(f"--thin-kernel must be odd and positive (a centred window), got {args.thin_kernel}")
     return args
@@ -707,8 +714,9 @@ def main(argv):
         chosen = torch.from_numpy(chosen_np).to(device, non_blocking=True)
         tgt = torch.from_numpy(targets.reshape(-1)[chosen_np]).to(device, non_blocking=True)
         is_answer = torch.from_numpy(chosen_classes >= ANSWER).to(device, non_blocking=True)
-        answer_weight = torch.from_numpy(answer_weights(chosen_classes, args.blend_multi_hop_weight if take_blend
-                                                        else args.multi_hop_weight)).to(device, non_blocking=True)
+        weights = answer_weights(chosen_classes, args.blend_multi_hop_weight if take_blend else args.multi_hop_weight,
+                                 args.blend_cross_chunk_weight if take_blend and not take_ape else 1.0)
+        answer_weight = torch.from_numpy(weights).to(device, non_blocking=True)
         for group in optimizer.param_groups:
             group["lr"] = lr_at(step, progress, args)
         trainee.train()
