@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs ON THE GPU MACHINE (device tool), in one call: two demo-model trainings at once, then each model's GPU parity
-# (CudaDemoModelTest) one after the other. The demo model is small: one training keeps an H100 mostly waiting on
-# kernel launches and Python, so two share the card at little cost to each, and one machine start tries two options.
+# (CudaDemoModelTest) one after the other, so that one machine start tries two options. The demo model is small (one
+# training uses a few percent of an H100's arithmetic), so two should share the card's time at modest cost to each;
+# not yet measured: in the one try so far the second run never got past its memory (below).
 # Each run's files come back in $OUT/A and $OUT/B (A, B: the --run numbers): its model shards and demo-rest.tgz,
 # which also holds train.log and the parity logs (checks/); 6 files in all, within the tool's 8.
 # Memory: a run at the default --batch-tokens 65536 with blended steps holds about 40 GB of GPU memory, so two do not
