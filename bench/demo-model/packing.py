@@ -38,13 +38,14 @@ from collections import defaultdict
 
 import numpy as np
 
-# target classes; the answer tokens of a multi-hop question are 3 and of a cross_chunk one 4, so that the loss can
-# weigh those kinds on their own
+# target classes; the answer tokens of a multi-hop question (plain or bridged) are 3 and of a cross_chunk one 4, so
+# that the loss can weigh those kinds on their own
 CONTEXT, ANSWER, MULTI_HOP_ANSWER, CROSS_CHUNK_ANSWER = 1, 2, 3, 4
-ANSWER_CLASS = {"multi_hop": MULTI_HOP_ANSWER, "cross_chunk": CROSS_CHUNK_ANSWER}
+ANSWER_CLASS = {"multi_hop": MULTI_HOP_ANSWER, "bridged_multi_hop": MULTI_HOP_ANSWER,
+                "cross_chunk": CROSS_CHUNK_ANSWER}
 PAD_SEGMENT = 1 << 20
 ONE_CHUNK_KINDS = ("single_hop", "distractor")  # the question kinds a separately encoded row asks (module doc)
-ALL_KINDS = ("single_hop", "multi_hop", "distractor", "cross_chunk")
+ALL_KINDS = ("single_hop", "multi_hop", "distractor", "cross_chunk", "bridged_multi_hop")
 
 
 def answer_weights(classes, multi_hop_weight, cross_chunk_weight=1.0):

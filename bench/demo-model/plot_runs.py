@@ -9,7 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
-KINDS = ["single_hop", "multi_hop", "distractor", "cross_chunk", "all"]
+KINDS = ["single_hop", "multi_hop", "distractor", "cross_chunk", "bridged_multi_hop", "all"]  # runs before 21: no bridged
 
 
 def main():
@@ -37,12 +37,14 @@ def main():
                 a.axvspan(offset, max(grew), color="C2", alpha=0.12, label="named-fact rows mixed in")
         for e in log.get("evals", []):
             for k in KINDS:
-                ev[k].append((offset + e["step"], e["em"][k]))
+                if e["em"].get(k) is not None:
+                    ev[k].append((offset + e["step"], e["em"][k]))
         final = log.get("final_heldout_em")
         offset += log["steps"]
         if final:
             for k in KINDS:
-                ev[k].append((offset, final[k]))
+                if final.get(k) is not None:
+                    ev[k].append((offset, final[k]))
     for ax in (a, b):
         for s, n in starts:
             ax.axvline(s, color="grey", ls="--", lw=0.8)
@@ -54,6 +56,8 @@ def main():
     a.grid(alpha=0.3)
     for k in KINDS:
         pts = sorted(ev[k])
+        if not pts:
+            continue
         b.plot([x for x, _ in pts], [y for _, y in pts], marker="o", ms=3, label=k)
     b.set_ylim(0, 1)
     b.set_xlabel("step (all runs)")

@@ -470,9 +470,11 @@ def evaluate(model, tok, examples, flat, offsets, answer_start, eos, pad, device
 
 
 def em_table(em, counts):
-    head = "  ".join(f"{k:>11}" for k in [*ALL_KINDS, "all"])
-    row = "  ".join(f"{(em[k] if em[k] is not None else float('nan')):11.3f}" for k in [*ALL_KINDS, "all"])
-    n = "  ".join(f"{counts.get(k, sum(counts.values())):11d}" for k in [*ALL_KINDS, "all"])
+    keys = [*ALL_KINDS, "all"]
+    width = {k: max(11, len(k)) for k in keys}
+    head = "  ".join(f"{k:>{width[k]}}" for k in keys)
+    row = "  ".join(f"{(em[k] if em[k] is not None else float('nan')):{width[k]}.3f}" for k in keys)
+    n = "  ".join(f"{counts.get(k, sum(counts.values())):{width[k]}d}" for k in keys)
     return f"exact match  {head}\n             {row}\n  questions  {n}"
 
 
@@ -547,7 +549,8 @@ def plot(history, evals, path):
     a.legend()
     a.grid(alpha=0.3)
     for k in [*ALL_KINDS, "all"]:
-        b.plot([e["step"] for e in evals], [e["em"][k] for e in evals], marker="o", label=k)
+        b.plot([e["step"] for e in evals], [e["em"][k] if e["em"].get(k) is not None else float("nan") for e in evals],
+               marker="o", label=k)
     b.set_xlabel("step")
     b.set_ylabel("held-out exact match")
     b.set_ylim(0, 1)

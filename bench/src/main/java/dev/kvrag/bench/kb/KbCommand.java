@@ -163,7 +163,7 @@ public final class KbCommand implements BenchCli.Command {
       double[] k = chance.computeIfAbsent(e.question().kind(), x -> new double[2]);
       k[0]++;
       k[1] += 1.0 / alike;
-      if (e.question().kind() == QuestionKind.CROSS_CHUNK) {
+      if (e.question().kind().answeredByAnUnnamedChunk()) {
         candidates.merge(alike, 1, Integer::sum);
       }
     });
@@ -174,11 +174,12 @@ public final class KbCommand implements BenchCli.Command {
     for (QuestionKind k : QuestionKind.values()) {
       double[] c = chance.getOrDefault(k, new double[2]);
       all += c[1];
-      out.printf(Locale.ROOT, "  %-12s %4d questions  chance %.3f%n", k.key(), (int) c[0], c[0] == 0 ? 0 : c[1] / c[0]);
+      out.printf(Locale.ROOT, "  %-17s %4d questions  chance %.3f%n", k.key(), (int) c[0], c[0] == 0 ? 0 : c[1] / c[0]);
     }
-    out.printf(Locale.ROOT, "  %-12s %4d questions  chance %.3f (the ceiling of an order-free mode, e.g. APE)%n", "all",
+    out.printf(Locale.ROOT, "  %-17s %4d questions  chance %.3f (the ceiling of an order-free mode, e.g. APE)%n", "all",
         examples, all / examples);
-    out.println("  cross_chunk questions by candidates (chunks that read alike without their order): " + candidates);
+    out.println("  cross_chunk and bridged_multi_hop questions by candidates (chunks that read alike without their"
+        + " order): " + candidates);
     return 0;
   }
 

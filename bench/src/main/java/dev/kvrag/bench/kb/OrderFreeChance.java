@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the retrieved chunks say about a cross_chunk answer once their order is gone, as it is under APE (DESIGN §4:
+ * What the retrieved chunks say about a cross_chunk (or bridged multi-hop) answer once their order is gone, as it is under APE (DESIGN §4:
  * every chunk starts at the same position, and no chunk attends to another). The answer's chunk never names its
  * subject; it says "He joined the company in 2023" or "It is led by …", and only the chunk before it says who. A
  * reader that sees the chunks as a set knows every fact they state and the asked subject's pronoun, but not which
@@ -19,10 +19,10 @@ public final class OrderFreeChance {
 
   /**
    * The context chunks an order-free reader cannot tell from the one that answers {@code e}, that one included; 1
-   * for every question that is not cross_chunk (its answer's chunk names its subject).
+   * for every question whose answer's chunk names its subject (all but cross_chunk and bridged multi-hop).
    */
   public static int candidates(Example e) {
-    if (e.question().kind() != QuestionKind.CROSS_CHUNK) {
+    if (!e.question().kind().answeredByAnUnnamedChunk()) {
       return 1;
     }
     Fact asked = askedFact(e);

@@ -1,6 +1,8 @@
 package dev.kvrag.bench.kb;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** The question categories of the quality report; {@link #key()} is the JSON key. */
 public enum QuestionKind {
@@ -11,7 +13,24 @@ public enum QuestionKind {
   /** Single-hop, with near-miss chunks beside it: the same relation for similarly named entities. */
   DISTRACTOR,
   /** The answer's chunk says only "It" or "The team"; who that is, the chunk before it says. */
-  CROSS_CHUNK;
+  CROSS_CHUNK,
+  /**
+   * Multi-hop whose second fact's chunk names the bridge entity only as "It" or "The team", as a cross_chunk answer
+   * does: "In which city is the team that owns quarnel-store based?" over "X owns quarnel-store", "Quarnel is a team
+   * …" and "It is based in Oslo". Chaining it takes the chunks' order as well as both facts, which is what chunks
+   * encoded apart lose (issue 5: the harder multi-hop that exposes NAIVE where plain multi-hop does not).
+   */
+  BRIDGED_MULTI_HOP;
+
+  /** Whether the answer's chunk leaves its subject to the chunk before it, so that the chunks' order matters. */
+  public boolean answeredByAnUnnamedChunk() {
+    return this == CROSS_CHUNK || this == BRIDGED_MULTI_HOP;
+  }
+
+  /** Whether answering chains two facts. */
+  public boolean multiHop() {
+    return this == MULTI_HOP || this == BRIDGED_MULTI_HOP;
+  }
 
   public String key() {
     return name().toLowerCase(Locale.ROOT);
@@ -23,7 +42,7 @@ public enum QuestionKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("unknown question kind '" + key
-        + "' (single_hop, multi_hop, distractor, cross_chunk)");
+    throw new IllegalArgumentException("unknown question kind '" + key + "' ("
+        + Arrays.stream(values()).map(QuestionKind::key).collect(Collectors.joining(", ")) + ")");
   }
 }

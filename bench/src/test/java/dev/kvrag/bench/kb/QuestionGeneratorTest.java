@@ -101,7 +101,7 @@ class QuestionGeneratorTest {
   @Test
   void multiHopQuestionsNeedBothOfTheirChunks() {
     List<Question> multi = ofKind(QuestionKind.MULTI_HOP);
-    assertTrue(multi.size() > 100);
+    assertTrue(multi.size() > 80, "multi-hop questions: " + multi.size());
     for (Question q : multi) {
       KnowledgeBase kb = KB_OF.get(q);
       assertEquals(2, q.needed().size(), q.toString());
@@ -113,6 +113,36 @@ class QuestionGeneratorTest {
       assertFalse(TextMatch.containsWord(first.text(), q.answer()), "first chunk alone answers " + q);
       assertFalse(TextMatch.containsWord(second.text(), firstSubject.nameInText()), "second chunk alone links " + q);
       assertTrue(TextMatch.containsWord(first.text(), middle.name()), "first chunk must lead to the second: " + q);
+      assertTrue(q.text().contains(firstSubject.phrase()) && !q.text().contains(middle.name()), q.text());
+    }
+  }
+
+  @Test
+  void bridgedMultiHopQuestionsNeedTheFirstChunkAndTheSecondWithTheChunksBeforeItThatNameTheBridge() {
+    List<Question> bridged = ofKind(QuestionKind.BRIDGED_MULTI_HOP);
+    assertTrue(bridged.size() > 80, "bridged multi-hop questions: " + bridged.size());
+    for (Question q : bridged) {
+      KnowledgeBase kb = KB_OF.get(q);
+      List<Chunk> needed = q.needed().stream().map(kb::chunk).toList();
+      assertTrue(needed.size() >= 3, "first chunk, the bridge's naming chunk, the answer's chunk: " + q);
+      Chunk first = needed.getFirst();
+      Chunk answering = needed.getLast();
+      Entity firstSubject = kb.document(first.documentId()).subject();
+      Entity middle = kb.document(answering.documentId()).subject();
+      assertNotEquals(first.documentId(), answering.documentId());
+      assertTrue(TextMatch.containsWord(first.text(), middle.name()), "first chunk must lead to the bridge: " + q);
+      assertFalse(TextMatch.containsWord(first.text(), q.answer()), "first chunk alone answers " + q);
+      assertFalse(TextMatch.containsWord(answering.text(), middle.nameInText()), "answer's chunk names the bridge " + q);
+      assertTrue(TextMatch.containsWord(needed.get(1).text(), middle.nameInText()), "no chunk names the bridge " + q);
+      for (int i = 1; i < needed.size(); i++) {
+        Chunk c = needed.get(i);
+        assertEquals(middle.id(), c.documentId());
+        assertEquals(needed.get(1).position() + i - 1, c.position(), "the bridge's chunks follow each other: " + q);
+        assertFalse(TextMatch.containsWord(c.text(), firstSubject.nameInText()), "second hop alone links " + q);
+        if (c != answering) {
+          assertFalse(TextMatch.containsWord(c.text(), q.answer()), "the bridge's naming chunk answers " + q);
+        }
+      }
       assertTrue(q.text().contains(firstSubject.phrase()) && !q.text().contains(middle.name()), q.text());
     }
   }
@@ -138,8 +168,8 @@ class QuestionGeneratorTest {
   }
 
   @Test
-  void crossChunkDistractorsComeWithTheChunksThatSayWhoTheyAreAbout() {
-    for (Question q : ofKind(QuestionKind.CROSS_CHUNK)) {
+  void unnamedDistractorsComeWithTheChunksThatSayWhoTheyAreAbout() {
+    for (Question q : QUESTIONS) {
       KnowledgeBase kb = KB_OF.get(q);
       for (String id : q.distractors()) {
         Chunk c = kb.chunk(id);

@@ -59,7 +59,8 @@ class QualityRunTest {
     assertEquals(6, summary.get("questions"));
     @SuppressWarnings("unchecked")
     Map<String, Double> em = (Map<String, Double>) summary.get("exact_match");
-    assertEquals(List.of("single_hop", "multi_hop", "distractor", "cross_chunk", "all"), List.copyOf(em.keySet()));
+    assertEquals(List.of("single_hop", "multi_hop", "distractor", "cross_chunk", "bridged_multi_hop", "all"),
+        List.copyOf(em.keySet()));
     assertTrue(em.values().stream().allMatch(v -> v >= 0 && v <= 1));
     assertEquals(0.0, (double) summary.get("recompute_fraction"), "NAIVE recomputes no context token");
     assertFalse((double) summary.get("ttft_ms_p50") <= 0);
