@@ -74,4 +74,24 @@ class QualityRunTest {
     assertEquals(0.0, AnswerScore.f1("Bergen", "Oslo"));
     assertEquals(1.0, AnswerScore.f1("the  Athuv team", "The Athuv team."));
   }
+
+  @Test
+  void everyMultiHopPoolsThePlainAndTheBridgedKind() {
+    List<QualityRun.Answer> full = List.of(answer("a", "multi_hop", "Oslo"), answer("b", "bridged_multi_hop", "Oslo"),
+        answer("c", "bridged_multi_hop", "Oslo"), answer("d", "cross_chunk", "Oslo"));
+    List<QualityRun.Answer> naive = List.of(answer("a", "multi_hop", "Bergen"), answer("b", "bridged_multi_hop", "Oslo"),
+        answer("c", "bridged_multi_hop", "Bergen"), answer("d", "cross_chunk", "Bergen"));
+    Map<String, PairedComparison> byKind = QualityCommand.paired(full, naive);
+    assertEquals(1, byKind.get("multi_hop").lost());
+    assertEquals(1, byKind.get("bridged_multi_hop").lost());
+    assertEquals(2, byKind.get("bridged_multi_hop").questions());
+    PairedComparison every = byKind.get(QualityCommand.EVERY_MULTI_HOP);
+    assertEquals(3, every.questions(), "both multi-hop kinds, not cross_chunk");
+    assertEquals(2, every.lost());
+    assertEquals(3, byKind.get("all").lost());
+  }
+
+  private static QualityRun.Answer answer(String id, String kind, String text) {
+    return new QualityRun.Answer(id, kind, "Oslo", text, 1.0, 0.0);
+  }
 }
