@@ -85,6 +85,10 @@ def parse_args(argv):
     p.add_argument("--easy-until", type=float, default=0.6,
                    help="progress at which the share of rows from the easy examples, falling linearly from 1, "
                         "reaches 0")
+    p.add_argument("--mix", default="four-kinds", choices=("four-kinds", "with-bridged"),
+                   help="the question kinds the training and held-out examples ask (bench-kb export --mix): four-kinds "
+                        "(the committed model's) or with-bridged (adds bridged multi-hop, issue 5's harder multi-hop; "
+                        "runs 21 and 22 trained on it)")
     p.add_argument("--extra-chunks", type=int, default=1,
                    help="random chunks the exporter adds to each training context beside needed and distractors")
     p.add_argument("--heldout-examples", type=int, default=2_000)
@@ -234,10 +238,10 @@ def export_data(args, data_dir):
         for part in range(EXPORT_PARTS):
             out = data_dir / f"{name}-{part}.jsonl"
             cmd = base + ["export", "--seed", str(first_seed + part), "--split", "train",
-                          "--examples", str(examples), "--per-kb", str(args.per_kb), *extra,
+                          "--examples", str(examples), "--per-kb", str(args.per_kb), "--mix", args.mix, *extra,
                           "--extra-chunks", str(args.extra_chunks), "--out", str(out)]
             jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
-    cmd = base + ["export", "--seed", str(args.heldout_seed), "--split", "heldout",
+    cmd = base + ["export", "--seed", str(args.heldout_seed), "--split", "heldout", "--mix", args.mix,
                   "--examples", str(args.heldout_examples), "--out", str(data_dir / "heldout.jsonl")]
     jobs.append((cmd, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
     cmd = base + ["layout", "--out", str(data_dir / "layout.json")]
@@ -263,7 +267,7 @@ def export_data(args, data_dir):
 
 def export_key(args):
     return {"seed": args.seed, "heldout_seed": args.heldout_seed, "extra_chunks": args.extra_chunks,
-            "per_kb": args.per_kb,
+            "per_kb": args.per_kb, "mix": args.mix,
             "easy_examples": math.ceil(args.easy_examples / EXPORT_PARTS) * EXPORT_PARTS,
             "train_examples": math.ceil(args.train_examples / EXPORT_PARTS) * EXPORT_PARTS,
             "heldout_examples": args.heldout_examples}

@@ -30,7 +30,11 @@ public record ExampleSource(long seed, Split split, ChunkBudget budget, int perK
   }
 
   public static ExampleSource of(long seed, Split split) {
-    return new ExampleSource(seed, split, ChunkBudget.DEFAULT, 48, 2, QuestionGenerator.DEFAULT_MIX);
+    return of(seed, split, QuestionMix.FOUR_KINDS);
+  }
+
+  public static ExampleSource of(long seed, Split split, QuestionMix mix) {
+    return new ExampleSource(seed, split, ChunkBudget.DEFAULT, 48, 2, mix.shares());
   }
 
   /**

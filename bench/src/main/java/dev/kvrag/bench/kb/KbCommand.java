@@ -31,7 +31,7 @@ import java.util.TreeMap;
 public final class KbCommand implements BenchCli.Command {
 
   private static final Set<String> SOURCE_OPTIONS = Set.of("seed", "split", "per-kb", "chunk-tokens", "extra-chunks",
-      "naming");
+      "naming", "mix");
 
   @Override
   public String name() {
@@ -42,11 +42,13 @@ public final class KbCommand implements BenchCli.Command {
   public List<String> usage() {
     return List.of(
         "bench-kb export --seed S --split train|heldout --examples N --out FILE.jsonl"
-            + " [--per-kb 48] [--chunk-tokens 200] [--extra-chunks 2] [--naming as-written|facts-named]",
+            + " [--per-kb 48] [--chunk-tokens 200] [--extra-chunks 2] [--naming as-written|facts-named]"
+            + " [--mix four-kinds|with-bridged]",
         "bench-kb stats --seed S --split train|heldout [--kbs 20] [--per-kb 48] [--chunk-tokens 200]",
         "bench-kb sample --seed S --split train|heldout [--chunk-tokens 200]",
         "bench-kb layout --out FILE.json",
-        "bench-kb order-free --seed S --split train|heldout --examples N [--per-kb 48] [--extra-chunks 2]",
+        "bench-kb order-free --seed S --split train|heldout --examples N [--per-kb 48] [--extra-chunks 2]"
+            + " [--mix four-kinds|with-bridged]",
         "bench-kb documents --seed S --split train|heldout --out DIR [--questions 8] [--naming as-written|facts-named]");
   }
 
@@ -71,14 +73,16 @@ public final class KbCommand implements BenchCli.Command {
   private static ExampleSource source(Flags f) {
     Split split;
     Naming naming;
+    QuestionMix mix;
     try {
       split = Split.parse(f.string("split"));
       naming = Naming.parse(f.string("naming", Naming.AS_WRITTEN.label()));
+      mix = QuestionMix.parse(f.string("mix", QuestionMix.FOUR_KINDS.label()));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
     return new ExampleSource(f.longValue("seed"), split, ChunkBudget.estimated(f.intValue("chunk-tokens", 200, 16)),
-        f.intValue("per-kb", 48, 1), f.intValue("extra-chunks", 2, 0), QuestionGenerator.DEFAULT_MIX, naming);
+        f.intValue("per-kb", 48, 1), f.intValue("extra-chunks", 2, 0), mix.shares(), naming);
   }
 
   private int export(Flags f, PrintStream out) throws IOException {
@@ -172,14 +176,17 @@ public final class KbCommand implements BenchCli.Command {
         source.split().label(), source.seed());
     double all = 0;
     for (QuestionKind k : QuestionKind.values()) {
+      if (!source.mix().containsKey(k)) {
+        continue;
+      }
       double[] c = chance.getOrDefault(k, new double[2]);
       all += c[1];
       out.printf(Locale.ROOT, "  %-17s %4d questions  chance %.3f%n", k.key(), (int) c[0], c[0] == 0 ? 0 : c[1] / c[0]);
     }
     out.printf(Locale.ROOT, "  %-17s %4d questions  chance %.3f (the ceiling of an order-free mode, e.g. APE)%n", "all",
         examples, all / examples);
-    out.println("  cross_chunk and bridged_multi_hop questions by candidates (chunks that read alike without their"
-        + " order): " + candidates);
+    out.println("  questions answered by an unnamed chunk (cross_chunk, bridged_multi_hop) by candidates (chunks that"
+        + " read alike without their order): " + candidates);
     return 0;
   }
 

@@ -22,13 +22,8 @@ import java.util.SplittableRandom;
  */
 public final class QuestionGenerator {
 
-  /**
-   * Shares of the kinds: the two multi-hop kinds, the hardest to learn, 40 % together; cross_chunk keeps its 25 %
-   * (the kind chunk reuse loses most on, so that the reuse figures stay comparable in weight with the earlier mix).
-   */
-  public static final Map<QuestionKind, Double> DEFAULT_MIX = Map.of(
-      QuestionKind.SINGLE_HOP, 0.20, QuestionKind.MULTI_HOP, 0.20,
-      QuestionKind.DISTRACTOR, 0.15, QuestionKind.CROSS_CHUNK, 0.25, QuestionKind.BRIDGED_MULTI_HOP, 0.20);
+  /** The demo model's mix ({@link QuestionMix#FOUR_KINDS}): what every split asks unless told otherwise. */
+  public static final Map<QuestionKind, Double> DEFAULT_MIX = QuestionMix.FOUR_KINDS.shares();
 
   private static final int TRIES = 64;
 

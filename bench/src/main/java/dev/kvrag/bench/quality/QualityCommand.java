@@ -6,6 +6,7 @@ import dev.kvrag.bench.BenchCli.UsageException;
 import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Example;
 import dev.kvrag.bench.kb.QuestionKind;
+import dev.kvrag.bench.kb.QuestionMix;
 import dev.kvrag.engine.compress.ChunkCompression;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
@@ -40,7 +41,7 @@ public final class QualityCommand implements BenchCli.Command {
   static final String EVERY_MULTI_HOP = "every_multi_hop";
 
   private static final Set<String> OPTIONS = Set.of("model", "seed", "questions", "modes", "json", "kv", "threads",
-      "max-answer-tokens", "chunk-compression");
+      "max-answer-tokens", "chunk-compression", "mix");
 
   @Override
   public String name() {
@@ -51,7 +52,7 @@ public final class QualityCommand implements BenchCli.Command {
   public List<String> usage() {
     return List.of("bench-quality --model DIR --seed S --questions N [--modes full,naive,cacheblend,ape,...] "
         + "[--json FILE] [--kv f32|bf16|f16|int8] [--threads N] [--max-answer-tokens 24]"
-        + " [--chunk-compression none|keynorm:F|keynorm-high:F|random:F]");
+        + " [--chunk-compression none|keynorm:F|keynorm-high:F|random:F] [--mix four-kinds|with-bridged]");
   }
 
   @Override
@@ -71,15 +72,17 @@ public final class QualityCommand implements BenchCli.Command {
     int threads = f.intValue("threads", Runtime.getRuntime().availableProcessors(), 1);
     int maxAnswer = f.intValue("max-answer-tokens", 24, 1);
     ChunkCompression compression;
+    QuestionMix mix;
     try {
       compression = StoredChunkCompression.parse(f.string("chunk-compression", "none"));
+      mix = QuestionMix.parse(f.string("mix", QuestionMix.FOUR_KINDS.label()));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
 
     Tokenizer tok = Tokenizer.load(dir);
     PromptLayout layout = QualityRun.layout(tok);
-    List<Example> examples = QualityRun.heldOut(seed, questions);
+    List<Example> examples = QualityRun.heldOut(seed, questions, mix);
     Map<FusionPlan, List<QualityRun.Answer>> answers;
     try (CpuBackend backend = new CpuBackend(threads); Transformer model = Transformer.load(dir, backend)) {
       QualityRun run = new QualityRun(model, tok, layout, stored, maxAnswer, compression);
@@ -99,12 +102,15 @@ public final class QualityCommand implements BenchCli.Command {
     StringBuilder paired = new StringBuilder();
     StringBuilder gaps = new StringBuilder();
     for (var e : answers.entrySet()) {
-      Map<String, Object> summary = summarize(e.getValue());
+      Map<String, Object> summary = summarize(e.getValue(), mix);
       if (e.getValue() != first) {
-        Map<String, PairedComparison> byKind = paired(first, e.getValue());
+        Map<String, PairedComparison> byKind = paired(first, e.getValue(), mix);
         summary.put("paired_vs_first", byKind);
         for (String kind : List.of(QuestionKind.MULTI_HOP.key(), QuestionKind.BRIDGED_MULTI_HOP.key(), EVERY_MULTI_HOP)) {
           PairedComparison multi = byKind.get(kind);
+          if (multi == null || kind.equals(EVERY_MULTI_HOP) && !mix.shares().containsKey(QuestionKind.BRIDGED_MULTI_HOP)) {
+            continue;
+          }
           paired.append(String.format("  %-42s %-17s lost %3d, gained %3d, McNemar p = %.2g%n", e.getKey().describe(),
               kind, multi.lost(), multi.gained(), multi.p()));
         }
@@ -115,9 +121,9 @@ public final class QualityCommand implements BenchCli.Command {
       modes.put(e.getKey().describe(), summary);
       @SuppressWarnings("unchecked")
       Map<String, Double> em = (Map<String, Double>) summary.get("exact_match");
-      out.printf("%-44s %9.3f %9.3f %11.3f %11.3f %9.3f %9.3f %8.1fms %8.1f%%%n", e.getKey().describe(),
-          em.get("single_hop"), em.get("multi_hop"), em.get("distractor"), em.get("cross_chunk"),
-          em.get("bridged_multi_hop"), em.get("all"),
+      out.printf("%-44s %9s %9s %11s %11s %9s %9s %8.1fms %8.1f%%%n", e.getKey().describe(),
+          cell(em, "single_hop"), cell(em, "multi_hop"), cell(em, "distractor"), cell(em, "cross_chunk"),
+          cell(em, "bridged_multi_hop"), cell(em, "all"),
           (double) summary.get("ttft_ms_p50"), 100 * (double) summary.get("recompute_fraction"));
     }
     if (!paired.isEmpty()) {
@@ -131,6 +137,7 @@ public final class QualityCommand implements BenchCli.Command {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("model", dir.toString());
     json.put("seed", seed);
+    json.put("mix", mix.label());
     json.put("chunk_compression", f.string("chunk-compression", "none"));
     json.put("modes", modes);
     if (f.has("json")) {
@@ -145,11 +152,19 @@ public final class QualityCommand implements BenchCli.Command {
     return 0;
   }
 
-  /** Exact match and F1 per question kind and overall, TTFT median, mean recompute fraction, question count. */
-  static Map<String, Object> summarize(List<QualityRun.Answer> answers) {
+  /** A kind's exact match, or "-" where the mix does not ask it. */
+  private static String cell(Map<String, Double> em, String kind) {
+    return em.containsKey(kind) ? String.format(Locale.ROOT, "%.3f", em.get(kind)) : "-";
+  }
+
+  /**
+   * Exact match and F1 per question kind of {@code mix} and overall, TTFT median, mean recompute fraction, question
+   * count.
+   */
+  static Map<String, Object> summarize(List<QualityRun.Answer> answers, QuestionMix mix) {
     Map<String, Double> em = new LinkedHashMap<>();
     Map<String, Double> f1 = new LinkedHashMap<>();
-    for (QuestionKind kind : QuestionKind.values()) {
+    for (QuestionKind kind : asked(mix)) {
       List<QualityRun.Answer> of = answers.stream().filter(a -> a.kind().equals(kind.key())).toList();
       em.put(kind.key(), mean(of.stream().mapToDouble(a -> AnswerScore.exactMatch(a.text(), a.gold()) ? 1 : 0)
           .toArray()));
@@ -168,10 +183,18 @@ public final class QualityCommand implements BenchCli.Command {
     return out;
   }
 
-  /** {@code other} against {@code first}, per question kind, over both multi-hop kinds, and overall. */
-  static Map<String, PairedComparison> paired(List<QualityRun.Answer> first, List<QualityRun.Answer> other) {
+  /** The kinds {@code mix} asks, in the enum's order. */
+  private static List<QuestionKind> asked(QuestionMix mix) {
+    return Arrays.stream(QuestionKind.values()).filter(mix.shares()::containsKey).toList();
+  }
+
+  /**
+   * {@code other} against {@code first}, per question kind of {@code mix}, over both multi-hop kinds, and overall.
+   */
+  static Map<String, PairedComparison> paired(List<QualityRun.Answer> first, List<QualityRun.Answer> other,
+                                              QuestionMix mix) {
     Map<String, PairedComparison> out = new LinkedHashMap<>();
-    for (QuestionKind kind : QuestionKind.values()) {
+    for (QuestionKind kind : asked(mix)) {
       out.put(kind.key(), PairedComparison.of(first, other, a -> a.kind().equals(kind.key())));
     }
     out.put(EVERY_MULTI_HOP, PairedComparison.of(first, other, a -> QuestionKind.parse(a.kind()).multiHop()));

@@ -4,6 +4,7 @@ import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Chunk;
 import dev.kvrag.bench.kb.Example;
 import dev.kvrag.bench.kb.ExampleSource;
+import dev.kvrag.bench.kb.QuestionMix;
 import dev.kvrag.bench.kb.Split;
 import dev.kvrag.common.kv.ChunkEncoding;
 import dev.kvrag.common.kv.ChunkKey;
@@ -81,8 +82,13 @@ public final class QualityRun {
 
   /** The first {@code questions} held-out examples of seed {@code seed}, in the exporter's order. */
   public static List<Example> heldOut(long seed, int questions) {
+    return heldOut(seed, questions, QuestionMix.FOUR_KINDS);
+  }
+
+  /** The same, asking the kinds of {@code mix}. */
+  public static List<Example> heldOut(long seed, int questions, QuestionMix mix) {
     List<Example> out = new ArrayList<>(questions);
-    ExampleSource.of(seed, Split.HELDOUT).forEach(questions, out::add);
+    ExampleSource.of(seed, Split.HELDOUT, mix).forEach(questions, out::add);
     return out;
   }
 

@@ -128,7 +128,8 @@ class KbCommandTest {
 
   @Test
   void orderFreePrintsTheChancePerKindAndOnlyKindsAnsweredByAnUnnamedChunkLose() {
-    Run run = kvrag("bench-kb", "order-free", "--seed", "777", "--split", "heldout", "--examples", "200");
+    Run run = kvrag("bench-kb", "order-free", "--seed", "777", "--split", "heldout", "--examples", "200", "--mix",
+        "with-bridged");
     assertEquals(0, run.status(), run.err());
     for (String kind : List.of("single_hop", "multi_hop", "distractor")) {
       assertTrue(run.out().lines().anyMatch(l -> l.trim().startsWith(kind) && l.endsWith("chance 1.000")), run.out());
@@ -150,7 +151,7 @@ class KbCommandTest {
     assertOneLine(kvrag("bench-kb", "export", "--seed", "x1", "--split", "train", "--examples", "5", "--out", "x"),
         "kvrag bench-kb: option --seed must be a whole number, got 'x1'");
     assertOneLine(kvrag("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbz", "3"),
-        "kvrag bench-kb: unknown option --kbz (known: --chunk-tokens, --extra-chunks, --kbs, --naming, --per-kb, --seed, --split)");
+        "kvrag bench-kb: unknown option --kbz (known: --chunk-tokens, --extra-chunks, --kbs, --mix, --naming, --per-kb, --seed, --split)");
     assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "0", "--out", "x"),
         "kvrag bench-kb: option --examples must be between 1 and 2147483647, got 0");
     assertOneLine(kvrag("bench-kb", "frobnicate"),

@@ -13,7 +13,7 @@ class OrderFreeChanceTest {
 
   private static List<Example> heldout(int count) {
     List<Example> examples = new ArrayList<>();
-    ExampleSource.of(777, Split.HELDOUT).forEach(count, examples::add);
+    ExampleSource.of(777, Split.HELDOUT, QuestionMix.WITH_BRIDGED).forEach(count, examples::add);
     return examples;
   }
 

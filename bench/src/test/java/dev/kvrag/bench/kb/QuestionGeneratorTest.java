@@ -12,7 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/** Over the mix that asks every kind ({@link QuestionMix#WITH_BRIDGED}). */
 class QuestionGeneratorTest {
+
+  private static final Map<QuestionKind, Double> MIX = QuestionMix.WITH_BRIDGED.shares();
 
   private static final List<KnowledgeBase> KBS = new ArrayList<>();
   private static final List<Question> QUESTIONS = new ArrayList<>();
@@ -24,7 +27,7 @@ class QuestionGeneratorTest {
       KnowledgeBase kb = KnowledgeBase.generate(ExampleSource.kbSeed(9, Split.TRAIN, i), Split.TRAIN,
           ChunkBudget.DEFAULT);
       KBS.add(kb);
-      for (Question q : QuestionGenerator.generate(kb, 48, QuestionGenerator.DEFAULT_MIX, i)) {
+      for (Question q : QuestionGenerator.generate(kb, 48, MIX, i)) {
         QUESTIONS.add(q);
         KB_OF.put(q, kb);
       }
@@ -42,17 +45,25 @@ class QuestionGeneratorTest {
     assertEquals(12 * 48, QUESTIONS.size());
     for (QuestionKind k : QuestionKind.values()) {
       double share = counts.getOrDefault(k, 0) / (double) QUESTIONS.size();
-      assertTrue(Math.abs(share - QuestionGenerator.DEFAULT_MIX.get(k)) < 0.08, k + " share " + share);
+      assertTrue(Math.abs(share - MIX.get(k)) < 0.08, k + " share " + share);
+    }
+  }
+
+  @Test
+  void theDemoModelsMixAsksNoBridgedMultiHop() {
+    for (KnowledgeBase kb : KBS) {
+      assertTrue(QuestionGenerator.generate(kb, 48, QuestionGenerator.DEFAULT_MIX, 3).stream()
+          .noneMatch(q -> q.kind() == QuestionKind.BRIDGED_MULTI_HOP));
     }
   }
 
   @Test
   void theSameSeedAsksTheSameQuestions() {
     KnowledgeBase kb = KBS.getFirst();
-    assertEquals(QuestionGenerator.generate(kb, 48, QuestionGenerator.DEFAULT_MIX, 0),
-        QuestionGenerator.generate(kb, 48, QuestionGenerator.DEFAULT_MIX, 0));
-    assertNotEquals(QuestionGenerator.generate(kb, 48, QuestionGenerator.DEFAULT_MIX, 0),
-        QuestionGenerator.generate(kb, 48, QuestionGenerator.DEFAULT_MIX, 1));
+    assertEquals(QuestionGenerator.generate(kb, 48, MIX, 0),
+        QuestionGenerator.generate(kb, 48, MIX, 0));
+    assertNotEquals(QuestionGenerator.generate(kb, 48, MIX, 0),
+        QuestionGenerator.generate(kb, 48, MIX, 1));
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Example;
+import dev.kvrag.bench.kb.QuestionMix;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.DType;
 import dev.kvrag.engine.compute.cpu.CpuBackend;
@@ -55,12 +56,11 @@ class QualityRunTest {
     assertEquals(texts.get(0), texts.get(2), "CACHEBLEND at ratio 1 must answer as FULL");
     assertTrue(texts.get(0).stream().allMatch(t -> !t.isEmpty()), "a random model rarely says EOS at once");
 
-    Map<String, Object> summary = QualityCommand.summarize(answers.get(plans.get(3)));
+    Map<String, Object> summary = QualityCommand.summarize(answers.get(plans.get(3)), QuestionMix.FOUR_KINDS);
     assertEquals(6, summary.get("questions"));
     @SuppressWarnings("unchecked")
     Map<String, Double> em = (Map<String, Double>) summary.get("exact_match");
-    assertEquals(List.of("single_hop", "multi_hop", "distractor", "cross_chunk", "bridged_multi_hop", "all"),
-        List.copyOf(em.keySet()));
+    assertEquals(List.of("single_hop", "multi_hop", "distractor", "cross_chunk", "all"), List.copyOf(em.keySet()));
     assertTrue(em.values().stream().allMatch(v -> v >= 0 && v <= 1));
     assertEquals(0.0, (double) summary.get("recompute_fraction"), "NAIVE recomputes no context token");
     assertFalse((double) summary.get("ttft_ms_p50") <= 0);
@@ -81,7 +81,7 @@ class QualityRunTest {
         answer("c", "bridged_multi_hop", "Oslo"), answer("d", "cross_chunk", "Oslo"));
     List<QualityRun.Answer> naive = List.of(answer("a", "multi_hop", "Bergen"), answer("b", "bridged_multi_hop", "Oslo"),
         answer("c", "bridged_multi_hop", "Bergen"), answer("d", "cross_chunk", "Bergen"));
-    Map<String, PairedComparison> byKind = QualityCommand.paired(full, naive);
+    Map<String, PairedComparison> byKind = QualityCommand.paired(full, naive, QuestionMix.WITH_BRIDGED);
     assertEquals(1, byKind.get("multi_hop").lost());
     assertEquals(1, byKind.get("bridged_multi_hop").lost());
     assertEquals(2, byKind.get("bridged_multi_hop").questions());
