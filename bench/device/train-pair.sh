@@ -4,7 +4,8 @@
 # training uses a few percent of an H100's arithmetic), so two should share the card's time at modest cost to each;
 # not yet measured: in the one try so far the second run never got past its memory (below).
 # Each run's files come back in $OUT/A and $OUT/B (A, B: the --run numbers): its model shards and demo-rest.tgz,
-# which also holds train.log and the parity logs (checks/); 6 files in all, within the tool's 8.
+# which also holds train.log and the parity logs (checks/); 6 files in all, within the tool's 8. Exits non-zero when
+# either training or either parity failed.
 # Memory: a run at the default --batch-tokens 65536 with blended steps holds about 40 GB of GPU memory, so two do not
 # fit an 80 GB H100 (session 13: the second ran out of memory at its first blended step and stopped; the first
 # trained on alone, as fast as a run alone). Two need a card with more memory (H200, 139 GB), or a smaller
@@ -46,19 +47,24 @@ done
 codes=()
 for pid in "${pids[@]}"; do wait "$pid"; codes+=($?); done
 echo "train-pair: training exits: run $a ${codes[0]}, run $b ${codes[1]}"
+failed=$(( codes[0] != 0 || codes[1] != 0 ))
 
 # the parity tests read models/demo; the working tree here is a copy, the committed model stays as it is at home
 for run in "$a" "$b"; do
   work=/tmp/kvrag-demo-$run
   if [[ ! -f $work/model/config.json ]]; then
-    echo "train-pair: run $run made no model: no parity"; tail -20 "/tmp/train-pair-$run.out"; continue
+    echo "train-pair: run $run made no model: no parity"; tail -20 "/tmp/train-pair-$run.out"; failed=1; continue
   fi
   rm -rf models/demo && cp -r "$work/model" models/demo
   OUT=$work/checks bash bench/device/gpu-check.sh --tests dev.kvrag.engine.compute.cuda.CudaDemoModelTest \
     > /dev/null 2>&1
-  echo "train-pair: run $run parity exit $?: $(grep -h 'GPU CHECK' "$work/checks/gpu-check.log" | tail -1)"
+  parity=$?
+  (( parity == 0 )) || failed=1
+  echo "train-pair: run $run parity exit $parity: $(grep -h 'GPU CHECK' "$work/checks/gpu-check.log" | tail -1)"
   grep -A2 'exact match' "$OUT/$run/train.log" | tail -3
   mv "$OUT/$run/train.log" "$work/train.log"
   tar czf "$OUT/$run/demo-rest.tgz" -C "$work" --exclude='*.safetensors' --exclude=data --exclude=prev .
 done
 ls -la "$OUT"/*
+# non-zero when either training or either parity failed (each one's exit is printed above)
+exit $failed
