@@ -44,7 +44,8 @@ public final class KbCommand implements BenchCli.Command {
         "bench-kb export --seed S --split train|heldout --examples N --out FILE.jsonl"
             + " [--per-kb 48] [--chunk-tokens 200] [--extra-chunks 2] [--naming as-written|facts-named]"
             + " [--mix four-kinds|with-bridged]",
-        "bench-kb stats --seed S --split train|heldout [--kbs 20] [--per-kb 48] [--chunk-tokens 200]",
+        "bench-kb stats --seed S --split train|heldout [--kbs 20] [--per-kb 48] [--chunk-tokens 200]"
+            + " [--mix four-kinds|with-bridged]",
         "bench-kb sample --seed S --split train|heldout [--chunk-tokens 200]",
         "bench-kb layout --out FILE.json",
         "bench-kb order-free --seed S --split train|heldout --examples N [--per-kb 48] [--extra-chunks 2]"

@@ -52,12 +52,15 @@ final class KbStats {
         100.0 * unnamedChunks / chunks, nearMissEntities / (double) kbs);
     out.printf(Locale.ROOT, "chunk length in estimated tokens: min %d, mean %.1f, max %d%n", minChunk,
         chunkTokens / (double) chunks, maxChunk);
-    out.printf("%n%-12s %9s %7s %15s %22s%n", "kind", "questions", "share", "context chunks", "context chars (tokens)");
+    out.printf("%n%-17s %9s %7s %15s %22s%n", "kind", "questions", "share", "context chunks", "context chars (tokens)");
     long total = kinds.values().stream().mapToLong(k -> k[0]).sum();
     for (QuestionKind kind : QuestionKind.values()) {
+      if (!source.mix().containsKey(kind)) {
+        continue;
+      }
       long[] k = kinds.getOrDefault(kind, new long[3]);
       double n = Math.max(1, k[0]);
-      out.printf(Locale.ROOT, "%-12s %9d %6.1f%% %15.1f %14.0f (%5.0f)%n", kind.key(), k[0], 100.0 * k[0] / total,
+      out.printf(Locale.ROOT, "%-17s %9d %6.1f%% %15.1f %14.0f (%5.0f)%n", kind.key(), k[0], 100.0 * k[0] / total,
           k[1] / n, k[2] / n, k[2] / n / 4);
     }
   }
