@@ -3,7 +3,7 @@
 500 each of seeds 778 and 4242), so that a bar is read on more questions than one set holds. Every file must hold
 the same modes with the same baseline first. Per mode and kind: exact match over all questions, and against the
 baseline the paired counts summed (lost, gained), the difference with its 95 % interval (normal approximation over
-the per-question differences) and the exact two-sided McNemar p. Standard library only.
+the per-question differences, sample variance, as PairedComparison) and the exact two-sided McNemar p. Standard library only.
 
     python3 bench/demo-model/pool_quality.py docs/quality/run21-bridged-{777-2000,778-500,4242-500}.json
 """
@@ -51,7 +51,9 @@ def main(paths):
             if n == 0:
                 continue
             diff = (gained - lost) / n
-            half = 1.96 * math.sqrt(max((lost + gained) / n - diff * diff, 0) / n)
+            # PairedComparison.halfWidth95's formula (sample variance), so pooled and per-file intervals agree
+            variance = ((lost + gained) / n - diff * diff) * n / (n - 1) if n > 1 else float("nan")
+            half = 1.959964 * math.sqrt(max(variance, 0) / n)
             print(f"  {k:<18} lost {lost:4d}, gained {gained:4d}: {100 * diff:+.1f} ± {100 * half:.1f} points, "
                   f"McNemar p = {mcnemar_p(lost, gained):.2g}")
 

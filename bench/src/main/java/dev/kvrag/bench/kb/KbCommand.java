@@ -176,10 +176,7 @@ public final class KbCommand implements BenchCli.Command {
         + " chunk's facts and the asked subject's pronoun but not the chunks' order%n", examples,
         source.split().label(), source.seed());
     double all = 0;
-    for (QuestionKind k : QuestionKind.values()) {
-      if (!source.mix().containsKey(k)) {
-        continue;
-      }
+    for (QuestionKind k : QuestionKind.askedBy(source.mix())) {
       double[] c = chance.getOrDefault(k, new double[2]);
       all += c[1];
       out.printf(Locale.ROOT, "  %-17s %4d questions  chance %.3f%n", k.key(), (int) c[0], c[0] == 0 ? 0 : c[1] / c[0]);

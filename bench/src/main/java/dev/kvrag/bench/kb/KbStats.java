@@ -54,10 +54,7 @@ final class KbStats {
         chunkTokens / (double) chunks, maxChunk);
     out.printf("%n%-17s %9s %7s %15s %22s%n", "kind", "questions", "share", "context chunks", "context chars (tokens)");
     long total = kinds.values().stream().mapToLong(k -> k[0]).sum();
-    for (QuestionKind kind : QuestionKind.values()) {
-      if (!source.mix().containsKey(kind)) {
-        continue;
-      }
+    for (QuestionKind kind : QuestionKind.askedBy(source.mix())) {
       long[] k = kinds.getOrDefault(kind, new long[3]);
       double n = Math.max(1, k[0]);
       out.printf(Locale.ROOT, "%-17s %9d %6.1f%% %15.1f %14.0f (%5.0f)%n", kind.key(), k[0], 100.0 * k[0] / total,

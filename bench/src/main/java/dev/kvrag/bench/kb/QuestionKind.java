@@ -1,7 +1,9 @@
 package dev.kvrag.bench.kb;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The question categories of the quality report; {@link #key()} is the JSON key. */
@@ -25,6 +27,11 @@ public enum QuestionKind {
   /** Whether the answer's chunk leaves its subject to the chunk before it, so that the chunks' order matters. */
   public boolean answeredByAnUnnamedChunk() {
     return this == CROSS_CHUNK || this == BRIDGED_MULTI_HOP;
+  }
+
+  /** The kinds a mix gives a share to, in this enum's order (the order of every per-kind table). */
+  public static List<QuestionKind> askedBy(Map<QuestionKind, Double> mix) {
+    return Arrays.stream(values()).filter(mix::containsKey).toList();
   }
 
   /** Whether answering chains two facts. */

@@ -100,17 +100,18 @@ public final class QualityCommand implements BenchCli.Command {
     List<QualityRun.Answer> first = answers.values().iterator().next();
     String baseline = answers.keySet().iterator().next().describe();
     StringBuilder paired = new StringBuilder();
+    // with one multi-hop kind, every_multi_hop is multi_hop again: printed once
+    List<String> multiHopRows = mix.shares().containsKey(QuestionKind.BRIDGED_MULTI_HOP)
+        ? List.of(QuestionKind.MULTI_HOP.key(), QuestionKind.BRIDGED_MULTI_HOP.key(), EVERY_MULTI_HOP)
+        : List.of(QuestionKind.MULTI_HOP.key());
     StringBuilder gaps = new StringBuilder();
     for (var e : answers.entrySet()) {
       Map<String, Object> summary = summarize(e.getValue(), mix);
       if (e.getValue() != first) {
         Map<String, PairedComparison> byKind = paired(first, e.getValue(), mix);
         summary.put("paired_vs_first", byKind);
-        for (String kind : List.of(QuestionKind.MULTI_HOP.key(), QuestionKind.BRIDGED_MULTI_HOP.key(), EVERY_MULTI_HOP)) {
+        for (String kind : multiHopRows) {
           PairedComparison multi = byKind.get(kind);
-          if (multi == null || kind.equals(EVERY_MULTI_HOP) && !mix.shares().containsKey(QuestionKind.BRIDGED_MULTI_HOP)) {
-            continue;
-          }
           paired.append(String.format("  %-42s %-17s lost %3d, gained %3d, McNemar p = %.2g%n", e.getKey().describe(),
               kind, multi.lost(), multi.gained(), multi.p()));
         }
@@ -164,7 +165,7 @@ public final class QualityCommand implements BenchCli.Command {
   static Map<String, Object> summarize(List<QualityRun.Answer> answers, QuestionMix mix) {
     Map<String, Double> em = new LinkedHashMap<>();
     Map<String, Double> f1 = new LinkedHashMap<>();
-    for (QuestionKind kind : asked(mix)) {
+    for (QuestionKind kind : QuestionKind.askedBy(mix.shares())) {
       List<QualityRun.Answer> of = answers.stream().filter(a -> a.kind().equals(kind.key())).toList();
       em.put(kind.key(), mean(of.stream().mapToDouble(a -> AnswerScore.exactMatch(a.text(), a.gold()) ? 1 : 0)
           .toArray()));
@@ -183,18 +184,13 @@ public final class QualityCommand implements BenchCli.Command {
     return out;
   }
 
-  /** The kinds {@code mix} asks, in the enum's order. */
-  private static List<QuestionKind> asked(QuestionMix mix) {
-    return Arrays.stream(QuestionKind.values()).filter(mix.shares()::containsKey).toList();
-  }
-
   /**
    * {@code other} against {@code first}, per question kind of {@code mix}, over both multi-hop kinds, and overall.
    */
   static Map<String, PairedComparison> paired(List<QualityRun.Answer> first, List<QualityRun.Answer> other,
                                               QuestionMix mix) {
     Map<String, PairedComparison> out = new LinkedHashMap<>();
-    for (QuestionKind kind : asked(mix)) {
+    for (QuestionKind kind : QuestionKind.askedBy(mix.shares())) {
       out.put(kind.key(), PairedComparison.of(first, other, a -> a.kind().equals(kind.key())));
     }
     out.put(EVERY_MULTI_HOP, PairedComparison.of(first, other, a -> QuestionKind.parse(a.kind()).multiHop()));
