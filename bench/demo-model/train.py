@@ -85,10 +85,10 @@ def parse_args(argv):
     p.add_argument("--easy-until", type=float, default=0.6,
                    help="progress at which the share of rows from the easy examples, falling linearly from 1, "
                         "reaches 0")
-    p.add_argument("--mix", default="four-kinds", choices=("four-kinds", "with-bridged"),
-                   help="the question kinds the training and held-out examples ask (bench-kb export --mix): four-kinds "
-                        "(the committed model's) or with-bridged (adds bridged multi-hop, issue 5's harder multi-hop; "
-                        "runs 21 and 22 trained on it)")
+    p.add_argument("--mix", default="with-bridged", choices=("four-kinds", "with-bridged"),
+                   help="the question kinds the training and held-out examples ask (bench-kb export --mix): with-bridged "
+                        "(the committed model's since run 24: adds bridged multi-hop, issue 5's harder multi-hop) or "
+                        "four-kinds (runs 1-20's)")
     p.add_argument("--extra-chunks", type=int, default=1,
                    help="random chunks the exporter adds to each training context beside needed and distractors")
     p.add_argument("--heldout-examples", type=int, default=2_000)
@@ -845,7 +845,8 @@ def main(argv):
 
 def write_reference(model, heldout, flat, offsets, answer_start, predictions, args, report, device):
     """For the engine's parity test: the last-position fp32 logits of 4 held-out prompts, and the greedy
-    answers (ids) of the first 500 held-out questions, from the saved weights in fp32."""
+    answers (ids) of the first 500 held-out questions, from the saved weights in fp32; with the mix, since the
+    held-out questions are the mix's (the engine rebuilds them from seed and mix)."""
     import torch
 
     prompts = []
@@ -859,7 +860,7 @@ def write_reference(model, heldout, flat, offsets, answer_start, predictions, ar
                 "greedy_text": predictions[n][0], "greedy_ids": predictions[n][1]}
                for n in range(min(500, len(heldout)))]
     (report / "engine_reference.json").write_text(json.dumps(
-        {"heldout_seed": args.heldout_seed, "heldout_examples": args.heldout_examples,
+        {"heldout_seed": args.heldout_seed, "heldout_examples": args.heldout_examples, "mix": args.mix,
          "prompts": prompts, "answers": answers}) + "\n")
 
 

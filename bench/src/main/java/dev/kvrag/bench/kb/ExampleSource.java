@@ -30,7 +30,7 @@ public record ExampleSource(long seed, Split split, ChunkBudget budget, int perK
   }
 
   public static ExampleSource of(long seed, Split split) {
-    return of(seed, split, QuestionMix.FOUR_KINDS);
+    return of(seed, split, QuestionMix.DEFAULT);
   }
 
   public static ExampleSource of(long seed, Split split, QuestionMix mix) {

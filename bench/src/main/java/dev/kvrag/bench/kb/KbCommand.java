@@ -43,13 +43,13 @@ public final class KbCommand implements BenchCli.Command {
     return List.of(
         "bench-kb export --seed S --split train|heldout --examples N --out FILE.jsonl"
             + " [--per-kb 48] [--chunk-tokens 200] [--extra-chunks 2] [--naming as-written|facts-named]"
-            + " [--mix four-kinds|with-bridged]",
+            + " [--mix with-bridged|four-kinds]",
         "bench-kb stats --seed S --split train|heldout [--kbs 20] [--per-kb 48] [--chunk-tokens 200]"
-            + " [--mix four-kinds|with-bridged]",
+            + " [--mix with-bridged|four-kinds]",
         "bench-kb sample --seed S --split train|heldout [--chunk-tokens 200]",
         "bench-kb layout --out FILE.json",
         "bench-kb order-free --seed S --split train|heldout --examples N [--per-kb 48] [--extra-chunks 2]"
-            + " [--mix four-kinds|with-bridged]",
+            + " [--mix with-bridged|four-kinds]",
         "bench-kb documents --seed S --split train|heldout --out DIR [--questions 8] [--naming as-written|facts-named]");
   }
 
@@ -78,7 +78,7 @@ public final class KbCommand implements BenchCli.Command {
     try {
       split = Split.parse(f.string("split"));
       naming = Naming.parse(f.string("naming", Naming.AS_WRITTEN.label()));
-      mix = QuestionMix.parse(f.string("mix", QuestionMix.FOUR_KINDS.label()));
+      mix = QuestionMix.parse(f.string("mix", QuestionMix.DEFAULT.label()));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

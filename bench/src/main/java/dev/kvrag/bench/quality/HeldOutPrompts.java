@@ -2,6 +2,7 @@ package dev.kvrag.bench.quality;
 
 import dev.kvrag.bench.kb.Chunk;
 import dev.kvrag.bench.kb.Example;
+import dev.kvrag.bench.kb.QuestionMix;
 import dev.kvrag.engine.prompt.EncodedPrompt;
 import dev.kvrag.engine.prompt.PromptEncoder;
 import dev.kvrag.engine.prompt.PromptLayout;
@@ -40,7 +41,8 @@ public final class HeldOutPrompts {
     root.put("model", dir.toString());
     root.put("seed", seed);
     ArrayNode prompts = root.putArray("prompts");
-    for (Example e : QualityRun.heldOut(seed, questions)) {
+    // the GPU fixture's split: every model since run 5 was checked on these prompts, so they stay the four kinds
+    for (Example e : QualityRun.heldOut(seed, questions, QuestionMix.FOUR_KINDS)) {
       List<String> texts = e.context().stream().map(Chunk::text).toList();
       EncodedPrompt prompt = encoder.encode(layout.segments(texts, e.question().text()));
       ObjectNode p = prompts.addObject();

@@ -52,7 +52,7 @@ public final class QualityCommand implements BenchCli.Command {
   public List<String> usage() {
     return List.of("bench-quality --model DIR --seed S --questions N [--modes full,naive,cacheblend,ape,...] "
         + "[--json FILE] [--kv f32|bf16|f16|int8] [--threads N] [--max-answer-tokens 24]"
-        + " [--chunk-compression none|keynorm:F|keynorm-high:F|random:F] [--mix four-kinds|with-bridged]");
+        + " [--chunk-compression none|keynorm:F|keynorm-high:F|random:F] [--mix with-bridged|four-kinds]");
   }
 
   @Override
@@ -75,7 +75,7 @@ public final class QualityCommand implements BenchCli.Command {
     QuestionMix mix;
     try {
       compression = StoredChunkCompression.parse(f.string("chunk-compression", "none"));
-      mix = QuestionMix.parse(f.string("mix", QuestionMix.FOUR_KINDS.label()));
+      mix = QuestionMix.parse(f.string("mix", QuestionMix.DEFAULT.label()));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -50,9 +50,9 @@ class QuestionGeneratorTest {
   }
 
   @Test
-  void theDemoModelsMixAsksNoBridgedMultiHop() {
+  void theFourKindsMixAsksNoBridgedMultiHop() {
     for (KnowledgeBase kb : KBS) {
-      assertTrue(QuestionGenerator.generate(kb, 48, QuestionGenerator.DEFAULT_MIX, 3).stream()
+      assertTrue(QuestionGenerator.generate(kb, 48, QuestionMix.FOUR_KINDS.shares(), 3).stream()
           .noneMatch(q -> q.kind() == QuestionKind.BRIDGED_MULTI_HOP));
     }
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.kvrag.bench.StoredKv;
 import dev.kvrag.bench.kb.Chunk;
 import dev.kvrag.bench.kb.Example;
+import dev.kvrag.bench.kb.QuestionMix;
 import dev.kvrag.engine.compress.FusionPlan;
 import dev.kvrag.engine.compute.Activations;
 import dev.kvrag.engine.compute.AttentionRule;
@@ -35,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The committed demo model (models/demo) computes in our engine what it computes in PyTorch. The reference,
  * docs/demo-model/engine_reference.json, was written by bench/demo-model/train.py on the GPU machine from the saved
  * bf16 weights computed in fp32 with HF transformers: the last-position logits of four held-out prompts and the
- * greedy answers to the first 500 held-out questions (seed and count in the file). Both are rebuilt here from the
+ * greedy answers to the first 500 held-out questions (seed, count and mix in the file). Both are rebuilt here from the
  * knowledge-base generator, so the prompts, their tokenization and the chat layout are checked too.
  */
 class DemoModelParityTest {
@@ -98,7 +99,7 @@ class DemoModelParityTest {
     PromptLayout layout = PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElseThrow();
     ChatTemplate template = ModelChatTemplate.forTokenizer(tok);
     PromptEncoder encoder = new PromptEncoder(tok::encodeText, tok.bosId(), OptionalInt.empty());
-    for (Example e : QualityRun.heldOut(reference.get("heldout_seed").asLong(), 40)) {
+    for (Example e : heldOut(40)) {
       List<String> texts = e.context().stream().map(Chunk::text).toList();
       // what `./kvrag generate --model models/demo --chat --prompt USER` encodes
       int[] chat = tok.encode(template.render(List.of(ChatMessage.user(layout.userMessage(texts,
@@ -108,11 +109,20 @@ class DemoModelParityTest {
     }
   }
 
+  /**
+   * The reference's first {@code n} held-out questions: its seed, and its mix (train.py's {@code --mix}; a reference
+   * written before the mix was recorded asked the four kinds).
+   */
+  private static List<Example> heldOut(int n) {
+    QuestionMix mix = reference.has("mix") ? QuestionMix.parse(reference.get("mix").asString())
+        : QuestionMix.FOUR_KINDS;
+    return QualityRun.heldOut(reference.get("heldout_seed").asLong(), n, mix);
+  }
+
   @Test
   void greedyAnswersAgreeWithPyTorchOnAtLeast99PercentOfHeldOutQuestions() throws IOException {
     JsonNode answers = reference.get("answers");
-    long seed = reference.get("heldout_seed").asLong();
-    List<Example> examples = QualityRun.heldOut(seed, answers.size());
+    List<Example> examples = heldOut(answers.size());
     Tokenizer tok = Tokenizer.load(MODEL);
     PromptLayout layout = PromptLayout.fromChatTemplate(tok.config().chatTemplate()).orElseThrow();
     List<QualityRun.Answer> ours;
