@@ -80,7 +80,10 @@ public final class QualityRun {
     this.shift = new RopeShift(model.inverseFrequencies());
   }
 
-  /** The first {@code questions} held-out examples of seed {@code seed} ({@link QuestionMix#DEFAULT}), in the exporter's order. */
+  /**
+   * The first {@code questions} held-out examples of seed {@code seed} ({@link QuestionMix#DEFAULT}), in the
+   * exporter's order.
+   */
   public static List<Example> heldOut(long seed, int questions) {
     return heldOut(seed, questions, QuestionMix.DEFAULT);
   }
