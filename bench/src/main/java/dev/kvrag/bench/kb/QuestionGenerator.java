@@ -22,9 +22,6 @@ import java.util.SplittableRandom;
  */
 public final class QuestionGenerator {
 
-  /** The demo model's mix ({@link QuestionMix#DEFAULT}): what every split asks unless told otherwise. */
-  public static final Map<QuestionKind, Double> DEFAULT_MIX = QuestionMix.DEFAULT.shares();
-
   private static final int TRIES = 64;
 
   private final KnowledgeBase kb;
