@@ -1,7 +1,5 @@
 package dev.kvrag.bench.kb;
 
-import java.util.Locale;
-
 /**
  * How a page's fact sentences refer to the page's subject.
  *
@@ -18,15 +16,10 @@ public enum Naming {
 
   /** {@code as-written} or {@code facts-named}. */
   public static Naming parse(String text) {
-    for (Naming n : values()) {
-      if (n.label().equals(text)) {
-        return n;
-      }
-    }
-    throw new IllegalArgumentException("unknown naming '" + text + "' (as-written, facts-named)");
+    return OptionLabels.parse(Naming.class, text, "naming");
   }
 
   public String label() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return OptionLabels.of(this);
   }
 }

@@ -1,6 +1,5 @@
 package dev.kvrag.bench.kb;
 
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -35,15 +34,10 @@ public enum QuestionMix {
 
   /** {@code four-kinds} or {@code with-bridged}. */
   public static QuestionMix parse(String text) {
-    for (QuestionMix m : values()) {
-      if (m.label().equals(text)) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException("unknown question mix '" + text + "' (four-kinds, with-bridged)");
+    return OptionLabels.parse(QuestionMix.class, text, "question mix");
   }
 
   public String label() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return OptionLabels.of(this);
   }
 }
