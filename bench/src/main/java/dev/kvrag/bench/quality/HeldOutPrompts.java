@@ -18,7 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Writes held-out prompts of the demo model as token ids (prefix, chunks, question: what bench-quality fuses), so
  * that the engine's CUDA test can run them on the GPU machine, where the knowledge-base generator is not carried:
- * {@code java -cp <bench classpath> dev.kvrag.bench.quality.HeldOutPrompts MODEL SEED QUESTIONS OUT.json}.
+ * {@code java -cp <bench classpath> dev.kvrag.bench.quality.HeldOutPrompts MODEL SEED QUESTIONS OUT.json [MIX]}.
+ * MIX (a {@link QuestionMix} label) defaults to the four kinds: the GPU fixture's split, on which every model since
+ * run 5 was checked; diagnose_blend.py reads other splits' prompts in the same format.
  */
 public final class HeldOutPrompts {
 
@@ -26,8 +28,8 @@ public final class HeldOutPrompts {
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
-      System.err.println("usage: HeldOutPrompts MODEL-DIR SEED QUESTIONS OUT.json");
+    if (args.length != 4 && args.length != 5) {
+      System.err.println("usage: HeldOutPrompts MODEL-DIR SEED QUESTIONS OUT.json [MIX]");
       System.exit(2);
     }
     Path dir = Path.of(args[0]);
@@ -41,8 +43,9 @@ public final class HeldOutPrompts {
     root.put("model", dir.toString());
     root.put("seed", seed);
     ArrayNode prompts = root.putArray("prompts");
-    // the GPU fixture's split: every model since run 5 was checked on these prompts, so they stay the four kinds
-    for (Example e : QualityRun.heldOut(seed, questions, QuestionMix.FOUR_KINDS)) {
+    QuestionMix mix = args.length == 5 ? QuestionMix.parse(args[4]) : QuestionMix.FOUR_KINDS;
+    root.put("mix", mix.label());
+    for (Example e : QualityRun.heldOut(seed, questions, mix)) {
       List<String> texts = e.context().stream().map(Chunk::text).toList();
       EncodedPrompt prompt = encoder.encode(layout.segments(texts, e.question().text()));
       ObjectNode p = prompts.addObject();
