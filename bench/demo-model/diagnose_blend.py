@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Which recomputed tokens would CACHEBLEND need? A diagnostic for issue 5, on the CPU (any PyTorch >= 1.13, e.g.
-Debian's python3-torch: `/usr/bin/python3 bench/demo-model/diagnose_blend.py`).
+Debian's python3-torch: `/usr/bin/python3 bench/demo-model/diagnose_blend.py`; Debian's torch calls the system BLAS,
+which is the reference one until `apt-get install libopenblas0-pthread`, about 30x slower: hours for 200 prompts).
+Other splits' prompts: `java -cp <bench classpath> dev.kvrag.bench.quality.HeldOutPrompts MODEL SEED N OUT.json MIX`.
 
 For the held-out prompts of engine/src/test/resources/fixtures/demo-heldout-777-100.json (token ids of prefix,
 chunks and question; kind and gold answer) it runs the model in models/demo in fp32 — CACHEBLEND's computation as
