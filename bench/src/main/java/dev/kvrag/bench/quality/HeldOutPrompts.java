@@ -32,6 +32,15 @@ public final class HeldOutPrompts {
       System.err.println("usage: HeldOutPrompts MODEL-DIR SEED QUESTIONS OUT.json [MIX]");
       System.exit(2);
     }
+    QuestionMix mix = QuestionMix.FOUR_KINDS;
+    if (args.length == 5) {
+      try {
+        mix = QuestionMix.parse(args[4]);
+      } catch (IllegalArgumentException e) {
+        System.err.println("HeldOutPrompts: " + e.getMessage());
+        System.exit(2);
+      }
+    }
     Path dir = Path.of(args[0]);
     long seed = Long.parseLong(args[1]);
     int questions = Integer.parseInt(args[2]);
@@ -43,8 +52,6 @@ public final class HeldOutPrompts {
     root.put("model", dir.toString());
     root.put("seed", seed);
     ArrayNode prompts = root.putArray("prompts");
-    QuestionMix mix = args.length == 5 ? QuestionMix.parse(args[4]) : QuestionMix.FOUR_KINDS;
-    root.put("mix", mix.label());
     for (Example e : QualityRun.heldOut(seed, questions, mix)) {
       List<String> texts = e.context().stream().map(Chunk::text).toList();
       EncodedPrompt prompt = encoder.encode(layout.segments(texts, e.question().text()));
