@@ -7,8 +7,7 @@ sys.path.insert(0, __import__('os').path.dirname(__import__('os').path.abspath(_
 from llama_train import (pairwise_rank_loss, TrainLlama, block_mask, pick_deviating, ape_positions,
                          generated_positions, thinned_context_mask, snapkv_thinned_masks)
 from packing import KbIndex, packed_row, packed_batch, answer_weights, ALL_KINDS, ANSWER, CONTEXT, MULTI_HOP_ANSWER, \
-    CROSS_CHUNK_ANSWER, \
-    PAD_SEGMENT
+    CROSS_CHUNK_ANSWER, NEEDED, UNNAMED, PAD_SEGMENT
 torch.manual_seed(0)
 c = types.SimpleNamespace(vocab_size=97, hidden_size=32, intermediate_size=64, num_hidden_layers=2,
     num_attention_heads=4, num_key_value_heads=2, head_dim=8, rms_norm_eps=1e-5, tie_word_embeddings=True,
@@ -25,7 +24,9 @@ for q in range(30):
     ids = sorted(rng.choice(list(chunk_seg), size=4, replace=False))
     needed = ids[:rng.integers(1, 3)]
     segs = [0] + [chunk_seg[x] for x in ids] + [100 + q]
-    examples.append((f"q{q}", ("single_hop", "multi_hop", "cross_chunk")[q % 3], segs, 150 + q, {"kb_seed": 7, "chunk_ids": ids, "needed": needed}))
+    unnamed = [x for x in ids if x.endswith("#2")]  # a page's last chunk never names its subject, in this fake kb
+    examples.append((f"q{q}", ("single_hop", "multi_hop", "cross_chunk")[q % 3], segs, 150 + q,
+                     {"kb_seed": 7, "chunk_ids": ids, "needed": needed, "unnamed": unnamed}))
 idx = KbIndex(examples)
 worst = 0
 answer_classes = set()
@@ -94,10 +95,12 @@ for trial in range(20):
     later = np.flatnonzero(seg == chunks[1])
     assert (whole[0, later] - h[0, later]).abs().max().item() > 1e-3, "separate chunks must not see each other"
 print("separate chunks: max |packed - alone| =", worst)
-# needed-chunk flags (train.py --blend-rank-focus needed): exactly the chunks that the row's questions need, each
-# chunk as a whole (a fake question's block and a fake chunk's tokens are told apart by their random ids)
+# focus flags (train.py --blend-rank-focus needed / continuation): NEEDED on exactly the chunks that the row's
+# questions need, UNNAMED on exactly the chunks that never name their subject, each chunk as a whole (a fake
+# question's block and a fake chunk's tokens are told apart by their random ids)
 block_of = {n: np.concatenate([seg_ids[e[2][-1]], seg_ids[e[3]], [2]]) for n, e in enumerate(examples)}
 flagged_rows = 0
+unnamed_rows = 0
 for trial in range(20):
     tok, pos, seg, tgt, cls, need = packed_row(idx, examples, seg_ids, 1, 2, rng, 3, 6, 4096, separate=True,
                                                ask=ALL_KINDS)
@@ -109,9 +112,13 @@ for trial in range(20):
         chunk_tokens = tok[seg == -c]
         (cid,) = [x for x, sgi in chunk_seg.items() if np.array_equal(seg_ids[sgi], chunk_tokens)]
         flags = need[seg == -c]
-        assert flags.min() == flags.max() == int(cid in wanted), (cid, wanted, flags)
-    flagged_rows += int(need.any() and not need[seg < 0].all())
-assert flagged_rows > 0, "some rows flag some of their chunks and not others"
+        assert flags.min() == flags.max() == NEEDED * (cid in wanted) + UNNAMED * cid.endswith("#2"), \
+            (cid, wanted, flags)
+    needed_flags, unnamed_flags = need & NEEDED > 0, need & UNNAMED > 0
+    flagged_rows += int(needed_flags.any() and not needed_flags[seg < 0].all())
+    unnamed_rows += int(unnamed_flags.any() and not unnamed_flags[seg < 0].all())
+assert flagged_rows > 0, "some rows flag some of their chunks as needed and not others"
+assert unnamed_rows > 0, "some rows flag some of their chunks as unnamed and not others"
 assert worst < 1e-9
 
 # CACHEBLEND rows (TrainLlama.blend_forward): every kind of question is asked; ratio 1 gives the blocks what the

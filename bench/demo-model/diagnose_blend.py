@@ -15,6 +15,9 @@ often the first answer token is FULL's:
   answer      the chunk that holds the gold answer, then the chunk before it (cross_chunk's antecedent), in slot
               order, up to the same count
   random      uniformly random context tokens
+  unnamed     question-free: CACHEBLEND's own rule, but the tokens of the chunks that never name their page's subject
+              (the prompts' "unnamed", HeldOutPrompts) ranked first — what a check layer that deviates most on
+              continuation chunks would pick (train.py --blend-rank-focus continuation)
 Each rule is scored twice: the first answer token equal to FULL's, and FULL's whole greedy answer reproduced
 (teacher-forced: FULL's answer tokens are fed as question tokens, every prediction must match; the first token alone
 is lenient, since several answers share their first token). --anatomy splits the oracle's picks (answer chunks,
@@ -83,6 +86,8 @@ def main():
                    help="where the oracle's and CACHEBLEND's picks lie (the answer's chunk and the one before it, the "
                         "first tokens of each chunk) and which part of the oracle's picks restores the answer")
     p.add_argument("--kinds", default="", help="comma-separated question kinds to keep (default: all)")
+    p.add_argument("--rules", default="none,value@c,oracle,answer,random",
+                   help="comma-separated pick rules to compare (module doc; unnamed also exists)")
     args = p.parse_args()
     torch.manual_seed(args.seed)
     model = load_model(args.model)
@@ -96,7 +101,7 @@ def main():
     if args.anatomy:
         report_anatomy(model, prompts, vocab, args)
         return
-    rules = ["none", "value@c", "oracle", "answer", "random"]
+    rules = args.rules.split(",")
     agree = {r: {} for r in rules}
     agree_all = {}
     counts = {}
@@ -119,13 +124,25 @@ def main():
                 return out
 
             c = args.check_layer
+
+            def by_unnamed(stored, own, context):
+                unnamed = torch.zeros_like(context)
+                for u in prompt.get("unnamed", []):
+                    unnamed |= segments == -(u + 1)
+                deviation = deviation_of(own[1], stored[c][1])[0]
+                return top(deviation + unnamed[0].float() * (deviation.max() + 1), context, count)
+
             picks = {
                 "none": lambda stored, own, context: torch.zeros_like(context),
                 "value@c": lambda stored, own, context: top(deviation_of(own[1], stored[c][1])[0], context, count),
                 "oracle": lambda stored, own, context: oracle_picks(full, stored, c, context, count),
                 "answer": by_answer,
                 "random": lambda stored, own, context: top(torch.rand(context.shape[1]), context, count),
+                "unnamed": by_unnamed,
             }
+            unknown = set(rules) - set(picks)
+            if unknown:
+                raise SystemExit(f"unknown rules {sorted(unknown)}; known: {', '.join(picks)}")
             kind = prompt["kind"]
             counts[kind] = counts.get(kind, 0) + 1
             for rule in rules:

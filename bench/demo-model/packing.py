@@ -38,6 +38,9 @@ from collections import defaultdict
 
 import numpy as np
 
+# focus flags of a row's chunk tokens (packed_row): in a chunk that the row's questions need, in a chunk that never
+# names its page's subject (a continuation: it reads right only after the chunk before it; the export's "unnamed")
+NEEDED, UNNAMED = 1, 2
 # target classes; the answer tokens of a multi-hop question (plain or bridged) are 3 and of a cross_chunk one 4, so
 # that the loss can weigh those kinds on their own
 CONTEXT, ANSWER, MULTI_HOP_ANSWER, CROSS_CHUNK_ANSWER = 1, 2, 3, 4
@@ -57,17 +60,19 @@ def answer_weights(classes, multi_hop_weight, cross_chunk_weight=1.0):
 
 
 class KbIndex:
-    """Training examples grouped by knowledge base: chunk id -> segment index, and each example's
-    question/answer segments and needed chunk ids."""
+    """Training examples grouped by knowledge base: chunk id -> segment index, the chunks that never name their
+    subject, and each example's question/answer segments and needed chunk ids."""
 
     def __init__(self, examples):
         self.kbs = defaultdict(list)
         self.chunk_segment = defaultdict(dict)
+        self.unnamed = defaultdict(set)
         for n, (_, _, segs, _, rec) in enumerate(examples):
             kb = rec["kb_seed"]
             self.kbs[kb].append(n)
             for cid, seg in zip(rec["chunk_ids"], segs[1:-1]):
                 self.chunk_segment[kb][cid] = seg
+            self.unnamed[kb].update(rec.get("unnamed", ()))
         self.kb_list = sorted(self.kbs)
         self.needed = [frozenset(rec["needed"]) for (_, _, _, _, rec) in examples]
 
@@ -91,8 +96,9 @@ def by_document(chunk_ids, rng):
 
 def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, separate=False,
                ask=ONE_CHUNK_KINDS):
-    """One row's token ids, positions, segment ids, targets, target classes and needed-chunk flags (numpy arrays:
-    1 on the tokens of the chunks that the row's questions need, 0 elsewhere); separate: the
+    """One row's token ids, positions, segment ids, targets, target classes and focus flags (numpy arrays; the
+    flags: NEEDED on the tokens of the chunks that the row's questions need, UNNAMED on those of the chunks that
+    never name their subject, 0 elsewhere); separate: the
     chunks encoded separately (module doc), asking only the question kinds in ask: one-chunk questions by default,
     more for a CACHEBLEND row (llama_train.TrainLlama.blend_forward restores what the chunks lose)."""
     kb = index.kb_list[rng.integers(len(index.kb_list))]
@@ -151,13 +157,13 @@ def packed_row(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_
         targets.append(tgt)
         classes.append(cls)
         length += len(block)
-    # 1 on the tokens of the chunks that the row's questions need (train.py --blend-rank-focus needed)
-    in_needed = np.zeros(length, np.int8)
+    # train.py --blend-rank-focus needed / continuation
+    focus = np.zeros(length, np.int8)
     at = len(parts[0]) + len(parts[1])
     for cid, part in zip(chunk_order, parts[2:]):
-        in_needed[at:at + len(part)] = cid in needed
+        focus[at:at + len(part)] = NEEDED * (cid in needed) + UNNAMED * (cid in index.unnamed[kb])
         at += len(part)
-    return tuple(np.concatenate(parts) for parts in (tokens, positions, segments, targets, classes)) + (in_needed,)
+    return tuple(np.concatenate(parts) for parts in (tokens, positions, segments, targets, classes)) + (focus,)
 
 
 def packed_batch(rows):
@@ -170,12 +176,12 @@ def packed_batch(rows):
     segments = np.full((b, width), PAD_SEGMENT, np.int64)
     targets = np.full((b, width), -1, np.int64)
     classes = np.zeros((b, width), np.int8)
-    in_needed = np.zeros((b, width), np.int8)
-    for i, (tok, pos, seg, tgt, cls, need) in enumerate(rows):
+    focus = np.zeros((b, width), np.int8)
+    for i, (tok, pos, seg, tgt, cls, flags) in enumerate(rows):
         n = len(tok)
         tokens[i, :n], positions[i, :n], segments[i, :n], targets[i, :n], classes[i, :n] = tok, pos, seg, tgt, cls
-        in_needed[i, :n] = need
-    return tokens, positions, segments, targets, classes, in_needed
+        focus[i, :n] = flags
+    return tokens, positions, segments, targets, classes, focus
 
 
 def packed_batches(index, examples, seg_ids, bos, eos, rng, merge_max, per_row, max_len, batch_tokens,

@@ -44,7 +44,7 @@ from pathlib import Path
 
 from llama_train import (TrainLlama, ape_positions, block_mask, generated_positions, snapkv_thinned_masks,
                          thinned_context_mask)
-from packing import ALL_KINDS, ANSWER, PAD_SEGMENT, KbIndex, answer_weights, packed_batches, packed_row
+from packing import ALL_KINDS, ANSWER, NEEDED, PAD_SEGMENT, UNNAMED, KbIndex, answer_weights, packed_batches, packed_row
 
 START = time.time()
 
@@ -120,10 +120,13 @@ def parse_args(argv):
                    help="share of the steps whose batch is computed as CACHEBLEND computes it (chunks encoded alone, "
                         "then --blend-ratio of the context recomputed from --blend-check-layer on, chosen by value "
                         "deviation; llama_train.TrainLlama.blend_forward), asking the --blend-kinds")
-    p.add_argument("--blend-rank-focus", choices=["all", "needed"], default="all",
-                   help="which of the later layers' top tokens the ranking loss puts first: all of them, or only "
-                        "those in the chunks the row's questions need (diagnose_blend.py --anatomy: the picks that "
-                        "restore answers lie there)")
+    p.add_argument("--blend-rank-focus", choices=["all", "needed", "continuation"], default="all",
+                   help="which of the later layers' top tokens the ranking loss puts first: all of them; only those "
+                        "in the chunks the row's questions need (diagnose_blend.py --anatomy: the picks that restore "
+                        "answers lie there; but a row asks up to 16 questions, so most of its chunks are needed); or "
+                        "only those in continuation chunks, which never name their page's subject (the export's "
+                        "\"unnamed\"): question-free, so a check layer can learn it, and where cross_chunk's and "
+                        "bridged multi-hop's answers sit (diagnose_blend.py --rules unnamed)")
     p.add_argument("--blend-kinds", default=",".join(ALL_KINDS),
                    help="the question kinds blended rows ask (comma-separated; default all). Leaving multi_hop out "
                         "keeps the model from learning to chain lookups over stored chunk KV, i.e. keeps NAIVE's "
@@ -319,6 +322,7 @@ def read_examples(path, segments, limit=None):
             segs = [segments.add(e["prefix"])] + [segments.add(c) for c in e["chunks"]] + [segments.add(e["question"])]
             keep = {k: e[k] for k in ("id", "kb_seed", "question_text", "answer_text", "chunks", "chunk_ids",
                                       "needed", "distractors")}
+            keep["unnamed"] = e.get("unnamed", [])  # exports before session 17 lack it
             examples.append((e["id"], e["kind"], segs, segments.add(e["answer"]), keep))
             if limit and len(examples) >= limit:
                 break
@@ -603,6 +607,9 @@ def main(argv):
         else []
     if not train or not heldout:
         sys.exit("train.py: no examples in " + str(data_dir))
+    if args.blend_rank_focus == "continuation" and not any(rec["unnamed"] for *_, rec in train):
+        sys.exit(f"train.py: --blend-rank-focus continuation needs the export's \"unnamed\" chunk ids, which "
+                 f"{data_dir / 'train.jsonl'} lacks (written before session 17): delete {data_dir} to export again")
     run_log["phases"]["data_s"] = time.time() - t
     log(f"{len(train)} train ({len(easy)} more with named facts) and {len(heldout)} held-out examples, {len(segments.strings)} distinct segments")
 
@@ -700,7 +707,7 @@ def main(argv):
         ape_steps += take_ape
         take_thin = not take_blend and not take_easy and args.thin_rows > 0 and rng.random() < args.thin_rows
         thin_steps += take_thin
-        tokens, positions, segments_np, targets, classes, in_needed = next(
+        tokens, positions, segments_np, targets, classes, focus_flags = next(
             easy_stream if take_easy else blend_stream if take_blend else stream)
         real = segments_np != PAD_SEGMENT
         row_blocks = np.where(real, segments_np, 0).max(axis=1)
@@ -733,8 +740,8 @@ def main(argv):
             if take_ape:
                 hidden, rank_loss = trainee.blend_forward(x, ape_positions(pos, row_segments), row_segments, 0.0, -1)
             elif take_blend:
-                focus = torch.from_numpy(in_needed > 0).to(device, non_blocking=True) \
-                    if args.blend_rank_focus == "needed" else None
+                flag = {"needed": NEEDED, "continuation": UNNAMED}.get(args.blend_rank_focus)
+                focus = torch.from_numpy(focus_flags & flag > 0).to(device, non_blocking=True) if flag else None
                 hidden, rank_loss = trainee.blend_forward(x, pos, row_segments, args.blend_ratio, args.blend_check_layer,
                                                           rank=args.blend_rank_weight > 0, focus=focus,
                                                           stored_after_prefix=args.blend_stored_at == "prefix")

@@ -12,8 +12,13 @@ import java.util.List;
  *
  * <pre>
  * {"id":..,"split":..,"kb_seed":..,"kind":..,"question_text":..,"answer_text":..,
- *  "prefix":..,"chunks":[..],"chunk_ids":[..],"question":..,"answer":..,"needed":[..],"distractors":[..]}
+ *  "prefix":..,"chunks":[..],"chunk_ids":[..],"question":..,"answer":..,"needed":[..],"distractors":[..],
+ *  "unnamed":[..]}
  * </pre>
+ *
+ * "unnamed" lists the context's chunks that never name their page's subject ({@link Chunk#namesSubject()}): they read
+ * right only after the chunk before them, which is what a chunk encoded alone lacks (train.py's
+ * {@code --blend-rank-focus continuation}).
  */
 final class ExampleJson {
 
@@ -51,6 +56,8 @@ final class ExampleJson {
     strings(out, q.needed());
     out.append(",\"distractors\":");
     strings(out, q.distractors());
+    out.append(",\"unnamed\":");
+    strings(out, e.context().stream().filter(c -> !c.namesSubject()).map(Chunk::id).toList());
     out.append("}\n");
   }
 

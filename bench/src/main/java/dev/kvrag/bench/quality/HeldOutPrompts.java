@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * that the engine's CUDA test can run them on the GPU machine, where the knowledge-base generator is not carried:
  * {@code java -cp <bench classpath> dev.kvrag.bench.quality.HeldOutPrompts MODEL SEED QUESTIONS OUT.json [MIX]}.
  * MIX (a {@link QuestionMix} label) defaults to the four kinds: the GPU fixture's split, on which every model since
- * run 5 was checked; diagnose_blend.py reads other splits' prompts in the same format.
+ * run 5 was checked; diagnose_blend.py reads other splits' prompts in the same format. "unnamed" lists the indices of
+ * the chunks that never name their page's subject (diagnose_blend.py's question-free rule "unnamed").
  */
 public final class HeldOutPrompts {
 
@@ -65,6 +66,12 @@ public final class HeldOutPrompts {
         ids(chunks.addArray(), prompt.segments().get(1 + i).ids());
       }
       ids(p.putArray("question"), prompt.segments().getLast().ids());
+      ArrayNode unnamed = p.putArray("unnamed");
+      for (int i = 0; i < texts.size(); i++) {
+        if (!e.context().get(i).namesSubject()) {
+          unnamed.add(i);
+        }
+      }
     }
     Files.writeString(Path.of(args[3]), json.writeValueAsString(root) + "\n");
     System.out.println("wrote " + questions + " prompts to " + args[3]);

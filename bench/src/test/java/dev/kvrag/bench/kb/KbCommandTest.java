@@ -1,6 +1,7 @@
 package dev.kvrag.bench.kb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kvrag.bench.BenchCli;
@@ -41,6 +42,7 @@ class KbCommandTest {
     assertEquals(120, lines.size());
     ObjectMapper json = new ObjectMapper();
     PromptLayout layout = PromptLayout.DEFAULT;
+    int unnamed = 0;
     for (String line : lines) {
       JsonNode e = json.readTree(line);
       assertEquals(layout.prefix().text(), e.get("prefix").asString());
@@ -53,8 +55,19 @@ class KbCommandTest {
       List<String> ids = e.get("chunk_ids").valueStream().map(JsonNode::asString).toList();
       e.get("needed").forEach(n -> assertTrue(ids.contains(n.asString())));
       e.get("distractors").forEach(n -> assertTrue(ids.contains(n.asString())));
+      e.get("unnamed").forEach(n -> assertTrue(ids.contains(n.asString())));
+      unnamed += e.get("unnamed").size();
+      if (e.get("kind").asString().equals(QuestionKind.CROSS_CHUNK.key())) {
+        // the answer's chunk says only "It": the last needed chunk is unnamed
+        JsonNode needed = e.get("needed");
+        String answerChunk = needed.get(needed.size() - 1).asString();
+        assertTrue(e.get("unnamed").valueStream().anyMatch(n -> n.asString().equals(answerChunk)), line);
+        assertFalse(e.get("unnamed").valueStream().anyMatch(n -> n.asString().equals(needed.get(0).asString())),
+            line);
+      }
       QuestionKind.parse(e.get("kind").asString());
     }
+    assertTrue(unnamed > 0, "no context chunk without its subject's name in 120 examples");
     assertTrue(run.out().contains("wrote 120 train examples"), run.out());
   }
 
