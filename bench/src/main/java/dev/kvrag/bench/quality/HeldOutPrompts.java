@@ -8,6 +8,7 @@ import dev.kvrag.engine.prompt.PromptEncoder;
 import dev.kvrag.engine.prompt.PromptLayout;
 import dev.kvrag.engine.tokenizer.Tokenizer;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,22 +30,40 @@ public final class HeldOutPrompts {
   }
 
   public static void main(String[] args) throws IOException {
+    int status = run(args, System.out, System.err);
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+
+  /** Writes the prompts; 2 with a usage message on {@code err} for bad arguments, writing nothing. */
+  static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
     if (args.length != 4 && args.length != 5) {
-      System.err.println("usage: HeldOutPrompts MODEL-DIR SEED QUESTIONS OUT.json [MIX]");
-      System.exit(2);
+      err.println("usage: HeldOutPrompts MODEL-DIR SEED QUESTIONS OUT.json [MIX]");
+      return 2;
     }
     QuestionMix mix = QuestionMix.FOUR_KINDS;
-    if (args.length == 5) {
-      try {
+    long seed;
+    int questions;
+    try {
+      if (args.length == 5) {
         mix = QuestionMix.parse(args[4]);
-      } catch (IllegalArgumentException e) {
-        System.err.println("HeldOutPrompts: " + e.getMessage());
-        System.exit(2);
       }
+      seed = Long.parseLong(args[1]);
+      questions = Integer.parseInt(args[2]);
+    } catch (NumberFormatException e) {
+      err.println("HeldOutPrompts: SEED and QUESTIONS must be whole numbers, got '" + args[1] + "' and '" + args[2]
+          + "'");
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("HeldOutPrompts: " + e.getMessage());
+      return 2;
+    }
+    if (questions < 1) {
+      err.println("HeldOutPrompts: QUESTIONS must be at least 1, got " + questions);
+      return 2;
     }
     Path dir = Path.of(args[0]);
-    long seed = Long.parseLong(args[1]);
-    int questions = Integer.parseInt(args[2]);
     Tokenizer tok = Tokenizer.load(dir);
     PromptLayout layout = QualityRun.layout(tok);
     PromptEncoder encoder = QualityRun.encoder(tok);
@@ -74,7 +93,8 @@ public final class HeldOutPrompts {
       }
     }
     Files.writeString(Path.of(args[3]), json.writeValueAsString(root) + "\n");
-    System.out.println("wrote " + questions + " prompts to " + args[3]);
+    out.println("wrote " + questions + " prompts to " + args[3]);
+    return 0;
   }
 
   private static void ids(ArrayNode out, int[] ids) {
