@@ -252,6 +252,9 @@ focused = pairwise_rank_loss(score, target, mask, 0.5, torch.tensor([[False, Tru
 softplus = torch.nn.functional.softplus
 expected = sum(softplus(score[0, j] - 1.0) for j in (0, 2, 3)) / 3  # position 1 against 0, 2, 3
 assert abs(focused.item() - expected.item()) < 1e-12, (focused.item(), expected.item())
+first = pairwise_rank_loss(score, target, mask, 0.5, torch.tensor([[False, True, True, True]]), focus_first=True)
+expected = sum(softplus(score[0, j] - score[0, i]) for i in (1, 2) for j in (0, 3)) / 4  # 1 and 2 against 0 and 3
+assert abs(first.item() - expected.item()) < 1e-12, (first.item(), expected.item())
 picked = pick_deviating(deviation, context, 0.5)
 assert picked.tolist() == [[False, True, True, False, False, False], [True, False, False, False, False, False]], \
     picked.tolist()

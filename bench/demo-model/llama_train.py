@@ -181,7 +181,7 @@ class TrainLlama(nn.Module):
         return alone, [(turn_keys(k, turn_cos, turn_sin), v) for k, v in stored]
 
     def blend_forward(self, tokens, positions, segments, ratio, check_layer, pick=None, rank=False, focus=None,
-                      stored_after_prefix=True):
+                      stored_after_prefix=True, focus_first=False):
         """CACHEBLEND (DESIGN §4) on packed rows whose chunks carry negative segment ids (packing.py): first every
         layer's K/V of the row with its chunks encoded alone (the stored chunk KV); then the fused pass: layers below
         `check_layer` fresh for every token; at `check_layer` fresh K/V for every token, and the context tokens
@@ -198,7 +198,9 @@ class TrainLlama(nn.Module):
         gradient). CACHEBLEND's selection rests on that premise; in the committed model its 15 % holds only about a
         third of those tokens (diagnose_blend.py --rank-only), so this teaches the early layers to flag them. focus
         ([b, t] boolean, e.g. the chunks the row's questions need): only the later layers' top tokens inside it
-        count as the ones to put first (diagnose_blend.py --anatomy: those are the picks that restore answers).
+        count as the ones to put first (diagnose_blend.py --anatomy: those are the picks that restore answers);
+        focus_first: the later layers' top tokens within focus, as many as CACHEBLEND picks, are the ones to put
+        first (pairwise_rank_loss).
 
         stored_after_prefix: the stored pass computes every chunk as the engine does (DESIGN §4), right after the
         prefix (its first token at the prefix length, engine_positions) and then turns its keys to the chunk's slot;
@@ -228,7 +230,8 @@ class TrainLlama(nn.Module):
         hidden = torch.where(context.unsqueeze(-1), alone, self.model.norm(h))
         if not rank or check_deviation is None:
             return hidden, None
-        return hidden, pairwise_rank_loss(torch.log(check_deviation + 1e-12), later, segments < 0, ratio, focus)
+        return hidden, pairwise_rank_loss(torch.log(check_deviation + 1e-12), later, segments < 0, ratio, focus,
+                                          focus_first)
 
     def logits(self, hidden):
         return hidden @ self.model.embed_tokens.weight.t()
@@ -379,14 +382,19 @@ def deviation_of(fresh, stored):
     return (fresh.float() - stored.float()).pow(2).sum(dim=(1, 3))
 
 
-def pairwise_rank_loss(score, target, mask, ratio, focus=None):
+def pairwise_rank_loss(score, target, mask, ratio, focus=None, focus_first=False):
     """Per row, the floor(ratio * count) positions of mask with the largest target are the positives (only those
-    inside focus, when given: the others join the negatives); the mean over (positive, other masked position) pairs
-    of softplus(score_other - score_positive), averaged over the rows (a row without positives adds 0). On log
-    deviations it does not change when every deviation is scaled; ln 2 when all scores are equal."""
-    positive = pick_deviating(target, mask, ratio)
-    if focus is not None:
-        positive = positive & focus
+    inside focus, when given: the others join the negatives; with focus_first, the floor(ratio * count) positions of
+    the largest target inside focus, however large the target outside it); the mean over (positive, other masked
+    position) pairs of softplus(score_other - score_positive), averaged over the rows (a row without positives adds
+    0). On log deviations it does not change when every deviation is scaled; ln 2 when all scores are equal."""
+    if focus is not None and focus_first:
+        take = torch.floor(ratio * mask.sum(dim=1).double()).long().unsqueeze(1)
+        positive = top_positions(target, mask & focus, take)
+    else:
+        positive = pick_deviating(target, mask, ratio)
+        if focus is not None:
+            positive = positive & focus
     negative = mask & ~positive
     pairs = positive.unsqueeze(2) & negative.unsqueeze(1)
     gaps = score.unsqueeze(1) - score.unsqueeze(2)  # [b, i, j] = score_j - score_i

@@ -120,13 +120,15 @@ def parse_args(argv):
                    help="share of the steps whose batch is computed as CACHEBLEND computes it (chunks encoded alone, "
                         "then --blend-ratio of the context recomputed from --blend-check-layer on, chosen by value "
                         "deviation; llama_train.TrainLlama.blend_forward), asking the --blend-kinds")
-    p.add_argument("--blend-rank-focus", choices=["all", "needed", "continuation"], default="all",
+    p.add_argument("--blend-rank-focus", choices=["all", "needed", "continuation", "continuation-first"], default="all",
                    help="which of the later layers' top tokens the ranking loss puts first: all of them; only those "
                         "in the chunks the row's questions need (diagnose_blend.py --anatomy: the picks that restore "
                         "answers lie there; but a row asks up to 16 questions, so most of its chunks are needed); or "
                         "only those in continuation chunks, which never name their page's subject (the export's "
                         "\"unnamed\"): question-free, so a check layer can learn it, and where cross_chunk's and "
-                        "bridged multi-hop's answers sit (diagnose_blend.py --rules unnamed)")
+                        "bridged multi-hop's answers sit; continuation-first: the later layers' top tokens within "
+                        "those chunks, as many as CACHEBLEND picks, whatever deviates more elsewhere "
+                        "(diagnose_blend.py --rules unnamed: the picks a check layer so taught would make)")
     p.add_argument("--blend-kinds", default=",".join(ALL_KINDS),
                    help="the question kinds blended rows ask (comma-separated; default all). Leaving multi_hop out "
                         "keeps the model from learning to chain lookups over stored chunk KV, i.e. keeps NAIVE's "
@@ -607,7 +609,7 @@ def main(argv):
         else []
     if not train or not heldout:
         sys.exit("train.py: no examples in " + str(data_dir))
-    if args.blend_rank_focus == "continuation" and not any(rec["unnamed"] for *_, rec in train):
+    if args.blend_rank_focus.startswith("continuation") and not any(rec["unnamed"] for *_, rec in train):
         sys.exit(f"train.py: --blend-rank-focus continuation needs the export's \"unnamed\" chunk ids, which "
                  f"{data_dir / 'train.jsonl'} lacks (written before session 17): delete {data_dir} to export again")
     run_log["phases"]["data_s"] = time.time() - t
@@ -740,10 +742,12 @@ def main(argv):
             if take_ape:
                 hidden, rank_loss = trainee.blend_forward(x, ape_positions(pos, row_segments), row_segments, 0.0, -1)
             elif take_blend:
-                flag = {"needed": NEEDED, "continuation": UNNAMED}.get(args.blend_rank_focus)
+                flag = {"needed": NEEDED, "continuation": UNNAMED, "continuation-first": UNNAMED}.get(
+                    args.blend_rank_focus)
                 focus = torch.from_numpy(focus_flags & flag > 0).to(device, non_blocking=True) if flag else None
                 hidden, rank_loss = trainee.blend_forward(x, pos, row_segments, args.blend_ratio, args.blend_check_layer,
                                                           rank=args.blend_rank_weight > 0, focus=focus,
+                                                          focus_first=args.blend_rank_focus == "continuation-first",
                                                           stored_after_prefix=args.blend_stored_at == "prefix")
             else:
                 if take_thin and args.thin_by == "snapkv":
