@@ -124,17 +124,20 @@ def main():
                 return out
 
             c = args.check_layer
+            unnamed = torch.zeros_like(segments[0], dtype=torch.bool)
+            for u in prompt.get("unnamed", []):
+                unnamed |= segments[0] == -(u + 1)
+
+            def value_at_check(stored, own):
+                return deviation_of(own[1], stored[c][1])[0]
 
             def by_unnamed(stored, own, context):
-                unnamed = torch.zeros_like(context)
-                for u in prompt.get("unnamed", []):
-                    unnamed |= segments == -(u + 1)
-                deviation = deviation_of(own[1], stored[c][1])[0]
-                return top(deviation + unnamed[0].float() * (deviation.max() + 1), context, count)
+                deviation = value_at_check(stored, own)
+                return top(deviation + unnamed.float() * (deviation.max() + 1), context, count)
 
             picks = {
                 "none": lambda stored, own, context: torch.zeros_like(context),
-                "value@c": lambda stored, own, context: top(deviation_of(own[1], stored[c][1])[0], context, count),
+                "value@c": lambda stored, own, context: top(value_at_check(stored, own), context, count),
                 "oracle": lambda stored, own, context: oracle_picks(full, stored, c, context, count),
                 "answer": by_answer,
                 "random": lambda stored, own, context: top(torch.rand(context.shape[1]), context, count),

@@ -698,6 +698,9 @@ def main(argv):
     acc_n = 0
     acc_rank = torch.zeros((), device=device)
     rank_n = 0
+    # the focus flag of --blend-rank-focus (packing.NEEDED / UNNAMED; none for "all")
+    focus_flag = {"needed": NEEDED, "continuation": UNNAMED, "continuation-first": UNNAMED}.get(args.blend_rank_focus)
+    focus_first = args.blend_rank_focus == "continuation-first"
     log(f"training until step {args.max_steps} or {deadline - time.time():.0f} s from now")
     while step < args.max_steps and time.time() < deadline:
         progress = max(step / args.max_steps, (time.time() - train_start) / max(1.0, deadline - train_start))
@@ -742,12 +745,11 @@ def main(argv):
             if take_ape:
                 hidden, rank_loss = trainee.blend_forward(x, ape_positions(pos, row_segments), row_segments, 0.0, -1)
             elif take_blend:
-                flag = {"needed": NEEDED, "continuation": UNNAMED, "continuation-first": UNNAMED}.get(
-                    args.blend_rank_focus)
-                focus = torch.from_numpy(focus_flags & flag > 0).to(device, non_blocking=True) if flag else None
+                focus = torch.from_numpy(focus_flags & focus_flag > 0).to(device, non_blocking=True) \
+                    if focus_flag else None
                 hidden, rank_loss = trainee.blend_forward(x, pos, row_segments, args.blend_ratio, args.blend_check_layer,
                                                           rank=args.blend_rank_weight > 0, focus=focus,
-                                                          focus_first=args.blend_rank_focus == "continuation-first",
+                                                          focus_first=focus_first,
                                                           stored_after_prefix=args.blend_stored_at == "prefix")
             else:
                 if take_thin and args.thin_by == "snapkv":

@@ -81,16 +81,15 @@ public final class HeldOutPrompts {
       p.put("answer", e.question().answer());
       ids(p.putArray("prefix"), prompt.segments().getFirst().ids());
       ArrayNode chunks = p.putArray("chunks");
+      ArrayNode unnamed = json.createArrayNode();
       for (int i = 0; i < texts.size(); i++) {
         ids(chunks.addArray(), prompt.segments().get(1 + i).ids());
-      }
-      ids(p.putArray("question"), prompt.segments().getLast().ids());
-      ArrayNode unnamed = p.putArray("unnamed");
-      for (int i = 0; i < texts.size(); i++) {
         if (!e.context().get(i).namesSubject()) {
           unnamed.add(i);
         }
       }
+      ids(p.putArray("question"), prompt.segments().getLast().ids());
+      p.set("unnamed", unnamed);
     }
     Files.writeString(Path.of(args[3]), json.writeValueAsString(root) + "\n");
     out.println("wrote " + questions + " prompts to " + args[3]);
