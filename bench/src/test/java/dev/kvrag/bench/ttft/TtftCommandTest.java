@@ -18,14 +18,15 @@ class TtftCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = BenchCli.run(new String[] {"bench-ttft", "--layers", "3", "--chunks", "1,2", "--lengths", "8",
         "--prefix", "3", "--question", "4", "--runs", "1", "--threads", "1",
-        "--modes", "full,naive,cacheblend:ratio=0.5,check_layer=1"}, new PrintStream(out), new PrintStream(err));
+        "--modes", "full,naive,cacheblend:ratio=0.5,check_layer=1,full+snapkv:capacity=10,window=4"}, new PrintStream(out), new PrintStream(err));
     String text = out.toString(StandardCharsets.UTF_8);
     assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
     List<String> rows = text.lines().filter(l -> l.matches("^\\d+ +8 .*")).toList();
-    assertEquals(6, rows.size(), text);
+    assertEquals(8, rows.size(), text);
     assertTrue(rows.getFirst().contains("1.00x"), rows.getFirst());
-    // NAIVE recomputes nothing of the context; CacheBlend at 0.5 picks half of it (rounded down)
-    assertTrue(rows.get(1).trim().endsWith(" 0.0%"), rows.get(1));
+    // NAIVE recomputes nothing of the context and compresses nothing; SnapKV's own time has a column
+    assertTrue(rows.get(1).trim().endsWith(" 0.0%          -"), rows.get(1));
+    assertTrue(rows.get(3).matches(".*full\\+snapkv.* 100\\.0% +\\d+\\.\\d$"), rows.get(3));
     assertTrue(text.contains("CacheBlend work bound with L = 3"), text);
   }
 

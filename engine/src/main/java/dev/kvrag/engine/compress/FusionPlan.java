@@ -21,8 +21,11 @@ import java.util.List;
  */
 public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
 
-  /** The prompt fused (its question logits, what was recomputed) and the session to decode from. */
-  public record Fused(FusedPrompt prompt, FusedSession session) {
+  /**
+   * The prompt fused (its question logits, what was recomputed), the session to decode from, and the wall time
+   * SnapKV took to score and compact the cache (0 without SnapKV).
+   */
+  public record Fused(FusedPrompt prompt, FusedSession session, long compressionNanos) {
 
     /**
      * The greedy continuation from the prompt's last logits: argmax token by token, fed back through the session,
@@ -86,6 +89,11 @@ public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
     SnapKv compression = snapkv == null ? null : snapkv.windowWithin(question.length);
     FusedPrompt prompt = mode.fuse(model, new FusionInput(prefix, chunks, question, kv,
         compression == null ? 0 : compression.window()));
-    return new Fused(prompt, compression == null ? prompt.session() : compression.compress(prompt));
+    if (compression == null) {
+      return new Fused(prompt, prompt.session(), 0);
+    }
+    long start = System.nanoTime();
+    FusedSession session = compression.compress(prompt);
+    return new Fused(prompt, session, System.nanoTime() - start);
   }
 }
