@@ -177,46 +177,46 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling,
     return new FusedSession(session.model(), compacted, attention, capacity, session.nextPosition(), limit);
   }
 
-  /** Per layer and kv head the kept positions, ascending: the top {@code C − w} pooled scores, then the window. */
+  /**
+   * Per layer and kv head the kept positions, ascending: the top {@code C − w} pooled scores, then the window. The
+   * layers are scored in parallel on the backend's host threads.
+   */
   int[][][] select(FusedSession session, WindowQueries queries, int n) {
+    int[][][] kept = new int[session.model().config().layers()][][];
+    session.model().backend().forEachPart(kept.length, l -> kept[l] = selectLayer(session, queries, n, l));
+    return kept;
+  }
+
+  private int[][] selectLayer(FusedSession session, WindowQueries queries, int n, int l) {
     ModelConfig c = session.model().config();
     int heads = c.heads();
     int kvHeads = c.kvHeads();
     int group = heads / kvHeads;
     int scored = n - window;
-    int[][][] kept = new int[c.layers()][kvHeads][];
-    for (int l = 0; l < c.layers(); l++) {
-      LayerKv kv = session.cache().layer(l);
-      float[] q = queries.queries(l);
-      double[][] byHead = new double[heads][scored];
-      for (int r = 0; r < window; r++) {
-        double[][] p = session.attention().probabilities(l, q, r, queries.firstSlot() + r, kv);
-        for (int h = 0; h < heads; h++) {
-          for (int s = 0; s < scored; s++) {
-            byHead[h][s] += p[h][s];
-          }
-        }
-      }
-      double[] score = new double[scored];
-      double[] pooled = new double[scored];
-      for (int g = 0; g < kvHeads; g++) {
-        Arrays.fill(score, 0);
-        for (int h = g * group; h < (g + 1) * group; h++) {
-          for (int s = 0; s < scored; s++) {
-            score[s] += byHead[h][s];
-          }
-        }
+    int[][] kept = new int[kvHeads][];
+    LayerKv kv = session.cache().layer(l);
+    float[] q = queries.queries(l);
+    double[][] byHead = new double[heads][scored];
+    session.attention().addWindowAttention(l, q, window, queries.firstSlot(), kv, byHead);
+    double[] score = new double[scored];
+    double[] pooled = new double[scored];
+    for (int g = 0; g < kvHeads; g++) {
+      Arrays.fill(score, 0);
+      for (int h = g * group; h < (g + 1) * group; h++) {
         for (int s = 0; s < scored; s++) {
-          score[s] /= group;
+          score[s] += byHead[h][s];
         }
-        pooling.pool(score, scored, kernel, pooled);
-        int[] top = TopK.ascending(pooled, capacity - window);
-        int[] keep = Arrays.copyOf(top, capacity);
-        for (int r = 0; r < window; r++) {
-          keep[capacity - window + r] = scored + r;
-        }
-        kept[l][g] = keep;
       }
+      for (int s = 0; s < scored; s++) {
+        score[s] /= group;
+      }
+      pooling.pool(score, scored, kernel, pooled);
+      int[] top = TopK.ascending(pooled, capacity - window);
+      int[] keep = Arrays.copyOf(top, capacity);
+      for (int r = 0; r < window; r++) {
+        keep[capacity - window + r] = scored + r;
+      }
+      kept[g] = keep;
     }
     return kept;
   }

@@ -2,6 +2,7 @@ package dev.kvrag.engine.compute;
 
 import dev.kvrag.engine.kv.HostLayerKv;
 import dev.kvrag.engine.kv.LayerKv;
+import java.util.function.IntConsumer;
 
 /**
  * The numeric operations a transformer forward pass needs, over fp32 {@link Activations} laid out row-major
@@ -140,6 +141,17 @@ public interface Backend extends AutoCloseable {
    */
   void attention(Activations q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule, float scale,
                  Activations out, float[] lse);
+
+  /**
+   * Runs {@code task.accept(p)} for every {@code p < parts} on this backend's host threads and returns when all are
+   * done: host-side work between forward passes, such as SnapKV's per-layer scores. A task must not call back into
+   * the backend. The default runs the parts one after another on the calling thread.
+   */
+  default void forEachPart(int parts, IntConsumer task) {
+    for (int p = 0; p < parts; p++) {
+      task.accept(p);
+    }
+  }
 
   /** Releases threads and buffers. */
   @Override

@@ -4,6 +4,7 @@ import dev.kvrag.engine.kv.LayerKv;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 /**
  * A {@link Backend} decorator that adds up wall time per operation (matmuls keyed by weight shape), to show
@@ -186,6 +187,13 @@ public final class TimedBackend implements Backend {
     long s = System.nanoTime();
     inner.attention(q, n, heads, querySlots, kv, rule, scale, out, lse);
     add(n == 1 ? "attention decode" : "attention prefill", s);
+  }
+
+  @Override
+  public void forEachPart(int parts, IntConsumer task) {
+    long s = System.nanoTime();
+    inner.forEachPart(parts, task);
+    add("forEachPart", s);
   }
 
   @Override

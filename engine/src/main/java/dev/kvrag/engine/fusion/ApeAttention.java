@@ -151,31 +151,33 @@ public final class ApeAttention implements FusedAttention {
   }
 
   @Override
-  public double[][] probabilities(int layer, float[] q, int row, int querySlot, LayerKv kv) {
-    int heads = model.config().heads();
-    int group = heads / kv.kvHeads();
+  public void addWindowAttention(int layer, float[] q, int rows, int firstSlot, LayerKv kv, double[][] into) {
+    int group = into.length / kv.kvHeads();
     double s = model.attentionScale();
     double sc = s / temperature;
-    int end = Math.min(kv.length(), querySlot + 1);
-    double[][] p = new double[heads][kv.length()];
-    for (int h = 0; h < heads; h++) {
-      int g = h / group;
+    for (int g = 0; g < kv.kvHeads(); g++) {
       int cf = contextFrom[layer][g];
       int ct = contextTo[layer][g];
-      Softmax dots = new Softmax(q, row, h, heads, kv, g, Math.max(end, ct));
-      double lc = dots.part(cf, ct, sc);
-      double l1 = dots.part(0, cf, s);
-      double l2 = dots.part(ct, end, s);
-      double lo = logAddExp(l1, l2);
-      double w = contextWeight(lc, lo);
-      // each range's softmax, weighted by its share of the merged distribution
-      dots.add(cf, ct, w, p[h]);
-      if (lo != Double.NEGATIVE_INFINITY) {
-        dots.add(0, cf, (1 - w) * Math.exp(l1 - lo), p[h]);
-        dots.add(ct, end, (1 - w) * Math.exp(l2 - lo), p[h]);
+      Softmax dots = new Softmax(q, into.length, kv, g, Math.max(Math.min(kv.length(), firstSlot + rows), ct));
+      for (int r = 0; r < rows; r++) {
+        int end = Math.min(kv.length(), firstSlot + r + 1);
+        for (int h = 0; h < group; h++) {
+          int m = r * group + h;
+          double[] p = into[g * group + h];
+          double lc = dots.part(m, cf, ct, sc);
+          double l1 = dots.part(m, 0, cf, s);
+          double l2 = dots.part(m, ct, end, s);
+          double lo = logAddExp(l1, l2);
+          double w = contextWeight(lc, lo);
+          // each range's softmax, weighted by its share of the merged distribution
+          dots.add(cf, ct, w, p);
+          if (lo != Double.NEGATIVE_INFINITY) {
+            dots.add(0, cf, (1 - w) * Math.exp(l1 - lo), p);
+            dots.add(ct, end, (1 - w) * Math.exp(l2 - lo), p);
+          }
+        }
       }
     }
-    return p;
   }
 
   @Override

@@ -18,10 +18,12 @@ public interface FusedAttention {
   void attend(int layer, Activations q, int n, int[] querySlots, LayerKv kv, Activations out);
 
   /**
-   * The attention distribution of row {@code row} of {@code q} (at {@code querySlot}) over the slots of
-   * {@code kv}: {@code p[head][slot]}, zero where the query does not look, each row summing to 1.
+   * SnapKV's observation of layer {@code layer}: the attention distributions of the {@code rows} rows of
+   * {@code q[rows][heads][headDim]} (row {@code r} at slot {@code firstSlot + r}) over the slots of {@code kv}, summed
+   * over the rows, added per query head {@code h} into {@code into[h][s]} for the slots {@code s < into[h].length}.
+   * Each row's distribution is zero where the query does not look and sums to 1 over all slots.
    */
-  double[][] probabilities(int layer, float[] q, int row, int querySlot, LayerKv kv);
+  void addWindowAttention(int layer, float[] q, int rows, int firstSlot, LayerKv kv, double[][] into);
 
   /**
    * This attention over a cache compacted by SnapKV: in layer {@code l}, kv head {@code g} keeps the ascending

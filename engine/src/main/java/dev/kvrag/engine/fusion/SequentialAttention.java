@@ -34,19 +34,25 @@ public final class SequentialAttention implements FusedAttention {
   }
 
   @Override
-  public double[][] probabilities(int layer, float[] q, int row, int querySlot, LayerKv kv) {
+  public void addWindowAttention(int layer, float[] q, int rows, int firstSlot, LayerKv kv, double[][] into) {
     AttentionRule rule = model.ruleForLayer(layer, AttentionRule.causal());
-    int from = Math.max(0, rule.from(querySlot));
-    int to = Math.min(kv.length(), rule.to(querySlot));
-    int heads = model.config().heads();
-    double[][] p = new double[heads][kv.length()];
-    double scale = model.attentionScale();
-    for (int h = 0; h < heads; h++) {
-      Softmax s = new Softmax(q, row, h, heads, kv, h / (heads / kv.kvHeads()), to);
-      s.part(from, to, scale);
-      s.add(from, to, 1.0, p[h]);
+    int group = into.length / kv.kvHeads();
+    int end = 0;
+    for (int r = 0; r < rows; r++) {
+      end = Math.max(end, Math.min(kv.length(), rule.to(firstSlot + r)));
     }
-    return p;
+    double scale = model.attentionScale();
+    for (int g = 0; g < kv.kvHeads(); g++) {
+      Softmax dots = new Softmax(q, into.length, kv, g, end);
+      for (int r = 0; r < rows; r++) {
+        int from = Math.max(0, rule.from(firstSlot + r));
+        int to = Math.min(kv.length(), rule.to(firstSlot + r));
+        for (int h = 0; h < group; h++) {
+          dots.part(r * group + h, from, to, scale);
+          dots.add(from, to, 1.0, into[g * group + h]);
+        }
+      }
+    }
   }
 
   @Override

@@ -155,6 +155,34 @@ class FusePropertiesTest {
     }
   }
 
+  /** SnapKV scores its layers on the backend's threads; the kept entries must not depend on how many there are. */
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"name\":\"cacheblend\",\"ratio\":0.3}", "{\"name\":\"ape\"}"})
+  void snapKvKeepsTheSameEntriesOnOneThreadAsOnTwo(String mode) {
+    try (CpuBackend one = new CpuBackend(1);
+         Transformer serial = Transformer.load(FuseFixturesTest.FIXTURES.resolve("qwen3-bf16"), one);
+         Transformer parallel = load("qwen3-bf16")) {
+      SplittableRandom r = new SplittableRandom(21);
+      for (int i = 0; i < 3; i++) {
+        FuseCommand.Case c = FuseCommand.parseCase(0, randomCase(r, 4, mode, null), serial.config());
+        int n = c.prefix().length + c.chunks().stream().mapToInt(x -> x.length).sum() + c.question().length;
+        SnapKv snap = new SnapKv(3, 5, n / 2, ScorePooling.MAX);
+        KvCache a = snap.compress(c.plan().mode().fuse(serial, input(serial, c, 3))).cache();
+        KvCache b = snap.compress(c.plan().mode().fuse(parallel, input(parallel, c, 3))).cache();
+        for (int l = 0; l < serial.config().layers(); l++) {
+          LayerKv x = a.layer(l);
+          LayerKv y = b.layer(l);
+          assertEquals(n / 2, y.length());
+          for (int g = 0; g < x.kvHeads(); g++) {
+            int size = x.length() * x.headDim();
+            assertArrayEquals(Arrays.copyOf(x.keys(g), size), Arrays.copyOf(y.keys(g), size), "layer " + l);
+            assertArrayEquals(Arrays.copyOf(x.values(g), size), Arrays.copyOf(y.values(g), size), "layer " + l);
+          }
+        }
+      }
+    }
+  }
+
   /** The case's input with its stored KV encoded in memory (no blob round trip). */
   static FusionInput input(Transformer model, FuseCommand.Case c, int window) {
     ChunkEncoder encoder = new ChunkEncoder(model, "test");

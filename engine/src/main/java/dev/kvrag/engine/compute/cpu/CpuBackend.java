@@ -8,6 +8,7 @@ import dev.kvrag.engine.compute.Weight;
 import dev.kvrag.engine.kv.LayerKv;
 import dev.kvrag.engine.kv.ValueDeviations;
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -218,6 +219,12 @@ public final class CpuBackend implements Backend {
   public synchronized void attention(Activations q, int n, int heads, int[] querySlots, LayerKv kv, AttentionRule rule,
                                      float scale, Activations out, float[] lse) {
     attention.run(HostActivations.of(q), n, heads, querySlots, kv, rule, scale, HostActivations.of(out), lse);
+  }
+
+  /** Spread over the worker pool, parts claimed as threads come free. */
+  @Override
+  public void forEachPart(int parts, IntConsumer task) {
+    pool.run(parts, task);
   }
 
   @Override
