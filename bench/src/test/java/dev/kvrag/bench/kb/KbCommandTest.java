@@ -1,14 +1,12 @@
 package dev.kvrag.bench.kb;
 
+import static dev.kvrag.bench.CommandRun.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kvrag.bench.BenchCli;
+import dev.kvrag.bench.CommandRun;
 import dev.kvrag.engine.prompt.PromptLayout;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,20 +20,10 @@ class KbCommandTest {
   @TempDir
   Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run kvrag(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = BenchCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void exportWritesOneJsonLineOfPromptSegmentsPerExample() throws Exception {
     Path file = dir.resolve("out/train.jsonl");
-    Run run = kvrag("bench-kb", "export", "--seed", "5", "--split", "train", "--examples", "120", "--out",
+    CommandRun run = bench("bench-kb", "export", "--seed", "5", "--split", "train", "--examples", "120", "--out",
         file.toString());
     assertEquals(0, run.status(), run.err());
     List<String> lines = Files.readAllLines(file);
@@ -75,15 +63,15 @@ class KbCommandTest {
   void theSameArgumentsExportTheSameBytes() throws Exception {
     Path a = dir.resolve("a.jsonl");
     Path b = dir.resolve("b.jsonl");
-    kvrag("bench-kb", "export", "--seed", "8", "--split", "heldout", "--examples", "50", "--out", a.toString());
-    kvrag("bench-kb", "export", "--seed", "8", "--split", "heldout", "--examples", "50", "--out", b.toString());
+    bench("bench-kb", "export", "--seed", "8", "--split", "heldout", "--examples", "50", "--out", a.toString());
+    bench("bench-kb", "export", "--seed", "8", "--split", "heldout", "--examples", "50", "--out", b.toString());
     assertEquals(Files.readString(a), Files.readString(b));
   }
 
   @Test
   void layoutWritesTheChatTemplateOfThePromptLayout() throws Exception {
     Path file = dir.resolve("layout.json");
-    assertEquals(0, kvrag("bench-kb", "layout", "--out", file.toString()).status());
+    assertEquals(0, bench("bench-kb", "layout", "--out", file.toString()).status());
     JsonNode layout = new ObjectMapper().readTree(Files.readString(file));
     assertEquals(PromptLayout.DEFAULT.chatTemplate(), layout.get("chat_template").asString());
     assertEquals(PromptLayout.DEFAULT.prefix().text(), layout.get("prefix").asString());
@@ -91,23 +79,24 @@ class KbCommandTest {
 
   @Test
   void statsAndSamplePrintTablesAndPrompts() {
-    Run stats = kvrag("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbs", "3");
+    CommandRun stats = bench("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbs", "3");
     assertEquals(0, stats.status(), stats.err());
-    Run fourKinds = kvrag("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbs", "3", "--mix", "four-kinds");
+    CommandRun fourKinds = bench("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbs", "3", "--mix",
+        "four-kinds");
     assertEquals(0, fourKinds.status(), fourKinds.err());
     for (QuestionKind k : QuestionKind.values()) {
       assertTrue(stats.out().contains(k.key()), "the default mix, with bridged: " + stats.out());
       assertEquals(k != QuestionKind.BRIDGED_MULTI_HOP, fourKinds.out().contains(k.key()), "four kinds: "
           + fourKinds.out());
     }
-    Run sample = kvrag("bench-kb", "sample", "--seed", "1", "--split", "heldout");
+    CommandRun sample = bench("bench-kb", "sample", "--seed", "1", "--split", "heldout");
     assertEquals(0, sample.status(), sample.err());
     assertTrue(sample.out().contains("Question: ") && sample.out().contains("=== cross_chunk"), sample.out());
   }
 
   @Test
   void documentsWritesTheGatewaysBodyAndQuestionsWhoseAnswersItsPagesState() throws Exception {
-    Run run = kvrag("bench-kb", "documents", "--seed", "777", "--split", "heldout", "--questions", "6", "--out",
+    CommandRun run = bench("bench-kb", "documents", "--seed", "777", "--split", "heldout", "--questions", "6", "--out",
         dir.resolve("demo").toString());
     assertEquals(0, run.status(), run.err());
     ObjectMapper json = new ObjectMapper();
@@ -138,15 +127,15 @@ class KbCommandTest {
     }
     assertTrue(run.out().contains("and 6 questions to"), run.out());
     Path again = dir.resolve("again");
-    kvrag("bench-kb", "documents", "--seed", "777", "--split", "heldout", "--questions", "6", "--out",
+    bench("bench-kb", "documents", "--seed", "777", "--split", "heldout", "--questions", "6", "--out",
         again.toString());
     assertEquals(Files.readString(dir.resolve("demo/documents.json")), Files.readString(again.resolve("documents.json")));
   }
 
   @Test
   void orderFreePrintsTheChancePerKindAndOnlyKindsAnsweredByAnUnnamedChunkLose() {
-    Run run = kvrag("bench-kb", "order-free", "--seed", "777", "--split", "heldout", "--examples", "200", "--mix",
-        "with-bridged");
+    CommandRun run = bench("bench-kb", "order-free", "--seed", "777", "--split", "heldout", "--examples", "200",
+        "--mix", "with-bridged");
     assertEquals(0, run.status(), run.err());
     for (String kind : List.of("single_hop", "multi_hop", "distractor")) {
       assertTrue(run.out().lines().anyMatch(l -> l.trim().startsWith(kind) && l.endsWith("chance 1.000")), run.out());
@@ -161,21 +150,21 @@ class KbCommandTest {
 
   @Test
   void badInputEndsInOneLineNamingTheProblem() {
-    assertOneLine(kvrag("bench-kb", "export", "--split", "train", "--examples", "5", "--out", "x"),
+    assertOneLine(bench("bench-kb", "export", "--split", "train", "--examples", "5", "--out", "x"),
         "kvrag bench-kb: missing option --seed");
-    assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "dev", "--examples", "5", "--out", "x"),
+    assertOneLine(bench("bench-kb", "export", "--seed", "1", "--split", "dev", "--examples", "5", "--out", "x"),
         "kvrag bench-kb: unknown split 'dev' (train or heldout)");
-    assertOneLine(kvrag("bench-kb", "export", "--seed", "x1", "--split", "train", "--examples", "5", "--out", "x"),
+    assertOneLine(bench("bench-kb", "export", "--seed", "x1", "--split", "train", "--examples", "5", "--out", "x"),
         "kvrag bench-kb: option --seed must be a whole number, got 'x1'");
-    assertOneLine(kvrag("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbz", "3"),
+    assertOneLine(bench("bench-kb", "stats", "--seed", "1", "--split", "train", "--kbz", "3"),
         "kvrag bench-kb: unknown option --kbz (known: --chunk-tokens, --extra-chunks, --kbs, --mix, --naming, --per-kb, --seed, --split)");
-    assertOneLine(kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "0", "--out", "x"),
+    assertOneLine(bench("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "0", "--out", "x"),
         "kvrag bench-kb: option --examples must be between 1 and 2147483647, got 0");
-    assertOneLine(kvrag("bench-kb", "frobnicate"),
+    assertOneLine(bench("bench-kb", "frobnicate"),
         "kvrag bench-kb: unknown action 'frobnicate' (export, stats, sample, layout, order-free, documents)");
-    assertOneLine(kvrag("bench-kb", "documents", "--seed", "1", "--split", "heldout", "--questions", "49", "--out",
+    assertOneLine(bench("bench-kb", "documents", "--seed", "1", "--split", "heldout", "--questions", "49", "--out",
         "x"), "kvrag bench-kb: questions must be between 1 and 48 (the questions of one knowledge base), got 49");
-    assertOneLine(kvrag("bench-nope"),
+    assertOneLine(bench("bench-nope"),
         "kvrag: unknown command 'bench-nope' (known: bench-kb, bench-quality, bench-ttft)");
   }
 
@@ -183,14 +172,14 @@ class KbCommandTest {
   void anUnwritableOutputEndsInOneLineAndStatusOne() throws Exception {
     Path blocker = dir.resolve("file");
     Files.writeString(blocker, "x");
-    Run run = kvrag("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "5", "--out",
+    CommandRun run = bench("bench-kb", "export", "--seed", "1", "--split", "train", "--examples", "5", "--out",
         blocker.resolve("sub/out.jsonl").toString());
     assertEquals(1, run.status());
     assertEquals(1, run.err().strip().lines().count(), run.err());
     assertTrue(run.err().startsWith("kvrag bench-kb: "), run.err());
   }
 
-  private static void assertOneLine(Run run, String expected) {
+  private static void assertOneLine(CommandRun run, String expected) {
     assertEquals(2, run.status(), run.err());
     assertEquals(expected, run.err().strip());
     assertEquals("", run.out());

@@ -3,10 +3,7 @@ package dev.kvrag.bench.ttft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kvrag.bench.BenchCli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.kvrag.bench.CommandRun;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,13 +11,11 @@ class TtftCommandTest {
 
   @Test
   void printsOneRowPerModeAndGridPointWithFullAsTheUnit() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = BenchCli.run(new String[] {"bench-ttft", "--layers", "3", "--chunks", "1,2", "--lengths", "8",
+    CommandRun run = CommandRun.bench("bench-ttft", "--layers", "3", "--chunks", "1,2", "--lengths", "8",
         "--prefix", "3", "--question", "4", "--runs", "1", "--threads", "1",
-        "--modes", "full,naive,cacheblend:ratio=0.5,check_layer=1,full+snapkv:capacity=10,window=4"}, new PrintStream(out), new PrintStream(err));
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertEquals(0, status, err.toString(StandardCharsets.UTF_8));
+        "--modes", "full,naive,cacheblend:ratio=0.5,check_layer=1,full+snapkv:capacity=10,window=4");
+    String text = run.out();
+    assertEquals(0, run.status(), run.err());
     List<String> rows = text.lines().filter(l -> l.matches("^\\d+ +8 .*")).toList();
     assertEquals(8, rows.size(), text);
     assertTrue(rows.getFirst().contains("1.00x"), rows.getFirst());
@@ -38,10 +33,8 @@ class TtftCommandTest {
 
   @Test
   void rejectsAGridWithANonPositiveLength() {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = BenchCli.run(new String[] {"bench-ttft", "--lengths", "0"}, new PrintStream(new ByteArrayOutputStream()),
-        new PrintStream(err));
-    assertEquals(2, status);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lengths values must be positive"));
+    CommandRun run = CommandRun.bench("bench-ttft", "--lengths", "0");
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("--lengths values must be positive"), run.err());
   }
 }
