@@ -68,7 +68,7 @@ public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
       if (p.isEmpty()) {
         continue;
       }
-      if (p.contains("=") && !p.contains(":") && !specs.isEmpty()) {
+      if (continuesParameters(p) && !specs.isEmpty()) {
         specs.set(specs.size() - 1, specs.getLast() + "," + p);
       } else {
         specs.add(p);
@@ -78,6 +78,17 @@ public record FusionPlan(FusionStrategy mode, SnapKv snapkv) {
       throw new IllegalArgumentException("no fusion modes in '" + list + "'");
     }
     return specs.stream().map(FusionPlan::parse).toList();
+  }
+
+  /**
+   * Whether a comma-separated piece is the next {@code key=value} of the spec before it rather than a spec of its
+   * own: it starts with a parameter, which may lead into that spec's SnapKV part ({@code s=0.9+snapkv:capacity=64}).
+   */
+  private static boolean continuesParameters(String piece) {
+    int eq = piece.indexOf('=');
+    int colon = piece.indexOf(':');
+    int plus = piece.indexOf('+');
+    return eq >= 0 && (colon < 0 || eq < colon) && (plus < 0 || eq < plus);
   }
 
   public String describe() {

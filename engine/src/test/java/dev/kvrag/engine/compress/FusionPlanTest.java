@@ -61,6 +61,10 @@ class FusionPlanTest {
     assertEquals(List.of(new FusionPlan(new Full(), null), new FusionPlan(new CacheBlend(0.3, 2), null),
         new FusionPlan(new Ape(0.5, 0.8), null), new FusionPlan(new Naive(), new SnapKv(32, 7, 256,
             ScorePooling.AVG))), plans);
+    assertEquals(List.of(new FusionPlan(new Ape(1, 1.1), new SnapKv(16, 5, 0, ScorePooling.MAX, 0.25)),
+        new FusionPlan(new CacheBlend(0.15, 1), new SnapKv(32, 5, 64, ScorePooling.AVG))),
+        FusionPlan.parseList("ape:t=1,s=1.1+snapkv:keep=0.25,window=16,pooling=max,cacheblend+snapkv:capacity=64"),
+        "a mode's last parameter may lead into its SnapKV part");
     assertEquals("no fusion modes in ' , '",
         assertThrows(IllegalArgumentException.class, () -> FusionPlan.parseList(" , ")).getMessage());
   }
