@@ -10,6 +10,8 @@ import dev.kvrag.engine.kv.LayerKv;
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * The GPU backend: activations ({@link DeviceActivations}) and the KV cache ({@link DeviceLayerKv}) stay in device
@@ -699,6 +701,16 @@ public final class CudaBackend implements Backend {
       attention.run(DeviceActivations.of(q), n, heads, querySlots, device, rule, scale, DeviceActivations.of(out), lse);
       end(span);
     }
+  }
+
+  /**
+   * On the host's cores (the common fork-join pool): this is host-side work such as SnapKV's scores, and a GPU
+   * machine has many cores the device calls leave idle. Device reads inside a part ({@code LayerKv.keys}) take the
+   * runtime's lock and make its context current on whichever thread runs the part.
+   */
+  @Override
+  public void forEachPart(int parts, IntConsumer task) {
+    IntStream.range(0, parts).parallel().forEach(task);
   }
 
   @Override
