@@ -221,6 +221,7 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling,
     return kept;
   }
 
+  /** The kept entries as a new cache, one layer per part on the backend's host threads (reading host copies). */
   private KvCache compact(FusedSession session, int[][][] kept) {
     ModelConfig c = session.model().config();
     int kvHeads = c.kvHeads();
@@ -230,9 +231,9 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling,
     for (int j = 0; j < capacity; j++) {
       slots[j] = j;
     }
-    float[] k = new float[capacity * kvHeads * hd];
-    float[] v = new float[capacity * kvHeads * hd];
-    for (int l = 0; l < c.layers(); l++) {
+    session.model().backend().forEachPart(c.layers(), l -> {
+      float[] k = new float[capacity * kvHeads * hd];
+      float[] v = new float[capacity * kvHeads * hd];
       LayerKv src = session.cache().layer(l);
       for (int g = 0; g < kvHeads; g++) {
         float[] keys = src.keys(g);
@@ -244,7 +245,7 @@ public record SnapKv(int window, int kernel, int capacity, ScorePooling pooling,
         }
       }
       out.layer(l).write(slots, k, v, capacity);
-    }
+    });
     return out;
   }
 

@@ -13,7 +13,7 @@ import jcuda.driver.CUevent;
  * Precision#FP32}. Fresh K/V arrive from activations ({@link #writeFrom}); stored chunk KV from page-locked memory
  * ({@link PinnedLayerKv}) arrives on the copy stream, so it can travel while earlier layers compute: such a layer is
  * <i>pending</i> until the compute stream has been told to wait for it ({@link #awaitLoads}), which every compute-side
- * use does first. {@link #keys}/{@link #values} are host copies, downloaded once and kept until the layer changes.
+ * use does first. {@link #keys}/{@link #values} are host copies, downloaded per head once and kept until the layer changes.
  *
  * <p>{@link #head} gives a read-only one-head view over the owner's memory.
  */
@@ -36,6 +36,8 @@ final class DeviceLayerKv implements LayerKv {
   private final List<Rotation> deferred = new ArrayList<>();
   private float[][] hostKeys;
   private float[][] hostValues;
+  /** Counts the changes, so that a host copy taken before one is not kept after it. */
+  private long version;
 
   DeviceLayerKv(CudaRuntime rt, int kvHeads, int headDim, int initialCapacity) {
     if (kvHeads <= 0 || headDim <= 0) {
@@ -147,6 +149,7 @@ final class DeviceLayerKv implements LayerKv {
   private void changed() {
     hostKeys = null;
     hostValues = null;
+    version++;
   }
 
   private void writable() {
@@ -157,58 +160,61 @@ final class DeviceLayerKv implements LayerKv {
 
   @Override
   public float[] keys(int head) {
-    synchronized (rt) {
-      rt.enter();
-      if (owner != null) {
-        return owner.keys(headIndex + head);
-      }
-      download();
-      return hostKeys[head];
-    }
+    return host(head, true);
   }
 
   @Override
   public float[] values(int head) {
+    return host(head, false);
+  }
+
+  /**
+   * Head {@code head}'s keys or values on the host, kept until the layer changes. The stored elements are copied
+   * under the runtime's lock and widened to fp32 outside it, so that layers read on several threads (SnapKV scores
+   * layers in parallel) widen in parallel; a copy taken before a change is returned but not kept.
+   */
+  private float[] host(int head, boolean wantKeys) {
+    if (owner != null) {
+      return owner.host(headIndex + head, wantKeys);
+    }
+    float[] wide = null;
+    short[] bits = null;
+    long seen;
     synchronized (rt) {
       rt.enter();
-      if (owner != null) {
-        return owner.values(headIndex + head);
+      float[][] kept = wantKeys ? hostKeys : hostValues;
+      if (kept != null && kept[head] != null) {
+        return kept[head];
       }
-      download();
-      return hostValues[head];
+      awaitLoads();
+      seen = version;
+      int n = length * headDim;
+      long offset = (long) elementBytes * head * capacity * headDim;
+      MemorySegment to;
+      if (elementBytes == 4) {
+        wide = new float[n];
+        to = MemorySegment.ofArray(wide);
+      } else {
+        bits = new short[n];
+        to = MemorySegment.ofArray(bits);
+      }
+      if (n > 0) {
+        rt.device().copyToHost(to, (wantKeys ? keys : values).pointer(), offset);
+      }
     }
-  }
-
-  private void download() {
-    if (hostKeys != null) {
-      return;
+    float[] out = wide != null ? wide : rt.kv().widen(bits);
+    synchronized (rt) {
+      if (version == seen) {
+        if (wantKeys) {
+          hostKeys = hostKeys == null ? new float[kvHeads][] : hostKeys;
+          hostKeys[head] = out;
+        } else {
+          hostValues = hostValues == null ? new float[kvHeads][] : hostValues;
+          hostValues[head] = out;
+        }
+      }
     }
-    awaitLoads();
-    float[][] k = new float[kvHeads][];
-    float[][] v = new float[kvHeads][];
-    int n = length * headDim;
-    for (int h = 0; h < kvHeads; h++) {
-      long offset = (long) elementBytes * h * capacity * headDim;
-      k[h] = fetch(keys, offset, n);
-      v[h] = fetch(values, offset, n);
-    }
-    hostKeys = k;
-    hostValues = v;
-  }
-
-  /** {@code n} stored elements from {@code offset}, widened to fp32. */
-  private float[] fetch(DeviceBuffer from, long offset, int n) {
-    if (n == 0) {
-      return new float[0];
-    }
-    if (elementBytes == 4) {
-      float[] out = new float[n];
-      rt.device().copyToHost(MemorySegment.ofArray(out), from.pointer(), offset);
-      return out;
-    }
-    short[] bits = new short[n];
-    rt.device().copyToHost(MemorySegment.ofArray(bits), from.pointer(), offset);
-    return rt.kv().widen(bits);
+    return out;
   }
 
   @Override
