@@ -13,7 +13,8 @@ import jcuda.driver.CUevent;
  * Precision#FP32}. Fresh K/V arrive from activations ({@link #writeFrom}); stored chunk KV from page-locked memory
  * ({@link PinnedLayerKv}) arrives on the copy stream, so it can travel while earlier layers compute: such a layer is
  * <i>pending</i> until the compute stream has been told to wait for it ({@link #awaitLoads}), which every compute-side
- * use does first. {@link #keys}/{@link #values} are host copies, downloaded per head once and kept until the layer changes.
+ * use does first. {@link #keys}/{@link #values} are host copies, downloaded once per head and kept until the layer
+ * changes.
  *
  * <p>{@link #head} gives a read-only one-head view over the owner's memory.
  */
